@@ -1,0 +1,1 @@
+"""Ingest: policy files → clause tree → Chroma (dense) + bm25s (lexical) index."""

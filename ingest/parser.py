@@ -1,0 +1,251 @@
+"""Turn a policy document into its tree of clauses.
+
+Levels these documents use, outermost first: 附件N > 第X章 > 第X条【标题】 > 一、 > （一） >
+1./1．(or appendix outlines 1.1) > （1） > ——principle items. Only a marker at the start of a
+line opens a level, so cross-references in running text ("符合本办法第五条申报条件") stay text.
+A heading stays with its body; ancestors become the breadcrumb.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus import DocumentMeta
+from ingest.blocks import Block, Table
+from ingest.clean import squeeze_spaces
+from ingest.model import Clause, clause_id
+from ingest.split import split_long
+
+_CN = "一二三四五六七八九十百零"
+_TITLE_PUNCT = re.compile(r"[。；，：！？]")
+
+
+@dataclass
+class _Node:
+    kind: str            # root, appendix, chapter, article, l1, l2, l3, outline, l4, dash, table_row, preamble, list
+    rank: int
+    segment: str         # this level's part of the citation path
+    title: str = ""      # heading shown in breadcrumbs
+    lines: list[str] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+    absolute: bool = False  # path restarts at the appendix (outline numbers are self-contained)
+
+
+# (kind, rank, pattern, segment format). Order matters: outline before l3, l4 before l2 clash-free.
+_HEADINGS: list[tuple[str, int, re.Pattern, str]] = [
+    ("chapter", 1, re.compile(rf"^第([{_CN}\d]+)章\s*(.{{0,20}})$"), ""),
+    ("article", 2, re.compile(rf"^第([{_CN}]+)条(?=【|\s|$)\s*(?:【([^】]*)】)?\s*(.*)$"), "第{}条"),
+    ("l1", 3, re.compile(rf"^([{_CN}]+)、\s*(.*)$"), "{}、"),
+    ("l2", 4, re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$"), "（{}）"),
+    ("outline", 5, re.compile(r"^(\d+\.\d+)\s*(.*)$"), "{}"),
+    ("l3", 5, re.compile(r"^(\d+)[\.．、](?!\d)\s*(.*)$"), "{}"),
+    ("l4", 6, re.compile(r"^[（(](\d+)[）)]\s*(.*)$"), "（{}）"),
+    ("dash", 7, re.compile(r"^——\s*(.*)$"), ""),
+]
+# Nodes that never have children: any heading after them closes them.
+_LEAF_KINDS = ("preamble", "list", "table_row")
+_APPENDIX = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*$")
+_ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
+_NOTES = re.compile(r"^备\s*注[：:]?\s*$")
+_NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def is_title_only(text: str) -> bool:
+    """A heading with no sentence of its own: short and without inner punctuation."""
+    core = text.rstrip("。.：:")
+    return bool(core) and len(core) <= 30 and not _TITLE_PUNCT.search(core)
+
+
+def _short_title(text: str) -> str:
+    """The lead phrase of "坚持科技与产业融合。创新联合体要…" as a heading, if it is one."""
+    head = re.split(r"[。：:]", text, maxsplit=1)[0]
+    return head if 0 < len(head) <= 18 and head != text.rstrip("。") or is_title_only(text) else ""
+
+
+def _match_heading(line: str) -> tuple[str, int, str, str, str] | None:
+    """(kind, rank, segment, title, rest) for a heading line, else None."""
+    for kind, rank, pattern, fmt in _HEADINGS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        if kind == "chapter":
+            return kind, rank, "", f"第{m.group(1)}章 {m.group(2).strip()}".strip(), ""
+        if kind == "article":
+            title = m.group(2) or ""
+            return kind, rank, fmt.format(m.group(1)), title, m.group(3)
+        if kind == "dash":
+            rest = m.group(1)
+            return kind, rank, "", _short_title(rest) or "", rest
+        rest = m.group(2)
+        return kind, rank, fmt.format(m.group(1)), _short_title(rest), rest
+    return None
+
+
+class _TreeBuilder:
+    def __init__(self) -> None:
+        self.root = _Node("root", -1, "")
+        self.stack: list[_Node] = [self.root]
+        self.body_started = False
+        self.notes_for: dict[int, _Node] | None = None
+        self.tables = 0
+        self.in_attachment_list = False
+
+    @property
+    def top(self) -> _Node:
+        return self.stack[-1]
+
+    def _push(self, node: _Node) -> None:
+        while self.top.rank >= node.rank or self.top.kind in _LEAF_KINDS:
+            self.stack.pop()
+        if node.kind == "dash":  # numbered by position among its siblings
+            n = sum(1 for c in self.top.children if c.kind == "dash") + 1
+            node.segment = f"“{node.title}”" if node.title else f"第{n}项"
+        self.top.children.append(node)
+        self.stack.append(node)
+
+    def _appendix_root(self) -> _Node:
+        return next((n for n in reversed(self.stack) if n.kind == "appendix"), self.root)
+
+    def line(self, raw: str) -> None:
+        chapter = _HEADINGS[0][2].match(raw.strip())
+        line = raw.strip() if chapter else squeeze_spaces(raw)
+        if not line:
+            self.in_attachment_list = False
+            return
+        m = _APPENDIX.match(line)
+        if m and self.body_started:
+            self.stack = [self.root]
+            self._push(_Node("appendix", 0, f"附件{m.group(1)}"))
+            self.notes_for = None
+            return
+        if self.body_started and _ATTACHMENT_LIST.match(line):
+            while self.top.kind not in ("root", "appendix"):
+                self.stack.pop()
+            self._push(_Node("list", 1, "附件目录", lines=[line]))
+            self.in_attachment_list = True
+            return
+        if self.in_attachment_list and re.match(r"^\d+[\.．]", line):
+            self.top.lines.append(line)
+            return
+        self.in_attachment_list = False
+        if _NOTES.match(line) and self.notes_for is not None:
+            return
+        if self.notes_for is not None:
+            m = _NOTE_ITEM.match(line)
+            if m and int(m.group(1)) in self.notes_for:
+                self.notes_for[int(m.group(1))].lines.append(f"备注：{_strip_marker(line)}")
+                return
+        heading = _match_heading(line)
+        if heading:
+            kind, rank, segment, title, rest = heading
+            self.body_started = True
+            node = _Node(kind, rank, segment, title, lines=[rest] if rest else [],
+                         absolute=kind == "outline")
+            self._push(node)
+            return
+        self._text(line)
+
+    def _text(self, line: str) -> None:
+        top = self.top
+        if top.kind in ("root", "appendix"):
+            # Outside any heading: title lines are metadata, sentences are the preamble.
+            if is_title_only(line) and not _DATE.match(line):
+                if top.kind == "appendix" and len(top.title) < 60:
+                    top.title = f"{top.title}{line}"
+                return
+            self._push(_Node("preamble", 1, "前言" if top.kind == "root" else "", lines=[line]))
+            return
+        top.lines.append(line)
+
+    def table(self, table: Table) -> None:
+        parent = self._appendix_root()
+        self.stack = self.stack[: self.stack.index(parent) + 1]
+        rows = [[c.strip() for c in r] for r in table.rows if any(c.strip() for c in r)]
+        if not rows:
+            return
+        header, body = rows[0], rows[1:]
+        indicator = any("指标" in h for h in header) and "序号" in header[0]
+        self.tables += 1
+        self.notes_for = {} if indicator else None
+        group = ""
+        for i, row in enumerate(body, 1):
+            if indicator and len(row) >= 3 and row[0].isdigit():
+                group = row[1] or group
+                node = _Node("table_row", 1, f"指标{row[0]}", row[2], lines=[row[2]])
+                node.title = f"一级指标：{group}" if group else ""
+                self.notes_for[int(row[0])] = node
+            else:
+                cells = [f"{h}：{c}" if h else c for h, c in zip(header, row) if c]
+                node = _Node("table_row", 1, f"表{self.tables} 第{i}行", lines=["；".join(cells)])
+            parent.children.append(node)
+        self.body_started = True
+
+
+def _strip_marker(line: str) -> str:
+    return re.sub(r"^\d+[\.．、]\s*", "", line)
+
+
+def build_tree(blocks: list[Block]) -> _Node:
+    builder = _TreeBuilder()
+    for block in blocks:
+        if isinstance(block, Table):
+            builder.table(block)
+        else:
+            builder.line(block)
+    return builder.root
+
+
+def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
+    """The clauses of one document, in reading order, long ones split at sentence ends."""
+    out: list[Clause] = []
+
+    def walk(node: _Node, path: str, prefix: str, crumbs: tuple[str, ...]) -> None:
+        for child in node.children:
+            if child.kind == "appendix":
+                walk(child, "", child.segment, (f"{child.segment} {child.title}".strip(),))
+                continue
+            if child.kind == "chapter":
+                walk(child, path, prefix, crumbs + (child.title,))
+                continue
+            own = child.segment if child.absolute else path + child.segment
+            full = f"{prefix} {own}".strip() if own else prefix
+            label = _crumb(child)
+            if child.kind == "table_row":
+                label_crumbs = crumbs + ((child.title,) if child.title else ())
+                _emit(out, doc, full, child.lines, "", label_crumbs)
+                continue
+            text_lines = child.lines
+            only_title = len(text_lines) <= 1 and (not text_lines or is_title_only(text_lines[0]))
+            if text_lines and not (only_title and child.children):
+                heading = child.title if child.kind == "article" else (child.title or "")
+                _emit(out, doc, full or prefix or "前言", text_lines, heading, crumbs)
+            walk(child, own, prefix, crumbs + ((label,) if label else ()))
+
+    walk(build_tree(blocks), "", "", ())
+    return [_renumber(c, i) for i, c in enumerate(out)]
+
+
+def _crumb(node: _Node) -> str:
+    marker = {"article": node.segment, "l1": node.segment, "l2": node.segment,
+              "l3": f"{node.segment}.", "outline": node.segment, "l4": node.segment}.get(node.kind, "")
+    title = node.title if node.kind == "article" else (node.title or "")
+    if node.kind == "article" and title:
+        title = f"【{title}】"
+    return f"{marker}{title}".strip()
+
+
+def _emit(out: list[Clause], doc: DocumentMeta, path: str, lines: list[str], heading: str,
+          crumbs: tuple[str, ...]) -> None:
+    for part, text in enumerate(split_long("\n".join(lines))):
+        out.append(Clause(
+            id="", doc_id=doc.id, doc_title=doc.title, short_title=doc.short_title,
+            region=doc.region, doc_type=doc.doc_type, path=path, text=text,
+            heading=heading, breadcrumb=crumbs, part=part,
+        ))
+
+
+def _renumber(c: Clause, seq: int) -> Clause:
+    from dataclasses import replace
+    c = replace(c, seq=seq)
+    return replace(c, id=clause_id(c.doc_id, c.path, c.part, c.search_text))
