@@ -1,0 +1,106 @@
+"""`policy-assistant selfcheck`: the self-assessment engine on the command line.
+
+    policy-assistant selfcheck --program gx-consortium --input company.json [--json] [--markdown 报告.md]
+    policy-assistant selfcheck --list-programs [--json]
+    policy-assistant selfcheck --schema gx-consortium
+
+Exit codes: 0 assessed (whatever the verdict), 2 bad input or usage, 1 a broken rules file.
+With --json, errors are printed as {"error": {"field": …, "message": …}} on stdout.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+import yaml
+
+from selfcheck.engine import evaluate
+from selfcheck.errors import InputError, RulesError
+from selfcheck.report import render_markdown, render_text
+from selfcheck.rules import list_programs, program_ids
+from selfcheck.schema import schema
+
+EXIT_BAD_INPUT = 2
+EXIT_RULES = 1
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _fail(error: InputError | RulesError, as_json: bool) -> NoReturn:
+    """Report an error the way the caller asked, and exit with its code."""
+    code = EXIT_BAD_INPUT if isinstance(error, InputError) else EXIT_RULES
+    if as_json:
+        payload = error.to_dict() if isinstance(error, InputError) else {
+            "error": {"field": None, "message": str(error), "type": type(error).__name__}}
+        typer.echo(_dump(payload))
+    else:
+        field = f"〔{error.field}〕" if isinstance(error, InputError) and error.field else ""
+        typer.echo(f"错误{field}：{error.message if isinstance(error, InputError) else error}", err=True)
+    raise typer.Exit(code)
+
+
+def read_inputs(source: str) -> Any:
+    """The applicant's inputs from a JSON (or .yaml/.yml) file, or JSON on stdin for "-"."""
+    if source == "-":
+        text, is_yaml = sys.stdin.read(), False
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError("input", f"找不到输入文件“{source}”")
+        text, is_yaml = path.read_text(encoding="utf-8"), path.suffix.lower() in (".yaml", ".yml")
+    if not text.strip():
+        raise InputError("input", "输入为空：请提供 JSON 对象，例如 {\"members_total\": 9}")
+    try:
+        return yaml.safe_load(text) if is_yaml else json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("input", f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
+    except yaml.YAMLError as exc:
+        raise InputError("input", f"输入不是合法的 YAML：{exc}") from exc
+
+
+def _print_programs(as_json: bool) -> None:
+    programs = list_programs()
+    if as_json:
+        typer.echo(_dump([p.to_dict() for p in programs]))
+        return
+    for p in programs:
+        typer.echo(f"{p.id:<14}{p.name}  依据《{p.doc_title}》（{p.doc_status}）")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `selfcheck` command to the application's typer app."""
+    ids = "、".join(program_ids())
+
+    @app.command("selfcheck", help=f"申报自评：按文件条款逐条比对申报单位的情况。可选项目：{ids}")
+    def selfcheck_command(
+        program: Optional[str] = typer.Option(None, "--program", "-p", help=f"项目 id：{ids}"),
+        input_: Optional[str] = typer.Option(
+            None, "--input", "-i", help="申报信息文件（JSON；.yaml/.yml 按 YAML 读），- 表示从标准输入读 JSON"),
+        as_json: bool = typer.Option(False, "--json", help="以 JSON 输出结果或错误"),
+        list_only: bool = typer.Option(False, "--list-programs", help="列出可自评的项目"),
+        schema_id: Optional[str] = typer.Option(None, "--schema", help="输出该项目输入信息的 JSON Schema"),
+        markdown: Optional[Path] = typer.Option(None, "--markdown", help="另存一份 Markdown 自评报告"),
+    ) -> None:
+        try:
+            if list_only:
+                _print_programs(as_json)
+                return
+            if schema_id is not None:
+                typer.echo(_dump(schema(schema_id)))
+                return
+            if not program:
+                raise InputError("program", f"请用 --program 指定项目，可选：{ids}")
+            if not input_:
+                raise InputError("input", "请用 --input 指定申报信息文件（JSON），或用 - 从标准输入读取")
+            assessment = evaluate(program, read_inputs(input_))
+        except (InputError, RulesError) as exc:
+            _fail(exc, as_json)
+        typer.echo(_dump(assessment.to_dict()) if as_json else render_text(assessment), nl=as_json)
+        if markdown is not None:
+            markdown.write_text(render_markdown(assessment), encoding="utf-8")
+            typer.echo(f"自评报告已保存：{markdown}", err=True)

@@ -1,0 +1,141 @@
+"""Check an applicant's inputs before anything is scored.
+
+Missing fields (absent or null) are allowed: the criteria that read them become `unknown`.
+Everything else that is wrong stops the assessment with a typed InputError whose Chinese message
+names the field by its label and key, says what is expected and what was received.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Mapping
+
+from selfcheck.errors import (
+    InconsistentInputError, InputError, InvalidValueError, UnknownFieldError,
+)
+from selfcheck.figures import exact, format_number, format_quantity
+from selfcheck.model import Consistency, FieldSpec, ProgramRules
+from selfcheck.operators import condition_holds
+
+
+def describe(value: Any) -> str:
+    """How a received value is shown back in an error message."""
+    if isinstance(value, bool):
+        return f"布尔值 {'true' if value else 'false'}"
+    if isinstance(value, str):
+        return f"文本“{value}”"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN（非数字）"
+    if isinstance(value, float) and math.isinf(value):
+        return "无穷大" if value > 0 else "负无穷大"
+    if isinstance(value, (int, float)):
+        return format_number(exact(value), places=6)
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, dict):
+        return "对象"
+    return type(value).__name__
+
+
+def _expected(spec: FieldSpec) -> str:
+    if spec.type == "boolean":
+        return "true（是）或 false（否）"
+    if spec.type == "enum":
+        return "以下之一：" + "、".join(f"{v}（{label}）" for v, label in spec.choices)
+    kind = "整数" if spec.type == "integer" else "数字"
+    return f"以{spec.unit}为单位的{kind}"
+
+
+def _invalid(spec: FieldSpec, value: Any, extra: str = "") -> InvalidValueError:
+    return InvalidValueError(spec.key, f"{spec.name}应为{_expected(spec)}，收到{describe(value)}{extra}")
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+        return True
+    except ValueError:
+        return False
+
+
+def clean_number(spec: FieldSpec, value: Any) -> int | float:
+    """A number within the field's range; ints for integer fields (8.0 → 8)."""
+    if isinstance(value, str):
+        hint = "（数字请不要加引号）" if _looks_numeric(value) else ""
+        raise _invalid(spec, value, hint)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _invalid(spec, value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _invalid(spec, value)
+    if spec.type == "integer":
+        if isinstance(value, float) and not value.is_integer():
+            raise _invalid(spec, value)
+        value = int(value)
+    number = exact(value)
+    if spec.minimum is not None and number < spec.minimum:
+        words = "不能为负数" if number < 0 else f"不能小于 {format_quantity(spec.minimum, spec.unit)}"
+        raise InvalidValueError(spec.key, f"{spec.name}{words}，收到 {describe(value)}")
+    if spec.maximum is not None and number > spec.maximum:
+        raise InvalidValueError(
+            spec.key, f"{spec.name}不能大于 {format_quantity(spec.maximum, spec.unit)}，收到 {describe(value)}")
+    return value
+
+
+def clean_value(spec: FieldSpec, value: Any) -> Any:
+    """One value checked against its field; raises InvalidValueError."""
+    if spec.type in ("integer", "number"):
+        return clean_number(spec, value)
+    if spec.type == "boolean":
+        if not isinstance(value, bool):
+            raise _invalid(spec, value)
+        return value
+    if not isinstance(value, str) or value not in dict(spec.choices):
+        raise _invalid(spec, value)
+    return value
+
+
+def check_unknown_fields(rules: ProgramRules, inputs: Mapping[str, Any]) -> None:
+    known = rules.field_keys
+    for key in inputs:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1)
+        hint = f"是否想填写“{rules.field(close[0]).label}”（{close[0]}）？" if close else ""
+        raise UnknownFieldError(
+            str(key), f"未知字段“{key}”：{rules.program.name}的自评不使用该字段。{hint}"
+                      f"可用 --schema {rules.program.id} 查看全部字段")
+
+
+def check_consistency(rules: ProgramRules, rule: Consistency, values: Mapping[str, Any]) -> None:
+    """Raise InconsistentInputError when valid values contradict each other. Checked only
+    when every value it reads is given: a missing value contradicts nothing."""
+    if rule.when and condition_holds(rule.when.op, values.get(rule.when.field), rule.when.value) is not True:
+        return
+    if any(values.get(k) is None for k in (*rule.fields, rule.other) if k):
+        return
+    specs = [rules.field(k) for k in rule.fields]
+    total = sum(exact(values[k]) for k in rule.fields)
+    reason = f"（{rule.reason}）" if rule.reason else ""
+    if len(specs) == 1:
+        subject = f"{specs[0].name}为 {describe(values[specs[0].key])}"
+    else:
+        subject = f"{'、'.join(s.name for s in specs)}合计 {format_number(total)}"
+    if rule.op == "not_greater_than" and total > exact(values[rule.other]):
+        other = rules.field(rule.other)
+        raise InconsistentInputError(
+            specs[0].key, f"{subject}，不能大于{other.name}（当前为 {describe(values[other.key])}）{reason}")
+    if rule.op == "at_least" and total < rule.value:
+        raise InconsistentInputError(
+            specs[0].key, f"{subject}，应至少为 {format_number(rule.value)}{reason}")
+
+
+def validate_inputs(rules: ProgramRules, inputs: Any) -> dict[str, Any]:
+    """The inputs, checked: only given (non-null) fields, in schema order."""
+    if not isinstance(inputs, Mapping):
+        raise InputError(None, f"输入应为 JSON 对象（字段名: 值），收到{describe(inputs)}")
+    check_unknown_fields(rules, inputs)
+    values = {spec.key: clean_value(spec, inputs[spec.key])
+              for spec in rules.fields if inputs.get(spec.key) is not None}
+    for rule in rules.consistency:
+        check_consistency(rules, rule, values)
+    return values
