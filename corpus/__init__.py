@@ -25,7 +25,7 @@ REGION_ALIASES: dict[str, tuple[str, ...]] = {
 
 # Document type → the ways a question names it.
 DOC_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "技术创新中心": ("技术创新中心", "技创中心", "创新中心", "技术中心"),
+    "技术创新中心": ("技术创新中心", "技创中心", "创新中心"),
     "创新联合体": ("创新联合体", "联合体"),
     "成果转化示范区": ("转移转化示范区", "成果转化示范区", "示范区"),
 }

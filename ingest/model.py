@@ -26,6 +26,7 @@ class Clause:
     text: str
     heading: str = ""
     breadcrumb: tuple[str, ...] = field(default_factory=tuple)
+    level: str = ""  # outline level that opened it: article, l1 (一、), l2 (（一）), l3 (1.), …
     seq: int = 0
     part: int = 0
 
@@ -47,7 +48,8 @@ class Clause:
             "id": self.id, "doc_id": self.doc_id, "doc_title": self.doc_title,
             "short_title": self.short_title, "region": self.region, "doc_type": self.doc_type,
             "path": self.path, "text": self.text, "heading": self.heading,
-            "breadcrumb": list(self.breadcrumb), "seq": self.seq, "part": self.part,
+            "breadcrumb": list(self.breadcrumb), "level": self.level, "seq": self.seq,
+            "part": self.part,
         }
 
     @classmethod

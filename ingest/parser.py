@@ -53,7 +53,7 @@ _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 def is_title_only(text: str) -> bool:
     """A heading with no sentence of its own: short and without inner punctuation."""
-    core = text.rstrip("。.：:")
+    core = text.rstrip("。.")
     return bool(core) and len(core) <= 30 and not _TITLE_PUNCT.search(core)
 
 
@@ -150,7 +150,7 @@ class _TreeBuilder:
         top = self.top
         if top.kind in ("root", "appendix"):
             # Outside any heading: title lines are metadata, sentences are the preamble.
-            if is_title_only(line) and not _DATE.match(line):
+            if (is_title_only(line) or line in ("附件：", "附件:")) and not _DATE.match(line):
                 if top.kind == "appendix" and len(top.title) < 60:
                     top.title = f"{top.title}{line}"
                 return
@@ -213,13 +213,16 @@ def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
             label = _crumb(child)
             if child.kind == "table_row":
                 label_crumbs = crumbs + ((child.title,) if child.title else ())
-                _emit(out, doc, full, child.lines, "", label_crumbs)
+                _emit(out, doc, full, child.lines, "", label_crumbs, child.kind)
                 continue
             text_lines = child.lines
-            only_title = len(text_lines) <= 1 and (not text_lines or is_title_only(text_lines[0]))
+            # A bare heading ("一、总体要求") is only a breadcrumb for its children; a short
+            # sentence that states a figure is a clause of its own.
+            only_title = len(text_lines) <= 1 and (not text_lines or (
+                is_title_only(text_lines[0]) and not re.search(r"\d", text_lines[0])))
             if text_lines and not (only_title and child.children):
                 heading = child.title if child.kind == "article" else (child.title or "")
-                _emit(out, doc, full or prefix or "前言", text_lines, heading, crumbs)
+                _emit(out, doc, full or prefix or "前言", text_lines, heading, crumbs, child.kind)
             walk(child, own, prefix, crumbs + ((label,) if label else ()))
 
     walk(build_tree(blocks), "", "", ())
@@ -236,12 +239,12 @@ def _crumb(node: _Node) -> str:
 
 
 def _emit(out: list[Clause], doc: DocumentMeta, path: str, lines: list[str], heading: str,
-          crumbs: tuple[str, ...]) -> None:
+          crumbs: tuple[str, ...], level: str) -> None:
     for part, text in enumerate(split_long("\n".join(lines))):
         out.append(Clause(
             id="", doc_id=doc.id, doc_title=doc.title, short_title=doc.short_title,
             region=doc.region, doc_type=doc.doc_type, path=path, text=text,
-            heading=heading, breadcrumb=crumbs, part=part,
+            heading=heading, breadcrumb=crumbs, level=level, part=part,
         ))
 
 

@@ -1,0 +1,1 @@
+"""Gold sets, metrics and reports for measuring retrieval and answers."""

@@ -1,0 +1,90 @@
+"""Clause-level retrieval metrics: a hit is a clause of the gold document that contains
+the gold evidence (whitespace-insensitive, since ingest removes Word's stray spaces)."""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from evals.io import GoldQuestion
+from ingest.model import Clause
+
+_WS = re.compile(r"\s+")
+
+
+def holds_evidence(clause: Clause, gold: GoldQuestion) -> bool:
+    if gold.doc and clause.doc_id != gold.doc:
+        return False
+    return _WS.sub("", gold.evidence) in _WS.sub("", clause.text)
+
+
+def first_hit_rank(clauses: Sequence[Clause], gold: GoldQuestion) -> int | None:
+    """1-based rank of the first clause holding the evidence, None if absent."""
+    for rank, clause in enumerate(clauses, 1):
+        if holds_evidence(clause, gold):
+            return rank
+    return None
+
+
+def hit_at(ranks: Sequence[int | None], k: int) -> float:
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float:
+    return sum(1.0 / r for r in ranks if r) / len(ranks) if ranks else 0.0
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    gold: GoldQuestion
+    rank: int | None
+    retrieved: tuple[Clause, ...]
+    seconds: float
+
+
+def run_retrieval(search: Callable[[str], Sequence[Clause]], gold: Sequence[GoldQuestion]) -> list[RetrievalResult]:
+    """Ask every answerable gold question; keep what came back and where the gold clause was."""
+    out = []
+    for g in gold:
+        if not g.answerable:
+            continue
+        start = time.perf_counter()
+        clauses = tuple(search(g.q))
+        out.append(RetrievalResult(g, first_hit_rank(clauses, g), clauses, time.perf_counter() - start))
+    return out
+
+
+def summarize(results: Sequence[RetrievalResult]) -> dict[str, float]:
+    ranks = [r.rank for r in results]
+    return {"n": len(ranks), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
+            "hit@5": hit_at(ranks, 5), "mrr": mean_reciprocal_rank(ranks)}
+
+
+def main() -> None:
+    """python -m evals.retrieval [GOLD.jsonl] [DATA_DIR]: hit@k, MRR and latency on a gold set."""
+    import json
+    import statistics
+    import sys
+    from pathlib import Path
+
+    from evals.io import GOLD_DIR, load_gold
+    from retriever import Retriever
+
+    gold_path = Path(sys.argv[1]) if len(sys.argv) > 1 else GOLD_DIR / "questions.jsonl"
+    retriever = Retriever.open(Path(sys.argv[2]) if len(sys.argv) > 2 else Path("data"))
+    gold = load_gold(gold_path)
+    run_retrieval(lambda q: [h.clause for h in retriever.search(q)], gold[:5])  # warm-up
+    results = run_retrieval(lambda q: [h.clause for h in retriever.search(q, k=5)], gold)
+    latencies = sorted(r.seconds * 1000 for r in results)
+    report = {**summarize(results), "p50_ms": statistics.median(latencies),
+              "p95_ms": latencies[int(0.95 * (len(latencies) - 1))]}
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+    for r in results:
+        if r.rank != 1:
+            got = r.retrieved[0].citation if r.retrieved else "—"
+            print(f"{r.gold.id}\trank={r.rank}\t{r.gold.q}\t→ {got}")
+
+
+if __name__ == "__main__":
+    main()

