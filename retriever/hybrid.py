@@ -16,7 +16,7 @@ from ingest.store import (
     EmbedderFunction, IndexError_, IndexState, generation_dir, open_client, read_clauses,
     read_state,
 )
-from ingest.tokenize import Tokenizer, jieba_tokenizer
+from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words
 from retriever.answer_type import expected_answer_types, states_answer_type
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.scope import Scope, detect_scope
@@ -126,13 +126,15 @@ class Retriever:
         return set(docs)
 
     # ---- the two signals -------------------------------------------------------------
-    def expand_query(self, question: str) -> list[str]:
-        """Question tokens plus the document wording of colloquial terms (营收 → 主营业务收入)."""
-        tokens = self._lexical.tokenize(question)
+    def expand_query(self, question: str, words_only: bool = False) -> list[str]:
+        """Question tokens plus the document wording of colloquial terms (营收 → 主营业务收入).
+        words_only: jieba words without character bigrams (to name a topic, not to match)."""
+        tokenize = jieba_words() if words_only else self._lexical.tokenize
+        tokens = tokenize(question)
         for key, words in self._synonyms.items():
             if key in question:
                 for w in words:
-                    tokens.extend(self._lexical.tokenize(w))
+                    tokens.extend(tokenize(w))
         return tokens
 
     def document_frequency(self, token: str) -> float:

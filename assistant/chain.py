@@ -1,0 +1,203 @@
+"""The answering chain: resolve follow-up → retrieve → decide refusal → extractive or LLM
+answer → grounding check. One LCEL pipeline, one Answer type for both modes."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Sequence
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import RunnableBranch, RunnableLambda
+
+from assistant import extractive, followup, guard
+from assistant.grounding import check_grounding
+from assistant.prompt import PROMPT, number_clauses
+from assistant.types import MODES, Answer, Citation, Turn
+from ingest.model import Clause
+from retriever import Hit, Retriever
+from retriever.scope import detect_scope
+
+TOP_K = 5
+
+
+class ClauseRetriever(BaseRetriever):
+    """Our hybrid retriever as a LangChain BaseRetriever: each Document carries its Hit."""
+
+    retriever: Any
+    k: int = TOP_K
+    region: str | None = None
+    doc_ids: tuple[str, ...] = ()
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        hits = self.retriever.search(query, k=self.k, region=self.region, doc_ids=list(self.doc_ids) or None)
+        return [Document(page_content=h.clause.text, metadata={"hit": h, "citation": h.clause.citation})
+                for h in hits]
+
+
+@dataclass(frozen=True)
+class _State:
+    question: str
+    history: tuple[Turn, ...]
+    mode: str
+    region: str | None
+    on_token: Callable[[str], None] | None
+    resolution: followup.Resolution | None = None
+    hits: tuple[Hit, ...] = ()
+    verdict: guard.Verdict | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Assistant:
+    def __init__(self, retriever: Retriever, chat_model: BaseChatModel | None = None) -> None:
+        self.retriever = retriever
+        self.chat_model = chat_model
+        self.chain = (
+            RunnableLambda(self._resolve)
+            | RunnableLambda(self._retrieve)
+            | RunnableLambda(self._decide)
+            | RunnableBranch(
+                (lambda s: s.verdict.refused, RunnableLambda(self._refusal)),
+                (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
+                (lambda s: s.mode == "llm", RunnableLambda(self._generate)),
+                RunnableLambda(self._extractive),
+            )
+        )
+
+    # ---- public -----------------------------------------------------------------------
+    def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
+               region: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise ValueError("问题不能为空")
+        if mode not in MODES:
+            raise ValueError(f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}")
+        if mode == "llm" and self.chat_model is None:
+            raise ValueError("未配置大模型：请设置 POLICY_LLM_PROVIDER（local 或 openai），或使用 extractive 模式")
+        start = time.perf_counter()
+        state = _State(question, tuple(history or ()), mode, region, on_token)
+        answer: Answer = self.chain.invoke(state)
+        timings = {**answer.timings, "total": time.perf_counter() - start}
+        return replace(answer, timings=timings)
+
+    # ---- chain steps ------------------------------------------------------------------
+    def _resolve(self, s: _State) -> _State:
+        t = time.perf_counter()
+        resolution = followup.resolve(s.question, s.history)
+        return replace(s, resolution=resolution, timings={**s.timings, "resolve": time.perf_counter() - t})
+
+    def _retrieve(self, s: _State) -> _State:
+        t = time.perf_counter()
+        r = s.resolution
+        region = s.region or (r.regions[0] if len(r.regions) == 1 and not detect_scope(r.question).regions else None)
+        lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=r.doc_ids)
+        hits = tuple(d.metadata["hit"] for d in lc.invoke(r.question))
+        if r.near:  # a follow-up stays with the list the last answer quoted, when it answers there
+            answers = self._answers(r)
+            hits = tuple(sorted(hits, key=lambda h: not (h.clause.breadcrumb == r.near and answers(h.clause))))
+        return replace(s, hits=hits, timings={**s.timings, "retrieve": time.perf_counter() - t})
+
+    def _decide(self, s: _State) -> _State:
+        question = s.resolution.question
+        verdict = guard.check_scope(question, detect_scope(question), self.retriever.regions)
+        if not verdict.refused and not s.resolution.about_previous_clause:
+            verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution))
+        return replace(s, verdict=verdict)
+
+    def _answers(self, r: followup.Resolution):
+        """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
+        topic from the conversation, so only the kind of figure is checked there."""
+        return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question))
+
+    def _topic_terms(self, question: str) -> list[str]:
+        return guard.topic_terms(self.retriever.expand_query(question, words_only=True),
+                                 self.retriever.document_frequency)
+
+    def _refusal(self, s: _State) -> Answer:
+        related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind != "injection" else ()
+        text = s.verdict.message
+        if related:
+            text += "\n可能相关的条款：" + "；".join(c.citation for c in related)
+        return self._make(s, text, (), refused=True, refusal=s.verdict.kind, related=related)
+
+    def _in_principle(self, s: _State) -> Answer:
+        turn = next(t for t in reversed(s.history) if t.answer and t.answer.citations)
+        text, clauses = followup.in_principle_answer(turn.answer.text, [c.clause for c in turn.answer.citations])
+        return self._make(s, text, tuple(clauses))
+
+    def _extractive(self, s: _State, note: str | None = None) -> Answer:
+        t = time.perf_counter()
+        per_document = not s.region and not s.resolution.regions and not s.resolution.doc_ids \
+            and not detect_scope(s.resolution.question).regions
+        question = s.resolution.question
+        answers = self._answers(s.resolution)
+        comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
+                                  self.retriever.clauses, per_document, answers,
+                                  self.retriever.document_frequency)
+        s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
+        return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
+
+    def _generate(self, s: _State) -> Answer:
+        t = time.perf_counter()
+        clauses = [h.clause for h in s.hits]
+        inputs = {"clauses": number_clauses(clauses), "question": s.resolution.question}
+        pieces: list[str] = []
+        first_token = None
+        try:
+            for piece in (PROMPT | self.chat_model | StrOutputParser()).stream(inputs):
+                if not piece:
+                    continue
+                if first_token is None:
+                    first_token = time.perf_counter() - t
+                pieces.append(piece)
+                if s.on_token:
+                    s.on_token(piece)
+        except Exception as exc:  # endpoint down, timeout, model error: never leave the user hanging
+            return self._extractive(s, note=f"大模型调用失败（{type(exc).__name__}），以下为原文摘录答案。")
+        text = "".join(pieces).strip()
+        timings = {**s.timings, "generate": time.perf_counter() - t, "first_token": first_token or 0.0}
+        s = replace(s, timings=timings)
+        report = check_grounding(text, clauses)
+        if not report.ok:
+            return self._extractive(s, note="生成的回答未通过核验（" + "；".join(report.problems)
+                                    + "），以下为原文摘录答案。")
+        cited = tuple(clauses[n - 1] for n in report.cited)
+        renumbered = _renumber(text, report.cited)
+        return self._make(s, renumbered, cited, mode="llm")
+
+    def _make(self, s: _State, text: str, clauses: Sequence[Clause], *, refused: bool = False,
+              refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
+              mode: str | None = None) -> Answer:
+        return Answer(
+            question=s.question, text=text, citations=tuple(Citation(i, c) for i, c in enumerate(clauses, 1)),
+            refused=refused, refusal=refusal, hits=s.hits, related=related, mode=mode or s.mode, note=note,
+            resolved_question=s.resolution.question if s.resolution.question != s.question else None,
+            timings=s.timings,
+        )
+
+
+def _renumber(text: str, cited: tuple[int, ...]) -> str:
+    """Markers refer to the retrieved list; renumber them to the citation list [1..n]."""
+    import re
+
+    mapping = {old: new for new, old in enumerate(cited, 1)}
+    return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text)
+
+
+class Session:
+    """One user's conversation: history for follow-ups."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.history: list[Turn] = []
+
+    def ask(self, question: str, **kwargs) -> Answer:
+        answer = self.assistant.answer(question, self.history, **kwargs)
+        resolved = answer.resolved_question or answer.question
+        scope = detect_scope(resolved)
+        doc_ids = tuple(dict.fromkeys(c.clause.doc_id for c in answer.citations))
+        self.history.append(Turn(question, resolved, scope.regions, doc_ids if len(doc_ids) == 1 else (), answer))
+        return answer

@@ -1,0 +1,142 @@
+"""The embedded default: an answer composed only of the documents' own sentences, each
+marked with its citation. No model writes anything here."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from assistant.guard import split_sentences
+from ingest.model import Clause
+from retriever import Hit
+from retriever.answer_type import ANSWER_TYPES, expected_answer_types
+
+# A document other than the best one also answers when its best clause is this close.
+OTHER_DOCUMENT_MARGIN = 0.04
+MAX_SENTENCES = 3
+WHOLE_CLAUSE_CHARS = 200
+_PROCEDURE = re.compile(r"程序|流程|步骤|怎么申报|如何申报|怎么申请|如何申请|怎么组建|如何组建|怎么创建|怎么认定|申报.{0,4}环节")
+_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|分哪|几类|列一下|都有")
+
+
+@dataclass(frozen=True)
+class Composition:
+    text: str
+    clauses: tuple[Clause, ...]   # cited, in marker order: clauses[i] is [i+1]
+
+
+def answering_hits(hits: Sequence[Hit], per_document: bool,
+                   answers: Callable[[Clause], bool] = lambda c: True) -> list[Hit]:
+    """The best hit, and — when the question names no region — the best hit of every other
+    document that answers nearly as well (中心主任工作时间 in 广西 and in 内蒙古).
+    `answers` says whether a clause states what was asked (a figure of the asked kind)."""
+    if not hits:
+        return []
+    first = next((h for h in hits if answers(h.clause)), hits[0])
+    chosen = [first]
+    if not per_document:
+        return chosen
+    top_sim = first.dense_similarity or 0.0
+    seen = {first.clause.doc_id}
+    for h in hits:
+        if h.clause.doc_id in seen or not answers(h.clause):
+            continue
+        seen.add(h.clause.doc_id)
+        if (h.dense_similarity or 0.0) >= top_sim - OTHER_DOCUMENT_MARGIN:
+            chosen.append(h)
+    return chosen
+
+
+def pick_sentences(clause: Clause, tokens: list[str], question: str,
+                   document_frequency: Callable[[str], float] = lambda t: 0.1) -> list[str]:
+    """The sentences of a clause that answer: the question's words weighted by how rare they
+    are in the corpus, plus a figure of the asked kind; a short clause is quoted whole.
+    Always the documents' exact wording."""
+    sentences = split_sentences(clause.text)
+    if len(clause.text) <= WHOLE_CLAUSE_CHARS or len(sentences) <= 1:
+        return [clause.text.replace("\n", "")]
+    types = expected_answer_types(question)
+    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and (df := document_frequency(t)) > 0}
+    bonus = max(weights.values(), default=1.0)
+
+    def score(s: str) -> float:
+        overlap = sum(w for t, w in weights.items() if t in s)
+        figure = bonus if types and any(ANSWER_TYPES[t][1].search(s) for t in types) else 0
+        return overlap + figure
+
+    scored = [(score(s), i, s) for i, s in enumerate(sentences)]
+    best = max(scored)[0]
+    if best == 0:
+        return sentences[:1]
+    keep = sorted((i, s) for sc, i, s in scored if sc >= 0.5 * best)[:MAX_SENTENCES]
+    return [s for _, s in keep]
+
+
+def procedure_steps(top: Clause, corpus: Sequence[Clause]) -> list[Clause]:
+    """If the top clause is a procedure (建设程序, 组建程序 …) or one of its steps, all the
+    steps in order."""
+    if re.search(r"程序|流程|步骤", top.heading or top.text[:12]):
+        return [c for c in corpus if c.doc_id == top.doc_id and c.part == 0
+                and c.path.startswith(top.path) and c.path != top.path]
+    for depth in range(len(top.breadcrumb), 0, -1):
+        if re.search(r"程序|流程|步骤", top.breadcrumb[depth - 1]):
+            parent = top.breadcrumb[:depth]
+            return [c for c in corpus if c.doc_id == top.doc_id and c.part == 0
+                    and c.breadcrumb == parent]
+    return []
+
+
+def _brief(step: Clause) -> str:
+    """A procedure step: whole if short, else its first two sentences."""
+    text = step.text.replace("\n", "")
+    return text if len(text) <= WHOLE_CLAUSE_CHARS else "".join(split_sentences(text)[:2])
+
+
+def list_members(top: Clause, corpus: Sequence[Clause], question: str) -> list[Clause]:
+    """Siblings that make up a list: the indicators under one 一级指标 (when indicators are
+    asked about), or the items under an intro that ends with "：" ("应当具备以下条件：")."""
+    if top.level == "table_row" and "指标" in question:
+        return [c for c in corpus if c.doc_id == top.doc_id and c.breadcrumb == top.breadcrumb]
+    if top.text.rstrip().endswith(("：", ":")):
+        return [c for c in corpus if c.doc_id == top.doc_id and c.part == 0
+                and c.path.startswith(top.path) and c.path != top.path][:12]
+    return []
+
+
+def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
+            per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
+            document_frequency: Callable[[str], float] = lambda t: 0.1) -> Composition:
+    chosen = answering_hits(hits, per_document, answers)
+    top = chosen[0].clause
+    cited: list[Clause] = []
+
+    def cite(c: Clause) -> str:
+        if c not in cited:
+            cited.append(c)
+        return f"[{cited.index(c) + 1}]"
+
+    if _PROCEDURE.search(question) and len(chosen) == 1:
+        steps = procedure_steps(top, corpus)
+        if len(steps) >= 2:
+            lines = [f"根据《{top.doc_title}》，程序如下："]
+            for i, step in enumerate(steps, 1):
+                lines.append(f"{i}. {_brief(step)}{cite(step)}")
+            return Composition("\n".join(lines), tuple(cited))
+
+    if _LIST.search(question) and len(chosen) == 1:
+        members = list_members(top, corpus, question)
+        if len(members) >= 2:
+            head = f"{top.breadcrumb[-1]}：" if top.level == "table_row" else f"{top.text.strip()}{cite(top)}"
+            lines = [f"根据《{top.doc_title}》{head}"]
+            lines += [f"{i}. {m.text.splitlines()[0]}{cite(m)}" for i, m in enumerate(members, 1)]
+            return Composition("\n".join(lines), tuple(cited))
+
+    parts = []
+    for h in chosen:
+        c = h.clause
+        quote = "……".join(pick_sentences(c, tokens, question, document_frequency))
+        label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
+        parts.append(f"{label}：“{quote}”{cite(c)}")
+    text = "；\n".join(parts) + ("。" if len(chosen) > 1 else "")
+    return Composition(text, tuple(cited))

@@ -1,0 +1,84 @@
+"""Resolving a follow-up against the previous turns, deterministically:
+"那湖南呢？" re-asks the last question for 湖南; "需要多少人？" keeps the last turn's documents;
+"这个要求是原则上的吗？" is about the clause the last answer quoted."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
+from assistant.types import Turn
+from retriever.scope import detect_scope
+
+_FILLER = re.compile(r"[那么呢吗吧啊的又还和跟与及比较对比一样同样情况怎样怎么样如何是多少？?，,。！!\s]")
+_REFERS_BACK = re.compile(r"^(?:那|那么|这|这个|该|它|其|上述|刚才|上面)|这个|那个|上述|该要求|这条|这项|它们")
+# Who a question is about; carried into a follow-up that does not say ("需要多少人？").
+_ENTITIES = ("牵头企业", "牵头单位", "成员单位", "参与单位", "共建单位", "依托单位", "中心主任",
+             "专家委员会", "技术指导委员会", "理事会", "示范区", "首席科学家")
+SHORT_FOLLOW_UP = 8  # characters of its own, once names and fillers are removed
+_IN_PRINCIPLE = re.compile(r"原则上|硬性|必须.{0,4}吗|能不能通融|可以例外|有没有弹性")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    question: str                 # what to retrieve with
+    regions: tuple[str, ...] = ()  # carried-over regions (empty: let the question decide)
+    doc_ids: tuple[str, ...] = ()  # carried-over documents
+    about_previous_clause: bool = False  # "这个要求是原则上的吗？"
+    near: tuple[str, ...] = ()     # breadcrumb of the clause the last answer quoted: same list
+
+
+def _region_words() -> list[str]:
+    return sorted({w for ws in REGION_ALIASES.values() for w in ws}, key=len, reverse=True)
+
+
+def _strip_names(text: str) -> str:
+    for w in _region_words() + sorted({w for ws in DOC_TYPE_ALIASES.values() for w in ws}, key=len, reverse=True):
+        text = text.replace(w, "")
+    return text
+
+
+def resolve(question: str, history: Sequence[Turn]) -> Resolution:
+    if not history:
+        return Resolution(question)
+    prev = history[-1]
+    scope = detect_scope(question)
+    rest = _FILLER.sub("", _strip_names(question))
+    if scope.regions and len(rest) <= 3:
+        # "那湖南呢？" / "内蒙古的呢？": the previous question, asked of the new region.
+        base = prev.resolved
+        for w in _region_words():
+            base = base.replace(w, "")
+        return Resolution("".join(scope.regions) + base)
+    cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
+    if _IN_PRINCIPLE.search(question) and _REFERS_BACK.search(question) and cited:
+        return Resolution(cited.resolved, cited.regions, cited.doc_ids, about_previous_clause=True)
+    if not scope.regions and not scope.doc_types and (len(rest) <= SHORT_FOLLOW_UP or _REFERS_BACK.match(question)):
+        # "需要多少人？": the last turn's documents, whom it was about, and the list it quoted from.
+        near = cited.answer.citations[0].clause.breadcrumb if cited else ()
+        return Resolution(f"{_subject(prev.resolved)}{question}", prev.regions, prev.doc_ids, near=near)
+    return Resolution(question)
+
+
+def _subject(previous: str) -> str:
+    """The region, programme and entity the previous question named ("广西创新联合体牵头企业")."""
+    scope = detect_scope(previous)
+    words = [*scope.regions, *scope.doc_types, *(e for e in _ENTITIES if e in previous)]
+    return "".join(dict.fromkeys(words))
+
+
+def in_principle_answer(previous_text: str, clauses) -> tuple[str, list]:
+    """Whether the requirement the last answer quoted is 原则上 (in principle) — read off the
+    quoted sentences of the cited clauses, not guessed."""
+    quoted = [(c, s) for c in clauses for s in re.split(r"(?<=[。；])", c.text)
+              if s.strip() and s.strip().rstrip("。；") in previous_text]
+    quoted = quoted or [(c, s) for c in clauses[:1] for s in re.split(r"(?<=[。；])", c.text) if s.strip()][:1]
+    quoted.sort(key=lambda cs: not re.search(r"\d|[一二三四五六七八九十]+(?:个|年|分之)", cs[1]))  # figures first
+    soft = [(c, s) for c, s in quoted if "原则上" in s]
+    if soft:
+        c, sentence = soft[0]
+        return (f"是。《{c.doc_title}》{c.path}写明：“{sentence.strip()}”[1]，属于“原则上”的要求，"
+                "特殊情况可能另行处理。", [c])
+    c, sentence = quoted[0]
+    return (f"否。《{c.doc_title}》{c.path}的这项规定没有“原则上”的表述：“{sentence.strip()}”[1]", [c])

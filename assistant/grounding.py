@@ -1,0 +1,38 @@
+"""Checking generated text against the clauses it cites, before anyone sees it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from assistant.figures import unsupported_figures
+from ingest.model import Clause
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?(?:\s*(?:\[\d+\])+)?")
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    ok: bool
+    problems: tuple[str, ...] = ()
+    cited: tuple[int, ...] = ()
+
+
+def check_grounding(answer: str, clauses: Sequence[Clause]) -> GroundingReport:
+    """Every marker points to a retrieved clause; every figure appears in a clause its
+    sentence cites (10亿元 = 100000万元, 三年 = 3年)."""
+    problems: list[str] = []
+    markers = [int(m) for m in _MARKER.findall(answer)]
+    if not markers:
+        problems.append("回答没有标注任何条款出处")
+    bad = sorted({m for m in markers if not 1 <= m <= len(clauses)})
+    if bad:
+        problems.append(f"引用了不存在的条款编号：{bad}")
+    valid = [m for m in dict.fromkeys(markers) if 1 <= m <= len(clauses)]
+    for sentence in _SENTENCE.findall(answer):
+        own = [int(m) for m in _MARKER.findall(sentence) if 1 <= int(m) <= len(clauses)]
+        sources = [clauses[m - 1].text for m in (own or valid)]
+        for fig in unsupported_figures(_MARKER.sub("", sentence), sources):
+            problems.append(f"数字“{fig.text}”在所引条款中找不到")
+    return GroundingReport(not problems, tuple(problems), tuple(valid))

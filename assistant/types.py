@@ -1,0 +1,61 @@
+"""What the assistant returns: one Answer type for every mode."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.model import Clause
+from retriever import Hit
+
+MODES = ("extractive", "llm")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: marker [n] → the clause."""
+
+    n: int
+    clause: Clause
+
+    def to_dict(self) -> dict:
+        c = self.clause
+        return {"n": self.n, "doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path,
+                "text": c.text}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One resolved exchange, kept in a session's history for follow-ups."""
+
+    question: str            # as asked
+    resolved: str            # with the follow-up resolved against earlier turns
+    regions: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    answer: "Answer | None" = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    refusal: str | None = None         # out_of_scope | not_specified | indicator_without_value | injection | empty
+    hits: tuple[Hit, ...] = ()          # everything retrieved, best first
+    related: tuple[Clause, ...] = ()    # 可能相关 clauses shown with a refusal
+    mode: str = "extractive"
+    note: str | None = None             # e.g. generated text failed verification
+    resolved_question: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "q": self.question, "answer": self.text, "refused": self.refused, "refusal": self.refusal,
+            "mode": self.mode, "note": self.note, "resolved_question": self.resolved_question,
+            "citations": [c.to_dict() for c in self.citations],
+            "related": [{"doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path,
+                         "text": c.text} for c in self.related],
+            "retrieved": [{"doc_id": h.clause.doc_id, "doc_title": h.clause.doc_title,
+                           "clause_path": h.clause.path, "text": h.clause.text,
+                           "score": round(h.score, 6)} for h in self.hits],
+            "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
+        }

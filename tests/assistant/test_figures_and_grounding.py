@@ -1,0 +1,80 @@
+"""Figure normalisation and the grounding check, with langchain-core's fake chat models."""
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from assistant import Assistant
+from assistant.figures import cn_to_number, extract_figures, figure_keys, unsupported_figures
+from assistant.grounding import check_grounding
+from ingest.documents import corpus_clauses
+
+
+@pytest.mark.parametrize("a,b", [("10亿元", "100000万元"), ("三年", "3年"), ("三年", "36个月"),
+                                 ("半年", "6个月"), ("30%", "30％"), ("12月31日", "12 月 31 日")])
+def test_same_quantity_however_written(a, b):
+    assert figure_keys(a) == figure_keys(b) != set()
+
+
+def test_figures_are_told_apart():
+    assert figure_keys("10亿元") != figure_keys("10万元")
+    assert figure_keys("不少于8个组成单位") != figure_keys("不少于8家")  # units kept for counts
+    assert [f.kind for f in extract_figures("2020年12月31日印发，每3年评估一次，不超过三分之一")] == \
+        ["year", "date", "duration", "count", "ratio"]
+    assert cn_to_number("二十五") == 25 and cn_to_number("十二") == 12 and cn_to_number("x") is None
+
+
+def test_unsupported_figures():
+    source = "年主营业务收入原则上应达到10亿元以上。"
+    assert unsupported_figures("营收要达到100000万元以上", [source]) == []
+    assert [f.text for f in unsupported_figures("营收要达到20亿元以上", [source])] == ["20亿元"]
+
+
+def _clauses(*paths):
+    by_path = {(c.doc_id, c.path): c for c in corpus_clauses()}
+    return [by_path[p] for p in paths]
+
+
+def test_grounding_report():
+    clauses = _clauses(("gx-consortium", "第五条（二）1"), ("gx-consortium", "第五条（二）2"))
+    assert check_grounding("牵头企业年主营业务收入原则上应达到10亿元以上[1]，专职研发人员30人以上[2]。", clauses).ok
+    assert not check_grounding("营收应达到10亿元以上。", clauses).ok  # no citation at all
+    bad = check_grounding("营收应达到10亿元以上[3]。", clauses)
+    assert not bad.ok and "不存在的条款编号" in bad.problems[0]
+    wrong = check_grounding("专职研发人员30人以上[1]。", clauses)  # figure not in the clause it cites
+    assert not wrong.ok and "30人" in wrong.problems[0]
+
+
+@pytest.mark.slow
+def test_invented_figure_falls_back_to_extractive(real_retriever):
+    model = FakeListChatModel(responses=["牵头企业年主营业务收入应达到20亿元以上[1]。"])
+    answer = Assistant(real_retriever, model).answer("广西创新联合体牵头企业营收要多少？", mode="llm")
+    assert answer.mode == "llm" and "未通过核验" in answer.note and "20亿元" in answer.note
+    assert "10亿元" in answer.text and "20亿元" not in answer.text
+    assert answer.citations[0].clause.path == "第五条（二）1"
+
+
+@pytest.mark.slow
+def test_invented_citation_falls_back(real_retriever):
+    model = FakeListChatModel(responses=["年主营业务收入原则上应达到10亿元以上[7]。"])
+    answer = Assistant(real_retriever, model).answer("广西创新联合体牵头企业营收要多少？", mode="llm")
+    assert "不存在的条款编号" in answer.note and "[7]" not in answer.text
+
+
+@pytest.mark.slow
+def test_faithful_generation_passes_and_is_renumbered(real_retriever):
+    question = "广西创新联合体牵头企业营收要多少？"
+    hits = real_retriever.search(question, k=5)
+    n = 1 + [h.clause.path for h in hits].index("第五条（二）1")
+    model = FakeListChatModel(responses=[f"牵头企业年主营业务收入原则上应达到100000万元（10亿元）以上[{n}]。"])
+    answer = Assistant(real_retriever, model).answer(question, mode="llm")
+    assert answer.note is None and answer.mode == "llm"
+    assert answer.text.endswith("[1]。") and answer.citations[0].clause.path == "第五条（二）1"
+
+
+@pytest.mark.slow
+def test_streams_tokens(real_retriever):
+    tokens = []
+    model = FakeListChatModel(responses=["现有政策文件未作规定"])
+    answer = Assistant(real_retriever, model).answer("广西创新联合体牵头企业营收要多少？", mode="llm",
+                                                     on_token=tokens.append)
+    assert "".join(tokens) == "现有政策文件未作规定"
+    assert answer.note  # no citation: never shown as is
