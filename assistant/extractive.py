@@ -34,6 +34,9 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
     if not hits:
         return []
     first = next((h for h in hits if answers(h.clause)), hits[0])
+    if first.clause.text.rstrip().endswith(("：", ":")):  # a lead-in: answer with its retrieved item
+        first = next((h for h in hits if h.clause.doc_id == first.clause.doc_id and h is not first
+                      and h.clause.path.startswith(first.clause.path)), first)
     chosen = [first]
     if not per_document:
         return chosen
@@ -104,6 +107,18 @@ def list_members(top: Clause, corpus: Sequence[Clause], question: str) -> list[C
     return []
 
 
+def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
+    """The lead-in of the list an item belongs to, when it says what the items are for
+    ("有下列情况之一的，取消创新联合体资格…："); bare lead-ins ("…条件：") add nothing."""
+    parents = [c for c in corpus if c.doc_id == item.doc_id and c.part == 0 and c.path != item.path
+               and item.path.startswith(c.path)]
+    if not parents:
+        return None
+    parent = max(parents, key=lambda c: len(c.path))
+    text = parent.text.strip()
+    return parent if text.endswith(("：", ":")) and len(text) > 20 and "，" in text else None
+
+
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
             document_frequency: Callable[[str], float] = lambda t: 0.1) -> Composition:
@@ -137,6 +152,10 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
         c = h.clause
         quote = "……".join(pick_sentences(c, tokens, question, document_frequency))
         label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
+        intro = list_intro(c, corpus)
+        if intro is not None:  # "有下列情况之一的，取消…资格：" + the item that applies
+            parts.append(f"{label}：“{intro.text.strip()}……{quote}”{cite(intro)}{cite(c)}")
+            continue
         parts.append(f"{label}：“{quote}”{cite(c)}")
     text = "；\n".join(parts) + ("。" if len(chosen) > 1 else "")
     return Composition(text, tuple(cited))

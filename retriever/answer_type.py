@@ -1,6 +1,7 @@
-"""What kind of figure a question asks for, and whether a clause states one.
-"牵头企业营收要多少？" asks for money; "多久交年报？" for a time. A clause that states a figure
-of the asked kind is more likely the answer than a sibling that only talks about the topic."""
+"""What kind of answer a question asks for, and whether a clause gives one.
+"牵头企业营收要多少？" asks for money; "多久交年报？" for a time; "联合体是什么？" for a
+definition; "不参加评估会怎么样？" for a consequence. A clause that gives an answer of the
+asked kind is more likely the answer than a sibling that only talks about the topic."""
 from __future__ import annotations
 
 import re
@@ -21,6 +22,15 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
     "ratio": (
         re.compile(r"比例|比重|百分之|占比|多少%|几成|几分之"),
         re.compile(rf"\d+(?:\.\d+)?\s*[%％]|{_NUM}分之{_NUM}"),
+    ),
+    # Not figures, but kinds of answer a clause gives all the same:
+    "definition": (
+        re.compile(r"是什么|是啥|啥样|什么样的(?:组织|机构|平台)|什么是|定义|指的是|何谓|什么意思"),
+        re.compile(r"所称|是指|定义"),
+    ),
+    "consequence": (
+        re.compile(r"会怎么样|会怎样|什么后果|有何后果|怎么处理|会不会被|会被|受影响|会取消|算不算放弃"),
+        re.compile(r"视为|取消|撤销|摘牌|不予|自动放弃"),
     ),
     "time": (
         re.compile(r"多久|多长时间|几年|几个月|什么时候|何时|截止|期限|哪天|几月|多长|周期|期满"),
