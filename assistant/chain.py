@@ -17,6 +17,7 @@ from assistant import extractive, followup, guard
 from assistant.grounding import check_grounding
 from assistant.prompt import PROMPT, number_clauses
 from assistant.types import MODES, Answer, Citation, Turn
+from corpus import load_synonyms
 from ingest.model import Clause
 from retriever import Hit, Retriever
 from retriever.scope import detect_scope
@@ -114,7 +115,7 @@ class Assistant:
 
     def _topic_terms(self, question: str) -> list[str]:
         return guard.topic_terms(self.retriever.expand_query(question, words_only=True),
-                                 self.retriever.document_frequency)
+                                 self.retriever.document_frequency, load_synonyms(), question)
 
     def _refusal(self, s: _State) -> Answer:
         related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind != "injection" else ()

@@ -116,7 +116,7 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
         return None
     parent = max(parents, key=lambda c: len(c.path))
     text = parent.text.strip()
-    return parent if text.endswith(("：", ":")) and len(text) > 20 and "，" in text else None
+    return parent if text.endswith(("：", ":")) and re.search(r"下列|之一的", text) else None
 
 
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
@@ -154,7 +154,7 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
         label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
         intro = list_intro(c, corpus)
         if intro is not None:  # "有下列情况之一的，取消…资格：" + the item that applies
-            parts.append(f"{label}：“{intro.text.strip()}……{quote}”{cite(intro)}{cite(c)}")
+            parts.append(f"{label}：“{intro.text.strip().replace(chr(10), '')}……{quote}”{cite(intro)}{cite(c)}")
             continue
         parts.append(f"{label}：“{quote}”{cite(c)}")
     text = "；\n".join(parts) + ("。" if len(chosen) > 1 else "")

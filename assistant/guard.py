@@ -32,7 +32,9 @@ OTHER_PROGRAMS = ("高新技术企业认定", "高企认定", "重点实验室",
 # Words that say "how much/when" but carry no topic.
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
             "规定", "条件", "标准", "具体", "可以", "能够", "现在", "一下", "哪些", "怎么", "如何",
-            "每年", "一年", "时间", "工作", "情况"}
+            "每年", "一年", "时间", "工作", "情况", "已经", "还能", "能否", "是否", "目前"}
+# Quantifiers and modal phrases ("两个", "几次", "要建") say how much, not about what.
+_NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年项家人名件]|^[要能会可该得还再]|多少|多久")
 # A question that asks for a quantity (not "什么时候", whose answer may be 长年受理).
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成)|多久|多长时间|比例是|占比|百分之|几分之")
 # Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
@@ -121,15 +123,18 @@ def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic
 
 
-def topic_terms(tokens: list[str], document_frequency: Callable[[str], float]) -> list[str]:
-    """The question's specific words that the corpus knows (in few clauses, not generic, not
-    names of regions or programmes), rarest first. An answer must speak about one of them."""
+def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
+                synonyms: dict[str, tuple[str, ...]] | None = None, question: str = "") -> list[str]:
+    """What an answer must speak about: the question's specific words (in few clauses, not
+    generic, not quantifiers, not names of regions or programmes) and the documents' own
+    wording for the user's words (参加 → 参与)."""
     names = {w for words in (*REGION_ALIASES.values(), *DOC_TYPE_ALIASES.values()) for w in words}
-    candidates = [t for t in dict.fromkeys(tokens)
-                  if len(t) >= 2 and t not in _GENERIC and not any(t in n for n in names)]
-    known = sorted((document_frequency(t), t) for t in candidates)
-    known = [(df, t) for df, t in known if df > 0]
-    return [t for df, t in known if df <= SPECIFIC_SHARE]
+    specific = [t for t in dict.fromkeys(tokens)
+                if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
+                and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE]
+    wording = [w for key, words in (synonyms or {}).items() if key in question and key not in _GENERIC
+               for w in words if 0 < document_frequency(w) <= SPECIFIC_SHARE]
+    return list(dict.fromkeys(specific + wording))
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")

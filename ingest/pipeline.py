@@ -120,7 +120,8 @@ def _usable_state(data_dir: Path, client, embedder: Embedder) -> IndexState | No
 def _embed_missing(clauses: list[Clause], reuse: dict[str, np.ndarray], embedder: Embedder,
                    progress: bool, on_progress: Callable[[int, int], None] | None) -> dict[str, np.ndarray]:
     vectors = dict(reuse)
-    todo = [c for c in clauses if c.id not in vectors]
+    # Similar lengths in one batch: the model pads a batch to its longest text.
+    todo = sorted((c for c in clauses if c.id not in vectors), key=lambda c: len(c.search_text))
     bar = tqdm(total=len(todo), desc="向量化条款", unit="条", disable=not progress or not todo)
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start:start + EMBED_BATCH]
