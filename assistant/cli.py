@@ -42,7 +42,7 @@ def _print_answer(answer, as_json: bool, streamed: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from ui.cli import DataDir, fail, settings_for
+    from ui.cli import DataDir, fail, run_batch, settings_for
 
     @app.command()
     def ask(question: Optional[str] = typer.Argument(None, help="问题"),
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
         assistant = build_assistant(settings_for(data_dir), mode)
         if batch is not None:
-            _ask_batch(assistant, batch, mode, region)
+            run_batch(batch, lambda q: assistant.answer(q, mode=mode, region=region).to_dict())
             return
         stream = mode == "llm" and not as_json
         on_token = (lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream else None
@@ -91,23 +91,3 @@ def register(app: typer.Typer) -> None:
                 continue
             typer.echo("答：", nl=False)
             _print_answer(answer, as_json=False, streamed=False)
-
-
-def _ask_batch(assistant, path: Path, mode: str, region: Optional[str]) -> None:
-    from evals.io import read_question_lines
-    from ui.cli import fail
-
-    try:
-        rows = read_question_lines(path)
-    except OSError as exc:
-        fail(f"无法读取问题文件“{path}”：{exc.strerror or exc}")
-    for row in rows:
-        if row.error:
-            typer.secho(f"第 {row.line} 行：{row.error}", err=True, fg=typer.colors.YELLOW)
-            out = {"id": row.id, "q": row.q, "error": {"line": row.line, "message": row.error}}
-        else:
-            try:
-                out = {"id": row.id, **assistant.answer(row.q, mode=mode, region=region).to_dict()}
-            except ValueError as exc:
-                out = {"id": row.id, "q": row.q, "error": {"line": row.line, "message": str(exc)}}
-        typer.echo(json.dumps(out, ensure_ascii=False))

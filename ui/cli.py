@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 
@@ -122,7 +122,7 @@ def search(question: Optional[str] = typer.Argument(None, help="问题，例如�
     s = settings_for(data_dir)
     retriever = open_retriever(s, as_json)
     if batch is not None:
-        _search_batch(retriever, batch, k, region)
+        run_batch(batch, lambda q: {"hits": [hit_record(h) for h in retriever.search(q, k=k, region=region)]})
         return
     try:
         hits = retriever.search(question, k=k, region=region)
@@ -136,8 +136,9 @@ def search(question: Optional[str] = typer.Argument(None, help="问题，例如�
         typer.echo(f"    {h.clause.text.replace(chr(10), ' ')[:160]}")
 
 
-def _search_batch(retriever, path: Path, k: int, region: Optional[str]) -> None:
-    """One output line per input line; a bad line gets an error line, the rest still run."""
+def run_batch(path: Path, answer: Callable[[str], dict]) -> None:
+    """One JSON line out per question line in: `answer(q)` fills it; a bad line, or a question
+    the handler rejects, gets an error object instead, and the rest of the file still runs."""
     from evals.io import read_question_lines
 
     try:
@@ -145,16 +146,15 @@ def _search_batch(retriever, path: Path, k: int, region: Optional[str]) -> None:
     except OSError as exc:
         fail(f"无法读取问题文件“{path}”：{exc.strerror or exc}")
     for row in rows:
-        if row.error:
-            typer.secho(f"第 {row.line} 行：{row.error}", err=True, fg=typer.colors.YELLOW)
-            typer.echo(json.dumps({"id": row.id, "q": row.q, "error": {"line": row.line, "message": row.error}},
-                                  ensure_ascii=False))
-            continue
-        try:
-            hits = retriever.search(row.q, k=k, region=region)
-            out = {"id": row.id, "q": row.q, "hits": [hit_record(h) for h in hits]}
-        except ValueError as exc:
-            out = {"id": row.id, "q": row.q, "error": {"line": row.line, "message": str(exc)}}
+        error = row.error
+        if error is None:
+            try:
+                out = {"id": row.id, "q": row.q, **answer(row.q)}
+            except ValueError as exc:
+                error = str(exc)
+        if error is not None:
+            typer.secho(f"第 {row.line} 行：{error}", err=True, fg=typer.colors.YELLOW)
+            out = {"id": row.id, "q": row.q, "error": {"line": row.line, "message": error}}
         typer.echo(json.dumps(out, ensure_ascii=False))
 
 
