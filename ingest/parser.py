@@ -60,7 +60,8 @@ def is_title_only(text: str) -> bool:
 def _short_title(text: str) -> str:
     """The lead phrase of "坚持科技与产业融合。创新联合体要…" as a heading, if it is one."""
     head = re.split(r"[。：:]", text, maxsplit=1)[0]
-    return head if 0 < len(head) <= 18 and head != text.rstrip("。") or is_title_only(text) else ""
+    is_lead = 0 < len(head) <= 18 and head != text.rstrip("。")
+    return head if is_lead or is_title_only(text) else ""
 
 
 def _match_heading(line: str) -> tuple[str, int, str, str, str] | None:
