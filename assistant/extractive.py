@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from assistant.guard import split_sentences
@@ -73,6 +73,10 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
     if best == 0:
         return sentences[:1]
     keep = sorted((i, s) for sc, i, s in scored if sc >= 0.5 * best)[:MAX_SENTENCES]
+    with_figure = [(sc, i, s) for sc, i, s in scored if types and any(ANSWER_TYPES[t][1].search(s) for t in types)]
+    if with_figure and not any(any(ANSWER_TYPES[t][1].search(s) for t in types) for _, s in keep):
+        _, i, s = max(with_figure)  # a figure question is answered by the sentence with the figure
+        keep = sorted(keep[: MAX_SENTENCES - 1] + [(i, s)])
     return [s for _, s in keep]
 
 
@@ -105,6 +109,15 @@ def list_members(top: Clause, corpus: Sequence[Clause], question: str) -> list[C
         return [c for c in corpus if c.doc_id == top.doc_id and c.part == 0
                 and c.path.startswith(top.path) and c.path != top.path][:12]
     return []
+
+
+def whole_clause(c: Clause, corpus: Sequence[Clause]) -> Clause:
+    """A clause split at sentence ends for indexing is quoted from as a whole: the sentence
+    that answers may sit in the part next to the one retrieved."""
+    parts = [p for p in corpus if p.doc_id == c.doc_id and p.path == c.path]
+    if len(parts) <= 1:
+        return c
+    return replace(parts[0], text="".join(p.text for p in sorted(parts, key=lambda p: p.part)))
 
 
 def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
@@ -149,7 +162,7 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
 
     parts = []
     for h in chosen:
-        c = h.clause
+        c = whole_clause(h.clause, corpus)
         quote = "……".join(pick_sentences(c, tokens, question, document_frequency))
         label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
         intro = list_intro(c, corpus)

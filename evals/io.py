@@ -1,13 +1,23 @@
-"""Reading question files and gold sets. A bad row is reported by its line number and
-skipped; it never stops the rest of the file."""
+"""Reading question files and gold sets (JSONL, CSV, XLSX — the same columns). A bad row is
+reported by its row number and skipped; it never stops the rest of the file."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
+
+from corpus import load_documents
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 MAX_QUESTION_CHARS = 2000
+COLUMNS = ("id", "q", "doc", "evidence", "facts", "answerable", "type", "history")
+TYPES = ("threshold", "deadline", "procedure", "list", "fact", "comparison", "applied",
+         "out_of_scope", "not_specified", "injection", "follow_up")
+_TRUE = {"true", "1", "yes", "y", "是", "对", "可回答"}
+_FALSE = {"false", "0", "no", "n", "否", "不", "不可回答"}
 
 
 @dataclass(frozen=True)
@@ -27,17 +37,35 @@ class GoldQuestion:
     facts: tuple[str, ...] = ()
     answerable: bool = True
     type: str = "fact"
+    history: tuple[str, ...] = ()   # earlier questions of the same conversation (follow-ups)
     extra: dict = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    questions: tuple[GoldQuestion, ...]
+    problems: tuple[RowProblem, ...] = ()
+    source: str = ""
+
+
+class GoldFileError(ValueError):
+    """The file as a whole cannot be read as a gold set."""
+
+
+# ---- question lines (search/ask --batch) -------------------------------------------------
 def read_question_lines(path: Path) -> list[QuestionLine]:
     """Lines {"id": …, "q": …}; blank lines are ignored, bad ones carry an error."""
     rows: list[QuestionLine] = []
     with open(path, encoding="utf-8-sig", errors="replace") as fh:
         for n, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            rows.append(_question_line(n, raw))
+            if raw.strip():
+                rows.append(_question_line(n, raw))
     return rows
 
 
@@ -48,9 +76,8 @@ def _question_line(n: int, raw: str) -> QuestionLine:
         return QuestionLine(n, None, None, f"不是合法的 JSON（第 {exc.colno} 列）")
     if not isinstance(obj, dict):
         return QuestionLine(n, None, None, '每行应是一个对象，如 {"id": "1", "q": "问题"}')
-    qid = obj.get("id")
+    qid = None if obj.get("id") is None else str(obj.get("id"))
     q = obj.get("q")
-    qid = None if qid is None else str(qid)
     if not isinstance(q, str) or not q.strip():
         return QuestionLine(n, qid, None, "缺少问题字段 q，或 q 为空")
     if len(q) > MAX_QUESTION_CHARS:
@@ -58,17 +85,165 @@ def _question_line(n: int, raw: str) -> QuestionLine:
     return QuestionLine(n, qid if qid is not None else str(n), q.strip())
 
 
+# ---- gold sets --------------------------------------------------------------------------
 def load_gold(path: Path) -> list[GoldQuestion]:
-    """A JSONL gold set (columns: id, q, doc, evidence, facts, answerable, type)."""
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for raw in fh:
-            if raw.strip():
-                obj = json.loads(raw)
-                out.append(GoldQuestion(
-                    id=str(obj["id"]), q=obj["q"], doc=obj.get("doc") or "",
-                    evidence=obj.get("evidence") or "", facts=tuple(obj.get("facts") or ()),
-                    answerable=bool(obj.get("answerable", True)), type=obj.get("type") or "fact",
-                    extra={k: v for k, v in obj.items() if k not in GoldQuestion.__dataclass_fields__},
-                ))
-    return out
+    """The questions of a gold set (bad rows skipped; see read_gold_set for the problems)."""
+    return list(read_gold_set(path).questions)
+
+
+def read_gold_set(path: Path, data: bytes | None = None) -> GoldSet:
+    """A gold set in .jsonl, .csv or .xlsx. Rows that cannot be used are listed with their
+    row number (1 = first data row after a header) and a Chinese reason."""
+    suffix = path.suffix.lower()
+    data = path.read_bytes() if data is None else data
+    if suffix == ".jsonl":
+        records = _jsonl_records(data)
+    elif suffix == ".csv":
+        records = _csv_records(data)
+    elif suffix == ".xlsx":
+        records = _xlsx_records(data)
+    else:
+        raise GoldFileError(f"不支持的金标文件类型“{suffix or path.name}”，可选：.jsonl、.csv、.xlsx")
+    questions, problems, seen = [], [], set()
+    resolve = _doc_resolver()
+    for row, rec in records:
+        if isinstance(rec, str):
+            problems.append(RowProblem(row, rec))
+            continue
+        try:
+            g = _gold_question(rec, resolve)
+        except ValueError as exc:
+            problems.append(RowProblem(row, str(exc)))
+            continue
+        if g.id in seen:
+            problems.append(RowProblem(row, f"编号 id“{g.id}”重复"))
+            continue
+        seen.add(g.id)
+        questions.append(g)
+    return GoldSet(tuple(questions), tuple(problems), path.name)
+
+
+def _jsonl_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
+    text = _decode(data)
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield n, f"不是合法的 JSON（第 {exc.colno} 列）"
+            continue
+        yield n, obj if isinstance(obj, dict) else "每行应是一个 JSON 对象"
+
+
+def _csv_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
+    reader = csv.DictReader(io.StringIO(_decode(data)))
+    _check_header(reader.fieldnames or [])
+    for n, rec in enumerate(reader, 1):
+        if any((v or "").strip() for v in rec.values() if isinstance(v, str)):
+            yield n, rec
+
+
+def _xlsx_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception as exc:  # openpyxl raises several types for a broken file
+        raise GoldFileError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式") from exc
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    _check_header(header)
+    for n, values in enumerate(rows, 1):
+        if any(v not in (None, "") for v in values):
+            yield n, {h: v for h, v in zip(header, values) if h}
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in ("id", "q") if c not in header]
+    if missing:
+        raise GoldFileError(f"表头缺少列：{'、'.join(missing)}（需要的列：{', '.join(COLUMNS)}）")
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise GoldFileError("无法识别文件编码（支持 UTF-8、GBK）")
+
+
+def _doc_resolver():
+    """doc column: a document id, or a keyword of its title (湖南, 创新联合体, 示范区)."""
+    docs = load_documents()
+
+    def resolve(value: str) -> str:
+        if not value or value in {d.id for d in docs}:
+            return value
+        matches = [d.id for d in docs if value in d.title or value in d.short_title]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValueError(f"文件“{value}”不存在，可选：{'、'.join(d.id for d in docs)}")
+        raise ValueError(f"文件关键词“{value}”对应多份文件：{'、'.join(matches)}，请写文件编号")
+
+    return resolve
+
+
+def _split_list(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(p.strip() for p in str(value).split("|") if p.strip())
+
+
+def _as_bool(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"answerable 应为 true/false（或 是/否），收到“{value}”")
+
+
+def _gold_question(rec: dict, resolve) -> GoldQuestion:
+    qid = rec.get("id")
+    q = rec.get("q")
+    if qid is None or str(qid).strip() == "":
+        raise ValueError("缺少编号 id")
+    if not isinstance(q, str) or not q.strip():
+        raise ValueError("缺少问题 q")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise ValueError(f"问题过长（{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字）")
+    answerable = _as_bool(rec.get("answerable"))
+    qtype = str(rec.get("type") or ("fact" if answerable else "not_specified")).strip()
+    if qtype not in TYPES:
+        raise ValueError(f"题型 type“{qtype}”无效，可选：{'、'.join(TYPES)}")
+    doc = resolve(str(rec.get("doc") or "").strip())
+    evidence = str(rec.get("evidence") or "").strip()
+    if answerable and (not doc or not evidence):
+        raise ValueError("可回答的问题需要填写 doc（文件）和 evidence（金标条款原文片段）")
+    return GoldQuestion(
+        id=str(qid).strip(), q=q.strip(), doc=doc, evidence=evidence,
+        facts=_split_list(rec.get("facts")), answerable=answerable, type=qtype,
+        history=_split_list(rec.get("history")),
+        extra={k: v for k, v in rec.items() if k not in COLUMNS},
+    )
+
+
+def shipped_gold_files() -> list[Path]:
+    return sorted(p for p in GOLD_DIR.glob("*.jsonl") if p.name != "selfcheck.jsonl")
+
+
+def shipped_gold_set() -> GoldSet:
+    """All shipped question files as one set."""
+    sets = [read_gold_set(p) for p in shipped_gold_files()]
+    return GoldSet(tuple(q for s in sets for q in s.questions),
+                   tuple(RowProblem(p.row, f"{s.source}：{p.message}") for s in sets for p in s.problems),
+                   "evals/gold（随附金标集）")

@@ -60,31 +60,3 @@ def summarize(results: Sequence[RetrievalResult]) -> dict[str, float]:
     return {"n": len(ranks), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
             "hit@5": hit_at(ranks, 5), "mrr": mean_reciprocal_rank(ranks)}
 
-
-def main() -> None:
-    """python -m evals.retrieval [GOLD.jsonl] [DATA_DIR]: hit@k, MRR and latency on a gold set."""
-    import json
-    import statistics
-    import sys
-    from pathlib import Path
-
-    from evals.io import GOLD_DIR, load_gold
-    from retriever import Retriever
-
-    gold_path = Path(sys.argv[1]) if len(sys.argv) > 1 else GOLD_DIR / "questions.jsonl"
-    retriever = Retriever.open(Path(sys.argv[2]) if len(sys.argv) > 2 else Path("data"))
-    gold = load_gold(gold_path)
-    run_retrieval(lambda q: [h.clause for h in retriever.search(q)], gold[:5])  # warm-up
-    results = run_retrieval(lambda q: [h.clause for h in retriever.search(q, k=5)], gold)
-    latencies = sorted(r.seconds * 1000 for r in results)
-    report = {**summarize(results), "p50_ms": statistics.median(latencies),
-              "p95_ms": latencies[int(0.95 * (len(latencies) - 1))]}
-    print(json.dumps(report, ensure_ascii=False, indent=1))
-    for r in results:
-        if r.rank != 1:
-            got = r.retrieved[0].citation if r.retrieved else "—"
-            print(f"{r.gold.id}\trank={r.rank}\t{r.gold.q}\t→ {got}")
-
-
-if __name__ == "__main__":
-    main()

@@ -207,9 +207,11 @@ def notes_for(rules: ProgramRules, results: tuple[CriterionResult, ...], verdict
         rule = rules.exception
         hint = f"{rule.message.rstrip('。')}（见{rule.clause_path}）。" if rule else NO_EXCEPTION
         notes.append(f"未满足的条件均为“原则上”要求，{hint}")
-    if verdict == "incomplete" or (missing and verdict == "not_eligible"):
+    if missing and verdict in ("incomplete", "not_eligible"):
         labels = "；".join(rules.field(k).label for k in missing)
         notes.append(f"尚有 {len(missing)} 项信息未填写，相关条件标为“待补充”：{labels}。")
+    elif verdict == "incomplete":  # every field given, yet a criterion cannot be decided (e.g. a zero denominator)
+        notes.append("有条件无法根据所填数据判定（如比例的分母为 0），相关条件标为“待补充”，请核对所填数值。")
     if rules.program.doc_status != "印发":
         notes.append(f"依据文件为{rules.program.doc_status}，正式发布时条件可能调整。")
     notes.append(DISCLAIMER)

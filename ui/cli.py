@@ -9,6 +9,8 @@ from typing import Callable, Optional
 import typer
 
 from assistant.cli import register as register_assistant
+from evals.cli import register as register_eval
+from evals.cli import register_bench
 from selfcheck.cli import register as register_selfcheck
 from ui.settings import Settings
 
@@ -194,6 +196,8 @@ def remove(doc_id: str = typer.Argument(...), data_dir: Optional[Path] = DataDir
 # Commands that live with their package.
 register_selfcheck(app)
 register_assistant(app)
+register_eval(app)
+register_bench(app)
 
 
 def main() -> None:

@@ -43,7 +43,9 @@ def test_document_types_and_regions_outside_the_corpus():
     ("最少要几家单位？", ("count",)),
     ("区内注册比例要多少？", ("ratio",)),
     ("年报多久交一次？什么时候截止？", ("time",)),
-    ("创新联合体是什么？", ()),
+    ("创新联合体是什么？", ("definition",)),
+    ("不参加评估会怎么样？", ("consequence",)),
+    ("创新联合体有哪些组建原则", ()),
 ])
 def test_expected_answer_types(question, types):
     assert expected_answer_types(question) == types

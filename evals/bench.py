@@ -1,0 +1,149 @@
+"""Speed and scale, measured (never asserted in tests): ingest cold and unchanged, retrieval
+and extractive answers p50/p95, self-assessments per second, and a synthetic corpus grown
+to N clauses (the real documents re-issued for invented cities and years, figures varied)
+with ingest throughput, query p50/p95 and peak RSS at each size."""
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from corpus import load_documents
+from evals.io import GOLD_DIR, load_gold
+from ingest.blocks import blocks_from_text
+from ingest.library import Source, builtin_sources
+
+CITIES = ("南宁", "柳州", "桂林", "梧州", "北海", "呼和浩特", "包头", "鄂尔多斯", "赤峰", "长沙", "株洲",
+          "湘潭", "衡阳", "岳阳", "常德")
+_FIGURE = re.compile(r"(\d+)(?=\s*(?:亿元|万元|人|个|家|%|年|个月|例))")
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    pick = lambda q: 1000 * ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2)}
+
+
+def reissued_sources(target_clauses: int, seed: int = 7) -> list[Source]:
+    """The shipped documents re-issued for invented cities and years with varied figures,
+    until the corpus holds about `target_clauses` clauses."""
+    rng = random.Random(seed)
+    base = builtin_sources()
+    per_round = sum(len(s.clauses()) for s in base)
+    out: list[Source] = []
+    for i in range(max(1, round(target_clauses / per_round))):
+        city, year = CITIES[i % len(CITIES)], 2021 + i % 9
+        for s in base:
+            text = s.meta.read_text().replace("广西壮族自治区", f"{city}市").replace("广西", city)
+            text = text.replace("内蒙古自治区", f"{city}市").replace("湖南省", f"{city}市")
+            text = re.sub(r"20\d\d年", f"{year}年", text)
+            text = _FIGURE.sub(lambda m: str(max(1, int(int(m.group(1)) * rng.uniform(0.5, 2.0)))), text)
+            meta = replace(s.meta, id=f"{s.meta.id}-{i:05d}", title=f"{city}{year}年{s.meta.title}",
+                           short_title=f"{city}{s.meta.short_title}")
+            out.append(Source(meta, "synthetic", f"{i}-{s.sha}", tuple(blocks_from_text(text))))
+    return out
+
+
+def bench_scale(size: int, embedder_spec: str) -> dict:
+    """One size, in this process (run it in a fresh process so peak RSS belongs to it)."""
+    from ingest.embedders import make_embedder
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+
+    embedder = make_embedder(embedder_spec)
+    sources = reissued_sources(size)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        report = ingest(sources, Path(tmp), embedder, progress=False)
+        seconds = time.perf_counter() - start
+        retriever = Retriever.open(Path(tmp), embedder=embedder)
+        questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
+        retriever.search(questions[0])
+        times = []
+        for q in questions:
+            t = time.perf_counter()
+            retriever.search(q, k=5)
+            times.append(time.perf_counter() - t)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"clauses": report.clauses, "documents": report.documents, "ingest_seconds": round(seconds, 1),
+            "ingest_clauses_per_s": round(report.clauses / seconds, 1), "query": _percentiles(times),
+            "peak_rss_mb": round(peak_kb / 1024, 1)}
+
+
+def bench_basics(data_dir: Path, embedder_spec: str) -> dict:
+    """Cold and unchanged ingest of the shipped corpus, retrieval, answers, self-assessment."""
+    from assistant import Assistant
+    from ingest.embedders import make_embedder
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+    from selfcheck import evaluate
+
+    embedder = make_embedder(embedder_spec)
+    cold = ingest(builtin_sources(), data_dir, embedder, rebuild=True, progress=False)
+    unchanged = ingest(builtin_sources(), data_dir, embedder, progress=False)
+    retriever = Retriever.open(data_dir, embedder=embedder)
+    assistant = Assistant(retriever)
+    questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
+    assistant.answer(questions[0])
+    search_times, answer_times = [], []
+    for q in questions:
+        t = time.perf_counter()
+        retriever.search(q, k=5)
+        search_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        assistant.answer(q)
+        answer_times.append(time.perf_counter() - t)
+    cases = [json.loads(x) for x in (GOLD_DIR / "selfcheck.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < 2.0:
+        for case in cases:
+            evaluate(case["program"], case["inputs"])
+            count += 1
+    return {
+        "ingest_cold_seconds": round(cold.seconds, 2), "ingest_unchanged_seconds": round(unchanged.seconds, 3),
+        "clauses": cold.clauses, "retrieval": _percentiles(search_times), "extractive_answer": _percentiles(answer_times),
+        "selfchecks_per_second": round(count / (time.perf_counter() - start), 1),
+    }
+
+
+def run_bench(out_dir: Path, sizes: list[int], embedder_spec: str) -> dict:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = {"embedder": embedder_spec, "documents": [d.id for d in load_documents()]}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["basics"] = bench_basics(Path(tmp), embedder_spec)
+    results["scale"] = []
+    for size in sizes:  # each size in its own process: peak RSS is then that size's
+        proc = subprocess.run([sys.executable, "-m", "evals.bench", str(size), embedder_spec],
+                              capture_output=True, text=True, check=True)
+        results["scale"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    (out_dir / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "bench.md").write_text(render_bench(results), encoding="utf-8")
+    return results
+
+
+def render_bench(r: dict) -> str:
+    b = r["basics"]
+    lines = [f"# 性能基准（向量模型 {r['embedder']}）", "",
+             "| 项目 | 结果 |", "|---|---|",
+             f"| 冷启动入库（{b['clauses']} 条） | {b['ingest_cold_seconds']} 秒 |",
+             f"| 未变化重新入库 | {b['ingest_unchanged_seconds']} 秒 |",
+             f"| 检索 p50 / p95 | {b['retrieval']['p50_ms']} / {b['retrieval']['p95_ms']} ms |",
+             f"| 原文摘录回答 p50 / p95 | {b['extractive_answer']['p50_ms']} / {b['extractive_answer']['p95_ms']} ms |",
+             f"| 申报自评 | 每秒 {b['selfchecks_per_second']} 次 |", ""]
+    if r["scale"]:
+        lines += ["## 规模", "", "| 条款数 | 入库耗时 | 入库速度 | 检索 p50 / p95 | 峰值内存 |", "|---|---|---|---|---|"]
+        for s in r["scale"]:
+            lines.append(f"| {s['clauses']} | {s['ingest_seconds']} 秒 | {s['ingest_clauses_per_s']} 条/秒 | "
+                         f"{s['query']['p50_ms']} / {s['query']['p95_ms']} ms | {s['peak_rss_mb']} MB |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # python -m evals.bench SIZE EMBEDDER: one scale point, JSON on stdout
+    print(json.dumps(bench_scale(int(sys.argv[1]), sys.argv[2]), ensure_ascii=False))

@@ -1,0 +1,126 @@
+"""Writing an evaluation: report.json (machine), report.md (people), PNG charts, and the
+comparison against an earlier report.json with regressions marked."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HEADLINE = ("hit@1", "hit@5", "mrr", "fact_accuracy", "citation_precision", "refusal_recall",
+            "refusal_precision")
+LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命中 hit@5", "mrr": "MRR",
+          "fact_accuracy": "要点全部命中率", "citation_precision": "引用精确率",
+          "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率"}
+REGRESSION = 0.005  # a drop larger than this is flagged
+
+
+def compare(current: dict, previous: dict) -> list[dict]:
+    """Headline metrics side by side with an earlier run; drops are regressions."""
+    rows = []
+    for key in HEADLINE:
+        new, old = current["overall"].get(key), previous.get("overall", {}).get(key)
+        if new is None or old is None:
+            continue
+        delta = new - old
+        rows.append({"metric": key, "old": old, "new": new, "delta": delta, "regression": delta < -REGRESSION})
+    return rows
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def render_markdown(report: dict, comparison: list[dict] | None = None) -> str:
+    o, lat = report["overall"], report["latency_ms"]
+    lines = [f"# 评测报告：{report['set']}", "",
+             f"模式：{report['mode']}　题数：{o['n']}（可回答 {o['answerable']}，不可回答 {o['unanswerable']}）　"
+             f"时间：{report['created']}", ""]
+    base = report.get("baseline")
+    lines += ["## 总体指标", "", "| 指标 | 本系统 |" + (" 朴素基线（500 字切块 + 向量检索） |" if base else ""),
+              "|---|---|" + ("---|" if base else "")]
+    for key in HEADLINE:
+        if key in o:
+            lines.append(f"| {LABELS[key]} | {_fmt(o[key])} |" + (f" {_fmt(base.get(key))} |" if base else ""))
+    lines += ["", f"回答延迟 p50 {lat['answer_p50']:.1f} ms，p95 {lat['answer_p95']:.1f} ms；"
+                  f"检索 p50 {lat['retrieval_p50']:.1f} ms，p95 {lat['retrieval_p95']:.1f} ms。", ""]
+    if comparison:
+        lines += ["## 与上次评测对比", "", "| 指标 | 上次 | 本次 | 变化 |", "|---|---|---|---|"]
+        for row in comparison:
+            mark = " ▼ 退步" if row["regression"] else (" ▲" if row["delta"] > REGRESSION else "")
+            lines.append(f"| {LABELS[row['metric']]} | {_fmt(row['old'])} | {_fmt(row['new'])} | "
+                         f"{row['delta']:+.3f}{mark} |")
+        lines.append("")
+    for title, key in (("按题型", "by_type"), ("按文件", "by_document")):
+        lines += [f"## {title}", "", "| | 题数 | hit@1 | hit@5 | 要点命中 | 拒答召回 |", "|---|---|---|---|---|---|"]
+        for name, m in report[key].items():
+            lines.append(f"| {name} | {m['n']} | {_fmt(m.get('hit@1'))} | {_fmt(m.get('hit@5'))} | "
+                         f"{_fmt(m.get('fact_accuracy'))} | {_fmt(m.get('refusal_recall'))} |")
+        lines.append("")
+    sc = report.get("selfcheck")
+    if sc:
+        lines += ["## 申报自评", "", f"案例 {sc['cases']} 个；结论准确率 {_fmt(sc['verdict_accuracy'])}；"
+                                   f"逐条一致率 {_fmt(sc['criterion_agreement'])}。", ""]
+        for d in sc["disagreements"]:
+            lines.append(f"- {d['id']}：期望 {d['expected_verdict']}，实际 {d['verdict']}；" + "；".join(d["criteria"]))
+        lines.append("")
+    if report["problems"]:
+        lines += ["## 跳过的行", ""] + [f"- 第 {p['row']} 行：{p['message']}" for p in report["problems"]] + [""]
+    lines += ["## 需要复核的题目", "", "| 编号 | 问题 | 期望 | 实际检索首条 | 回答 |", "|---|---|---|---|---|"]
+    for f in report["failures"]:
+        answer = f["answer"].replace("\n", " ").replace("|", "｜")
+        lines.append(f"| {f['id']} | {f['q']} | {f['expected']} | {f['retrieved']} | {answer[:80]} |")
+    lines += ["", "图表：accuracy_by_type.png、accuracy_by_document.png、latency.png"]
+    return "\n".join(lines) + "\n"
+
+
+def _bar_chart(groups: dict[str, dict], path: Path, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(groups)
+    metrics = [("hit@1", "hit@1"), ("fact_accuracy", "facts"), ("refusal_recall", "refusal recall")]
+    fig, ax = plt.subplots(figsize=(max(6, len(names) * 0.9), 4))
+    width = 0.8 / len(metrics)
+    for i, (key, label) in enumerate(metrics):
+        values = [groups[n].get(key) or 0.0 for n in names]
+        ax.bar([x + i * width for x in range(len(names))], values, width, label=label)
+    ax.set_xticks([x + width for x in range(len(names))], names, rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _latency_chart(latencies_ms: list[float], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.hist(latencies_ms, bins=30)
+    ax.set_xlabel("answer latency (ms)")
+    ax.set_ylabel("questions")
+    ax.set_title("Answer latency")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    comparison = compare(report, previous) if previous else None
+    if comparison is not None:
+        report = {**report, "comparison": comparison}
+    paths = {"json": out_dir / "report.json", "md": out_dir / "report.md",
+             "by_type": out_dir / "accuracy_by_type.png", "by_document": out_dir / "accuracy_by_document.png",
+             "latency": out_dir / "latency.png"}
+    paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths["md"].write_text(render_markdown(report, comparison), encoding="utf-8")
+    _bar_chart(report["by_type"], paths["by_type"], "Accuracy by question type")
+    _bar_chart(report["by_document"], paths["by_document"], "Accuracy by document")
+    _latency_chart(report["latencies_ms"], paths["latency"])
+    return paths

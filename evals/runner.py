@@ -1,0 +1,151 @@
+"""Run a gold set through the assistant (and, on request, the naive baseline) and compute
+every metric the report shows: retrieval, answers, refusals, per type and per document,
+latency, and the self-assessment gold cases."""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from assistant import Answer, Assistant, Session
+from evals.baseline import NaiveBaseline, first_chunk_rank
+from evals.io import GoldQuestion, GoldSet
+from evals.retrieval import first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    gold: GoldQuestion
+    answer: Answer
+    rank: int | None          # where the gold clause was among the retrieved (answerable only)
+    seconds: float
+
+    @property
+    def facts_present(self) -> bool:
+        text = _WS.sub("", self.answer.text)
+        return all(_WS.sub("", f) in text for f in self.gold.facts)
+
+    @property
+    def correct(self) -> bool:
+        """Answerable: not refused and every fact present; unanswerable: refused."""
+        if not self.gold.answerable:
+            return self.answer.refused
+        return not self.answer.refused and self.facts_present
+
+
+def ask_gold(assistant: Assistant, gold: GoldQuestion, mode: str) -> tuple[Answer, float]:
+    """A follow-up is asked in a session after its history; the time is the last turn's."""
+    session = Session(assistant)
+    for earlier in gold.history:
+        session.ask(earlier, mode=mode)
+    start = time.perf_counter()
+    answer = session.ask(gold.q, mode=mode)
+    return answer, time.perf_counter() - start
+
+
+def run_questions(assistant: Assistant, gold: Sequence[GoldQuestion], mode: str = "extractive",
+                  on_progress: Callable[[int, int], None] | None = None) -> list[QuestionResult]:
+    results = []
+    for i, g in enumerate(gold, 1):
+        answer, seconds = ask_gold(assistant, g, mode)
+        rank = first_hit_rank([h.clause for h in answer.hits], g) if g.answerable else None
+        results.append(QuestionResult(g, answer, rank, seconds))
+        if on_progress:
+            on_progress(i, len(gold))
+    return results
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def group_metrics(results: Sequence[QuestionResult]) -> dict[str, float]:
+    answerable = [r for r in results if r.gold.answerable]
+    unanswerable = [r for r in results if not r.gold.answerable]
+    ranks = [r.rank for r in answerable]
+    answered = [r for r in answerable if not r.answer.refused]
+    cited = [c for r in answered for c in r.answer.citations]
+    good_cites = sum(1 for r in answered for c in r.answer.citations if holds_evidence(c.clause, r.gold))
+    refused = [r for r in results if r.answer.refused]
+    out: dict[str, float] = {"n": len(results), "answerable": len(answerable), "unanswerable": len(unanswerable)}
+    if answerable:
+        out.update({
+            "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3), "hit@5": hit_at(ranks, 5),
+            "mrr": mean_reciprocal_rank(ranks),
+            "fact_accuracy": sum(r.facts_present and not r.answer.refused for r in answerable) / len(answerable),
+            "citation_precision": good_cites / len(cited) if cited else 0.0,
+        })
+    if unanswerable:
+        out["refusal_recall"] = sum(r.answer.refused for r in unanswerable) / len(unanswerable)
+    if refused:
+        out["refusal_precision"] = sum(not r.gold.answerable for r in refused) / len(refused)
+    return out
+
+
+def breakdown(results: Sequence[QuestionResult], key: Callable[[QuestionResult], str]) -> dict[str, dict]:
+    groups: dict[str, list[QuestionResult]] = defaultdict(list)
+    for r in results:
+        groups[key(r)].append(r)
+    return {k: group_metrics(v) for k, v in sorted(groups.items())}
+
+
+def failures(results: Sequence[QuestionResult]) -> list[dict]:
+    """What to review: wrong answers with the expected clause and what came back."""
+    out = []
+    for r in results:
+        if r.correct:
+            continue
+        expected = f"{r.gold.doc}：{r.gold.evidence}" if r.gold.answerable else f"拒答（{r.gold.type}）"
+        top = r.answer.hits[0].clause.citation if r.answer.hits else "—"
+        out.append({"id": r.gold.id, "q": r.gold.q, "type": r.gold.type, "expected": expected,
+                    "rank": r.rank, "retrieved": top, "refused": r.answer.refused,
+                    "answer": r.answer.text[:200]})
+    return out
+
+
+def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: int = 5) -> dict[str, float]:
+    """The naive pipeline on the same questions: its top chunk is its answer; it never refuses."""
+    answerable = [g for g in gold if g.answerable]
+    ranks, facts, latencies = [], [], []
+    for g in answerable:
+        start = time.perf_counter()
+        chunks = baseline.search(g.q, k)
+        latencies.append(time.perf_counter() - start)
+        ranks.append(first_chunk_rank(chunks, g))
+        top = _WS.sub("", chunks[0].text) if chunks else ""
+        facts.append(all(_WS.sub("", f) in top for f in g.facts))
+    return {"answerable": len(answerable), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
+            "hit@5": hit_at(ranks, 5), "mrr": mean_reciprocal_rank(ranks),
+            "fact_accuracy": sum(facts) / len(facts) if facts else 0.0,
+            "refusal_recall": 0.0 if any(not g.answerable for g in gold) else None,
+            "chunks": len(baseline.chunks),
+            "chunk_median_chars": statistics.median(len(c.text) for c in baseline.chunks),
+            "retrieval_p50_ms": 1000 * _percentile(latencies, 0.5)}
+
+
+def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
+                 baseline: dict | None = None, selfcheck: dict | None = None) -> dict:
+    latencies = [r.seconds for r in results]
+    retrieve = [r.answer.timings.get("retrieve", 0.0) for r in results]
+    return {
+        "set": gold.source, "mode": mode, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "overall": group_metrics(results),
+        "latency_ms": {"answer_p50": 1000 * _percentile(latencies, 0.5),
+                       "answer_p95": 1000 * _percentile(latencies, 0.95),
+                       "retrieval_p50": 1000 * _percentile(retrieve, 0.5),
+                       "retrieval_p95": 1000 * _percentile(retrieve, 0.95)},
+        "by_type": breakdown(results, lambda r: r.gold.type),
+        "by_document": breakdown([r for r in results if r.gold.answerable], lambda r: r.gold.doc),
+        "baseline": baseline,
+        "selfcheck": selfcheck,
+        "problems": [{"row": p.row, "message": p.message} for p in gold.problems],
+        "failures": failures(results),
+        "latencies_ms": [round(1000 * s, 2) for s in latencies],
+    }

@@ -1,0 +1,121 @@
+"""Metric functions on tiny hand-made cases, and gold-set loading with bad rows."""
+import csv
+import io
+import json
+
+import pytest
+
+from evals.io import GoldFileError, read_gold_set
+from evals.report import compare
+from evals.retrieval import first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
+from ingest.documents import corpus_clauses
+
+
+def test_hit_at_k_and_mrr():
+    ranks = [1, 3, None, 2]
+    assert hit_at(ranks, 1) == 0.25 and hit_at(ranks, 3) == 0.75 and hit_at(ranks, 5) == 0.75
+    assert mean_reciprocal_rank(ranks) == pytest.approx((1 + 1 / 3 + 0 + 1 / 2) / 4)
+    assert hit_at([], 1) == 0.0 and mean_reciprocal_rank([]) == 0.0
+
+
+def test_a_hit_is_a_clause_of_the_named_document_holding_the_evidence():
+    from evals.io import GoldQuestion
+    gold = GoldQuestion("x", "q", "gx-consortium", "年主营业务收入原则上应达到10亿元以上")
+    clauses = [c for c in corpus_clauses() if c.path in ("第五条（二）2", "第五条（二）1")]
+    assert [c.path for c in clauses] == ["第五条（二）1", "第五条（二）2"]
+    assert first_hit_rank(list(reversed(clauses)), gold) == 2
+    other = GoldQuestion("y", "q", "hn-tic", gold.evidence)
+    assert not holds_evidence(clauses[0], other)
+
+
+def test_compare_flags_regressions():
+    old = {"overall": {"hit@1": 0.90, "fact_accuracy": 0.80, "refusal_recall": 0.5}}
+    new = {"overall": {"hit@1": 0.85, "fact_accuracy": 0.82, "refusal_recall": 0.5}}
+    rows = {r["metric"]: r for r in compare(new, old)}
+    assert rows["hit@1"]["regression"] and rows["hit@1"]["delta"] == pytest.approx(-0.05)
+    assert not rows["fact_accuracy"]["regression"] and not rows["refusal_recall"]["regression"]
+
+
+ROWS = [
+    {"id": "1", "q": "牵头企业营收要多少？", "doc": "创新联合体", "evidence": "10亿元以上", "facts": "10亿元|原则上",
+     "answerable": "是", "type": "threshold"},
+    {"id": "2", "q": "", "doc": "gx-tic", "evidence": "x", "facts": "", "answerable": "", "type": "fact"},
+    {"id": "3", "q": "广东呢？", "doc": "", "evidence": "", "facts": "", "answerable": "否", "type": "out_of_scope"},
+    {"id": "4", "q": "某问题", "doc": "技术创新中心", "evidence": "y", "facts": "", "answerable": "true", "type": "fact"},
+    {"id": "5", "q": "某问题", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "maybe", "type": "fact"},
+    {"id": "1", "q": "重复", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "fact"},
+    {"id": "7", "q": "那湖南呢？", "doc": "湖南", "evidence": "4000万元", "facts": "4000万元", "answerable": "",
+     "type": "follow_up", "history": "广西创新联合体牵头企业营收要多少？"},
+    {"id": "8", "q": "问题", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "riddle"},
+]
+
+
+def _check(gold_set):
+    assert [q.id for q in gold_set.questions] == ["1", "3", "7"]
+    first = gold_set.questions[0]
+    assert first.doc == "gx-consortium" and first.facts == ("10亿元", "原则上") and first.answerable
+    assert not gold_set.questions[1].answerable
+    assert gold_set.questions[2].history == ("广西创新联合体牵头企业营收要多少？",)
+    problems = {p.row: p.message for p in gold_set.problems}
+    assert set(problems) == {2, 4, 5, 6, 8}
+    assert "缺少问题 q" in problems[2] and "对应多份文件" in problems[4]
+    assert "answerable" in problems[5] and "重复" in problems[6] and "题型" in problems[8]
+
+
+def test_csv_with_bad_rows(tmp_path):
+    path = tmp_path / "gold.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(ROWS[-2]))
+        writer.writeheader()
+        writer.writerows(ROWS)
+    _check(read_gold_set(path))
+
+
+def test_xlsx_with_bad_rows(tmp_path):
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    header = list(ROWS[-2])
+    ws.append(header)
+    for row in ROWS:
+        ws.append([row.get(h, "") for h in header])
+    wb.save(tmp_path / "gold.xlsx")
+    _check(read_gold_set(tmp_path / "gold.xlsx"))
+
+
+def test_jsonl_with_bad_rows(tmp_path):
+    lines = []
+    for row in ROWS:
+        obj = {**row, "facts": row["facts"].split("|") if row["facts"] else []}
+        if "history" in row:
+            obj["history"] = [row["history"]]
+        lines.append(json.dumps(obj, ensure_ascii=False))
+    lines.insert(3, "{not json")
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    gold_set = read_gold_set(path)
+    assert [q.id for q in gold_set.questions] == ["1", "3", "7"]
+    assert any("JSON" in p.message and p.row == 4 for p in gold_set.problems)
+
+
+def test_unreadable_gold_files(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    with pytest.raises(GoldFileError, match="可选：.jsonl、.csv、.xlsx"):
+        read_gold_set(tmp_path / "a.txt")
+    (tmp_path / "b.csv").write_text("question,answer\n问题,答案\n", encoding="utf-8")
+    with pytest.raises(GoldFileError, match="表头缺少列：id、q"):
+        read_gold_set(tmp_path / "b.csv")
+    (tmp_path / "c.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(GoldFileError, match="Excel"):
+        read_gold_set(tmp_path / "c.xlsx")
+    gbk = tmp_path / "d.csv"
+    gbk.write_bytes("id,q,doc,evidence\n1,营收要多少,gx-consortium,10亿元\n".encode("gbk"))
+    assert read_gold_set(gbk).questions[0].q == "营收要多少"
+
+
+def test_shipped_gold_sets_load_cleanly():
+    from evals.io import shipped_gold_set
+    gold = shipped_gold_set()
+    assert not gold.problems
+    assert len(gold.questions) >= 120
+    assert len([q for q in gold.questions if not q.answerable]) >= 20
