@@ -48,7 +48,7 @@ class Retriever:
         self.state = state
         self._lexical = lexical
         self._collection = collection
-        self._embedder = embedder
+        self.embedder = embedder
         self._position = {c.id: i for i, c in enumerate(clauses)}
         self._doc_of = np.array([c.doc_id for c in clauses])
         self._synonyms = load_synonyms()
@@ -149,7 +149,7 @@ class Retriever:
         return [self.clauses[i].id for i in top if scores[i] > 0]
 
     def _dense_ranking(self, question: str, allowed: set[str]) -> tuple[list[str], dict[str, float]]:
-        vector = self._embedder.embed_query(question)
+        vector = self.embedder.embed_query(question)
         where = None
         if len(allowed) < len(self.state.documents):
             where = {"doc_id": {"$in": sorted(allowed)}}
