@@ -131,13 +131,13 @@ class Assistant:
 
     def _extractive(self, s: _State, note: str | None = None) -> Answer:
         t = time.perf_counter()
-        per_document = not s.region and not s.resolution.regions and not s.resolution.doc_ids \
-            and not detect_scope(s.resolution.question).regions
         question = s.resolution.question
+        named = detect_scope(question).regions
+        per_document = not s.region and not s.resolution.regions and not s.resolution.doc_ids and not named
         answers = self._answers(s.resolution)
         comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
                                   self.retriever.clauses, per_document, answers,
-                                  self.retriever.document_frequency)
+                                  self.retriever.document_frequency, compared=named if not s.region else ())
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 

@@ -27,9 +27,10 @@ class Composition:
 
 
 def answering_hits(hits: Sequence[Hit], per_document: bool,
-                   answers: Callable[[Clause], bool] = lambda c: True) -> list[Hit]:
+                   answers: Callable[[Clause], bool] = lambda c: True, compared: Sequence[str] = ()) -> list[Hit]:
     """The best hit, and — when the question names no region — the best hit of every other
-    document that answers nearly as well (中心主任工作时间 in 广西 and in 内蒙古).
+    document that answers nearly as well (中心主任工作时间 in 广西 and in 内蒙古); when it
+    compares named regions (湖南和广西…有什么不同), the best answering hit of each.
     `answers` says whether a clause states what was asked (a figure of the asked kind)."""
     if not hits:
         return []
@@ -37,6 +38,10 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
     if first.clause.text.rstrip().endswith(("：", ":")):  # a lead-in: answer with its retrieved item
         first = next((h for h in hits if h.clause.doc_id == first.clause.doc_id and h is not first
                       and h.clause.path.startswith(first.clause.path)), first)
+    if len(compared) >= 2:
+        per_region = [next((h for h in hits if h.clause.region == r and answers(h.clause)),
+                           next((h for h in hits if h.clause.region == r), None)) for r in compared]
+        return [h for h in per_region if h is not None] or [first]
     chosen = [first]
     if not per_document:
         return chosen
@@ -134,8 +139,8 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
 
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
-            document_frequency: Callable[[str], float] = lambda t: 0.1) -> Composition:
-    chosen = answering_hits(hits, per_document, answers)
+            document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[str] = ()) -> Composition:
+    chosen = answering_hits(hits, per_document, answers, compared)
     top = chosen[0].clause
     cited: list[Clause] = []
 

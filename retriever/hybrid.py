@@ -85,6 +85,8 @@ class Retriever:
         if region is not None and region not in self.regions:
             raise ValueError(f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
         scope = detect_scope(question)
+        if region is None and not doc_ids and len(scope.regions) >= 2:
+            return self._search_each_region(question, k, scope)
         allowed = self.allowed_documents(scope, region, doc_ids)
         bm25_rank = self._bm25_ranking(question, allowed)
         dense_rank, similarity = self._dense_ranking(question, allowed)
@@ -96,12 +98,23 @@ class Retriever:
                 self.clauses[self._position[cid]].text, types)]
         fused = reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS)
         order = self._fused_order(fused)
-        if region is None and not scope.names_region and not doc_ids:
-            order = self._include_each_answering_document(order, k, similarity)
+        if region is None and not doc_ids and len(scope.regions) != 1:
+            # No region named: documents that answer nearly as well; several named (湖南和广西
+            # …有什么不同): each of them, however far behind.
+            margin = DIVERSE_DENSE_MARGIN if not scope.regions else float("inf")
+            order = self._include_each_answering_document(order, k, similarity, margin)
         b_pos = {cid: i for i, cid in enumerate(bm25_rank, 1)}
         d_pos = {cid: i for i, cid in enumerate(dense_rank, 1)}
         return [Hit(self.clauses[self._position[cid]], fused[cid], b_pos.get(cid), d_pos.get(cid),
                     similarity.get(cid)) for cid in order[:k]]
+
+    def _search_each_region(self, question: str, k: int, scope: Scope) -> list[Hit]:
+        """"湖南和广西…有什么不同？": one search per named region, best hits interleaved, so
+        neither region's answer is crowded out by the other's wording."""
+        per_region = [self.search(question, k=k, region=r) for r in scope.regions]
+        firsts = sorted((hits[0] for hits in per_region if hits), key=lambda h: -h.score)
+        rest = sorted((h for hits in per_region for h in hits[1:]), key=lambda h: -h.score)
+        return (firsts + rest)[:k]
 
     def _fused_order(self, fused: dict[str, float]) -> list[str]:
         return sorted(fused, key=lambda cid: (-fused[cid], self._position[cid]))
@@ -159,8 +172,8 @@ class Retriever:
         ids = result["ids"][0]
         return ids, {cid: 1.0 - float(d) for cid, d in zip(ids, result["distances"][0])}
 
-    def _include_each_answering_document(self, order: list[str], k: int,
-                                         similarity: dict[str, float]) -> list[str]:
+    def _include_each_answering_document(self, order: list[str], k: int, similarity: dict[str, float],
+                                         margin: float = DIVERSE_DENSE_MARGIN) -> list[str]:
         """When no region is named and several documents answer (中心主任工作时间 in 广西 and
         内蒙古), make sure the best clause of each such document is within the top k."""
         if not order:
@@ -172,7 +185,7 @@ class Retriever:
             best_per_doc.setdefault(self.clauses[self._position[cid]].doc_id, cid)
         top_doc = self.clauses[self._position[top_id]].doc_id
         must = [cid for doc, cid in best_per_doc.items()
-                if doc != top_doc and similarity.get(cid, 0.0) >= top_sim - DIVERSE_DENSE_MARGIN]
+                if doc != top_doc and similarity.get(cid, 0.0) >= top_sim - margin]
         if not must:
             return order
         head = [cid for cid in order[:k] if cid not in must]

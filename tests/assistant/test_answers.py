@@ -101,3 +101,9 @@ def test_bad_input(assistant):
         assistant.answer("营收", mode="poem")
     with pytest.raises(ValueError, match="未配置大模型"):
         assistant.answer("营收", mode="llm")
+
+
+def test_comparison_of_named_regions_answers_each(assistant):
+    answer = assistant.answer("湖南和广西的技术创新中心年度报告截止时间有什么不同？")
+    assert {c.clause.doc_id for c in answer.citations} == {"hn-tic", "gx-tic"}
+    assert "湖南（" in answer.text and "广西（" in answer.text and "1月底" in answer.text
