@@ -2,6 +2,7 @@
 answer → grounding check. One LCEL pipeline, one Answer type for both modes."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
@@ -182,8 +183,6 @@ class Assistant:
 
 def _renumber(text: str, cited: tuple[int, ...]) -> str:
     """Markers refer to the retrieved list; renumber them to the citation list [1..n]."""
-    import re
-
     mapping = {old: new for new, old in enumerate(cited, 1)}
     return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text)
 

@@ -79,6 +79,6 @@ def register_bench(app: typer.Typer) -> None:
             fail(f"--sizes 应为逗号分隔的整数，收到“{sizes}”", field="sizes")
         if any(n <= 0 for n in counts):
             fail("--sizes 中的条款数必须为正整数", field="sizes")
-        results = run_bench(out, counts, settings_for(None).embedder)
+        run_bench(out, counts, settings_for(None).embedder)
         typer.echo((out / "bench.md").read_text(encoding="utf-8"))
         typer.echo(f"结果：{out / 'bench.json'}")

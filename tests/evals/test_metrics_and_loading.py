@@ -1,6 +1,5 @@
 """Metric functions on tiny hand-made cases, and gold-set loading with bad rows."""
 import csv
-import io
 import json
 
 import pytest
