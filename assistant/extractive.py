@@ -62,7 +62,8 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
     are in the corpus, plus a figure of the asked kind; a short clause is quoted whole.
     Always the documents' exact wording."""
     sentences = split_sentences(clause.text)
-    if len(clause.text) <= WHOLE_CLAUSE_CHARS or len(sentences) <= 1:
+    if len(clause.text) <= WHOLE_CLAUSE_CHARS or len(sentences) <= 1 or (
+            _LIST.search(question) and clause.text.count("；") >= 2):  # an enumeration is quoted whole
         return [clause.text.replace("\n", "")]
     types = expected_answer_types(question)
     weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and (df := document_frequency(t)) > 0}
