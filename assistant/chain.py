@@ -16,7 +16,7 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant import extractive, followup, guard
 from assistant.grounding import check_grounding
-from assistant.prompt import PROMPT, number_clauses
+from assistant.prompt import PROMPT, REWRITE, number_clauses
 from assistant.types import MODES, Answer, Citation, Turn
 from corpus import load_synonyms
 from ingest.model import Clause
@@ -89,7 +89,22 @@ class Assistant:
     def _resolve(self, s: _State) -> _State:
         t = time.perf_counter()
         resolution = followup.resolve(s.question, s.history)
+        if s.mode == "llm" and s.history and resolution.question != s.question and not resolution.about_previous_clause:
+            resolution = self._rewrite_with_llm(s, resolution)
         return replace(s, resolution=resolution, timings={**s.timings, "resolve": time.perf_counter() - t})
+
+    def _rewrite_with_llm(self, s: _State, resolution: followup.Resolution) -> followup.Resolution:
+        """With a model configured, a follow-up is also rewritten by it into a standalone
+        question; the deterministic resolution stays whenever the rewrite is unusable."""
+        history = "\n".join(f"{i}. {t.question}" for i, t in enumerate(s.history[-3:], 1))
+        try:
+            text = (REWRITE | self.chat_model | StrOutputParser()).invoke(
+                {"history": history, "question": s.question}).strip().splitlines()[0].strip()
+        except Exception:  # model down or slow: the deterministic resolution is enough
+            return resolution
+        if not 2 <= len(text) <= 120 or guard.looks_like_injection(text):
+            return resolution
+        return replace(resolution, question=text)
 
     def _retrieve(self, s: _State) -> _State:
         t = time.perf_counter()
