@@ -40,7 +40,7 @@ _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个�
 # Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
 _UNIT_FAMILIES = {
     "org": (r"家|个|所", r"家|个|所|例|项|次|件"), "person": (r"人|名", r"人|名"), "piece": (r"件", r"件"),
-    "money": (r"亿|万元|钱|经费|资金", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之", r"[%％]|分之"),
+    "money": (r"亿|万元|钱|经费|资金|营收|收入|营业额|投入", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之", r"[%％]|分之"),
     "duration": (r"几年|几个月|多久|多长时间", r"年|个月|月|天"),
 }
 _FIGURE = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:{units})"
@@ -88,12 +88,14 @@ def answers_figure_question(question: str, topic: list[str]) -> Callable[[Clause
     asking = [p for p in re.split(r"[？?。]", question) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
     if not any(_ASKS_QUANTITY.search(p) for p in asking):
         return lambda clause: True
-    families = [stated for asked, stated in _UNIT_FAMILIES.values() if re.search(asked, question)]
-    figure = re.compile("|".join(_FIGURE.format(units=u) for u in families) if families
+    asked = [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, question)]
+    figure = re.compile("|".join(_FIGURE.format(units=stated) for _, stated in asked) if asked
                         else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之")
-    # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金".
+    # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
+    # a bound on the same kind of quantity, not on whatever else the sentence mentions.
     relative_ok = not re.search(r"多少(?:万|亿|件|人|家|个|%)|几(?:万|亿|件|人|家|个)", question)
-    return lambda clause: states_figure_on_topic(clause, figure, topic, relative_ok)
+    relative = re.compile("|".join(a for a, _ in asked)) if asked and relative_ok else None
+    return lambda clause: states_figure_on_topic(clause, figure, topic, relative_ok, relative)
 
 
 def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool]) -> Verdict:
@@ -111,9 +113,10 @@ def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], b
 
 
 def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list[str],
-                           relative_ok: bool = True) -> bool:
+                           relative_ok: bool = True, relative_of: re.Pattern | None = None) -> bool:
     for sentence in split_sentences(clause.text):
-        if not (figure.search(sentence) or (relative_ok and _RELATIVE.search(sentence))):
+        bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
+        if not (figure.search(sentence) or bound):
             continue
         if not topic_terms or any(t in sentence or t in clause.heading for t in topic_terms):
             return True
@@ -121,6 +124,7 @@ def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list
 
 
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic
+WORDING_SHARE = 0.15   # the documents' wording for a user's word may be a little more common (参加 → 参与)
 
 
 def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
@@ -133,7 +137,7 @@ def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
                 if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
                 and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE]
     wording = [w for key, words in (synonyms or {}).items() if key in question and key not in _GENERIC
-               for w in words if 0 < document_frequency(w) <= SPECIFIC_SHARE]
+               for w in words if 0 < document_frequency(w) <= WORDING_SHARE]
     return list(dict.fromkeys(specific + wording))
 
 
