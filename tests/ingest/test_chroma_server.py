@@ -3,7 +3,9 @@ on loopback from the `chroma` command the chromadb package ships."""
 import shutil
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -23,9 +25,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    exe = shutil.which("chroma")
-    if exe is None:
-        pytest.skip("chroma command not installed")
+    # The chromadb package installs `chroma` beside this interpreter (the venv may not be on PATH).
+    sibling = Path(sys.executable).parent / "chroma"
+    exe = str(sibling) if sibling.exists() else shutil.which("chroma")
+    assert exe, "the chroma command from the chromadb package is missing"
     port = _free_port()
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
                              "--host", "127.0.0.1", "--port", str(port)],
