@@ -49,6 +49,7 @@ _ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
 _NOTES = re.compile(r"^备\s*注[：:]?\s*$")
 _NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_ARTICLE_MARKER = re.compile(rf"^第[{_CN}]+条\s+")
 
 
 def is_title_only(text: str) -> bool:
@@ -109,8 +110,15 @@ class _TreeBuilder:
         return next((n for n in reversed(self.stack) if n.kind == "appendix"), self.root)
 
     def line(self, raw: str) -> None:
-        chapter = _HEADINGS[0][2].match(raw.strip())
-        line = raw.strip() if chapter else squeeze_spaces(raw)
+        stripped = raw.strip()
+        chapter = _HEADINGS[0][2].match(stripped)
+        article = _ARTICLE_MARKER.match(stripped)
+        if chapter:
+            line = stripped
+        elif article:  # "第一条 为规范……": the space is what marks it as a heading, keep it
+            line = f"{article.group(0).strip()} {squeeze_spaces(stripped[article.end():])}".strip()
+        else:
+            line = squeeze_spaces(raw)
         if not line:
             self.in_attachment_list = False
             return

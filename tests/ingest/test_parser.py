@@ -91,6 +91,15 @@ def test_every_level_of_a_small_document():
     assert got["第二条"].heading == "条件"
 
 
+def test_articles_written_with_a_space_instead_of_a_title():
+    """The common layout of a 管理办法: "第二条 申报单位应当……" (half- or full-width space)."""
+    text = "\n".join(["玉林市科普示范基地管理办法", "第一条 为规范建设，制定本办法。",
+                      "第二条　申报单位应当配备不少于12名专职科普讲解人员。", "第三条本办法第二条所称讲解人员为专职人员。"])
+    got = [(c.path, c.text) for c in parse_blocks(blocks_from_text(text), DOC)]
+    assert got == [("第一条", "为规范建设，制定本办法。"),
+                   ("第二条", "申报单位应当配备不少于12名专职科普讲解人员。\n第三条本办法第二条所称讲解人员为专职人员。")]
+
+
 def test_generic_table_rows_become_clauses():
     blocks = ["第一条【支持】  支持标准如下：", Table((("类别", "金额"), ("新认定", "500万元"), ("优秀", "300万元")))]
     rows = [c for c in parse_blocks(blocks, DOC) if c.level == "table_row"]
