@@ -47,6 +47,7 @@ class _State:
     mode: str
     region: str | None
     on_token: Callable[[str], None] | None
+    doc_ids: tuple[str, ...] = ()      # the user's own filter (web UI), over the conversation's
     resolution: followup.Resolution | None = None
     hits: tuple[Hit, ...] = ()
     verdict: guard.Verdict | None = None
@@ -71,7 +72,8 @@ class Assistant:
 
     # ---- public -----------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
-               region: str | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+               region: str | None = None, on_token: Callable[[str], None] | None = None,
+               doc_ids: Sequence[str] | None = None) -> Answer:
         question = (question or "").strip()
         if not question:
             raise ValueError("问题不能为空")
@@ -80,7 +82,7 @@ class Assistant:
         if mode == "llm" and self.chat_model is None:
             raise ValueError("未配置大模型：请设置 POLICY_LLM_PROVIDER（local 或 openai），或使用 extractive 模式")
         start = time.perf_counter()
-        state = _State(question, tuple(history or ()), mode, region, on_token)
+        state = _State(question, tuple(history or ()), mode, region, on_token, tuple(doc_ids or ()))
         answer: Answer = self.chain.invoke(state)
         timings = {**answer.timings, "total": time.perf_counter() - start}
         return replace(answer, timings=timings)
@@ -110,7 +112,7 @@ class Assistant:
         t = time.perf_counter()
         r = s.resolution
         region = s.region or (r.regions[0] if len(r.regions) == 1 and not detect_scope(r.question).regions else None)
-        lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=r.doc_ids)
+        lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=s.doc_ids or r.doc_ids)
         hits = tuple(d.metadata["hit"] for d in lc.invoke(r.question))
         if r.near:  # a follow-up stays with the list the last answer quoted, when it answers there
             answers = self._answers(r)
@@ -149,7 +151,8 @@ class Assistant:
         t = time.perf_counter()
         question = s.resolution.question
         named = detect_scope(question).regions
-        per_document = not s.region and not s.resolution.regions and not s.resolution.doc_ids and not named
+        per_document = (not s.region and not s.doc_ids and not s.resolution.regions
+                        and not s.resolution.doc_ids and not named)
         answers = self._answers(s.resolution)
         comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
                                   self.retriever.clauses, per_document, answers,
@@ -203,11 +206,12 @@ def _renumber(text: str, cited: tuple[int, ...]) -> str:
 
 
 class Session:
-    """One user's conversation: history for follow-ups."""
+    """One user's conversation: history for follow-ups. The history list may be owned by the
+    caller (a web session keeps it in its own state) and is appended to in place."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, history: list[Turn] | None = None) -> None:
         self.assistant = assistant
-        self.history: list[Turn] = []
+        self.history: list[Turn] = history if history is not None else []
 
     def ask(self, question: str, **kwargs) -> Answer:
         answer = self.assistant.answer(question, self.history, **kwargs)

@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
         from assistant.cli import build_assistant
         from evals.io import GoldFileError, read_gold_set, shipped_gold_set
         from evals.report import write_report
-        from evals.runner import baseline_metrics, build_report, run_questions
-        from evals.selfcheck_eval import SELFCHECK_GOLD, run_selfcheck_gold, selfcheck_metrics
+        from evals.runner import evaluate_set
+        from evals.selfcheck_eval import SELFCHECK_GOLD
 
         if baseline not in (None, "naive"):
             fail(f"未知的基线“{baseline}”，可选：naive", field="baseline")
@@ -44,16 +44,11 @@ def register(app: typer.Typer) -> None:
             typer.secho(f"跳过第 {p.row} 行：{p.message}", err=True, fg=typer.colors.YELLOW)
         if not gold.questions:
             fail("金标集中没有可用的题目", field="set")
-        settings = settings_for(data_dir)
-        assistant = build_assistant(settings, mode)
+        assistant = build_assistant(settings_for(data_dir), mode)
         with typer.progressbar(length=len(gold.questions), label="评测中") as bar:
-            results = run_questions(assistant, gold.questions, mode, on_progress=lambda i, n: bar.update(1))
-        base = None
-        if baseline == "naive":
-            from evals.baseline import NaiveBaseline
-            base = baseline_metrics(NaiveBaseline(assistant.retriever.embedder), gold.questions)
-        sc = selfcheck_metrics(run_selfcheck_gold()) if gold_set is None and SELFCHECK_GOLD.exists() else None
-        report = build_report(gold, results, mode, base, sc)
+            report = evaluate_set(assistant, gold, mode, baseline=baseline,
+                                  with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
+                                  on_progress=lambda i, n: bar.update(1))
         out_dir = out or Path("out") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
         paths = write_report(report, out_dir, old)
         o = report["overall"]

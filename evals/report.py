@@ -25,7 +25,7 @@ def compare(current: dict, previous: dict) -> list[dict]:
     return rows
 
 
-def _fmt(value) -> str:
+def fmt(value) -> str:
     if value is None:
         return "—"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
@@ -41,26 +41,26 @@ def render_markdown(report: dict, comparison: list[dict] | None = None) -> str:
               "|---|---|" + ("---|" if base else "")]
     for key in HEADLINE:
         if key in o:
-            lines.append(f"| {LABELS[key]} | {_fmt(o[key])} |" + (f" {_fmt(base.get(key))} |" if base else ""))
+            lines.append(f"| {LABELS[key]} | {fmt(o[key])} |" + (f" {fmt(base.get(key))} |" if base else ""))
     lines += ["", f"回答延迟 p50 {lat['answer_p50']:.1f} ms，p95 {lat['answer_p95']:.1f} ms；"
                   f"检索 p50 {lat['retrieval_p50']:.1f} ms，p95 {lat['retrieval_p95']:.1f} ms。", ""]
     if comparison:
         lines += ["## 与上次评测对比", "", "| 指标 | 上次 | 本次 | 变化 |", "|---|---|---|---|"]
         for row in comparison:
             mark = " ▼ 退步" if row["regression"] else (" ▲" if row["delta"] > REGRESSION else "")
-            lines.append(f"| {LABELS[row['metric']]} | {_fmt(row['old'])} | {_fmt(row['new'])} | "
+            lines.append(f"| {LABELS[row['metric']]} | {fmt(row['old'])} | {fmt(row['new'])} | "
                          f"{row['delta']:+.3f}{mark} |")
         lines.append("")
     for title, key in (("按题型", "by_type"), ("按文件", "by_document")):
         lines += [f"## {title}", "", "| | 题数 | hit@1 | hit@5 | 要点命中 | 拒答召回 |", "|---|---|---|---|---|---|"]
         for name, m in report[key].items():
-            lines.append(f"| {name} | {m['n']} | {_fmt(m.get('hit@1'))} | {_fmt(m.get('hit@5'))} | "
-                         f"{_fmt(m.get('fact_accuracy'))} | {_fmt(m.get('refusal_recall'))} |")
+            lines.append(f"| {name} | {m['n']} | {fmt(m.get('hit@1'))} | {fmt(m.get('hit@5'))} | "
+                         f"{fmt(m.get('fact_accuracy'))} | {fmt(m.get('refusal_recall'))} |")
         lines.append("")
     sc = report.get("selfcheck")
     if sc:
-        lines += ["## 申报自评", "", f"案例 {sc['cases']} 个；结论准确率 {_fmt(sc['verdict_accuracy'])}；"
-                                   f"逐条一致率 {_fmt(sc['criterion_agreement'])}。", ""]
+        lines += ["## 申报自评", "", f"案例 {sc['cases']} 个；结论准确率 {fmt(sc['verdict_accuracy'])}；"
+                                   f"逐条一致率 {fmt(sc['criterion_agreement'])}。", ""]
         for d in sc["disagreements"]:
             lines.append(f"- {d['id']}：期望 {d['expected_verdict']}，实际 {d['verdict']}；" + "；".join(d["criteria"]))
         lines.append("")
@@ -74,13 +74,24 @@ def render_markdown(report: dict, comparison: list[dict] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _bar_chart(groups: dict[str, dict], path: Path, title: str) -> None:
+def _pyplot():
+    """matplotlib without a display, set in Noto Sans SC (from PyPI) so the labels are Chinese."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+    from pylopdf_fonts_zh_cn import sans_path
 
+    font_manager.fontManager.addfont(str(sans_path()))
+    plt.rcParams["font.family"] = font_manager.FontProperties(fname=str(sans_path())).get_name()
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt
+
+
+def _bar_chart(groups: dict[str, dict], path: Path, title: str) -> None:
+    plt = _pyplot()
     names = list(groups)
-    metrics = [("hit@1", "hit@1"), ("fact_accuracy", "facts"), ("refusal_recall", "refusal recall")]
+    metrics = [("hit@1", "条款命中 hit@1"), ("fact_accuracy", "要点全部命中"), ("refusal_recall", "拒答召回")]
     fig, ax = plt.subplots(figsize=(max(6, len(names) * 0.9), 4))
     width = 0.8 / len(metrics)
     for i, (key, label) in enumerate(metrics):
@@ -96,15 +107,13 @@ def _bar_chart(groups: dict[str, dict], path: Path, title: str) -> None:
 
 
 def _latency_chart(latencies_ms: list[float], path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     ax.hist(latencies_ms, bins=30)
-    ax.set_xlabel("answer latency (ms)")
-    ax.set_ylabel("questions")
-    ax.set_title("Answer latency")
+    ax.set_xlabel("回答延迟（毫秒）")
+    ax.set_ylabel("题数")
+    ax.set_title("回答延迟分布")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -120,7 +129,7 @@ def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> d
              "latency": out_dir / "latency.png"}
     paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     paths["md"].write_text(render_markdown(report, comparison), encoding="utf-8")
-    _bar_chart(report["by_type"], paths["by_type"], "Accuracy by question type")
-    _bar_chart(report["by_document"], paths["by_document"], "Accuracy by document")
+    _bar_chart(report["by_type"], paths["by_type"], "按题型")
+    _bar_chart(report["by_document"], paths["by_document"], "按文件")
     _latency_chart(report["latencies_ms"], paths["latency"])
     return paths

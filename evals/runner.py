@@ -149,3 +149,18 @@ def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
         "failures": failures(results),
         "latencies_ms": [round(1000 * s, 2) for s in latencies],
     }
+
+
+def evaluate_set(assistant: Assistant, gold: GoldSet, mode: str = "extractive", *, baseline: str | None = None,
+                 with_selfcheck: bool = False, on_progress: Callable[[int, int], None] | None = None) -> dict:
+    """A whole evaluation as the CLI and the web app run it: the questions through the
+    assistant, optionally the naive baseline on the same questions and the self-assessment
+    gold cases; returns the report (write it with evals.report.write_report)."""
+    from evals.selfcheck_eval import run_selfcheck_gold, selfcheck_metrics
+
+    results = run_questions(assistant, gold.questions, mode, on_progress=on_progress)
+    base = None
+    if baseline == "naive":
+        base = baseline_metrics(NaiveBaseline(assistant.retriever.embedder), gold.questions)
+    sc = selfcheck_metrics(run_selfcheck_gold()) if with_selfcheck else None
+    return build_report(gold, results, mode, base, sc)

@@ -5,7 +5,7 @@ from selfcheck.model import (
     STATUS_LABELS, STRICTNESS_LABELS, VERDICT_LABELS, Assessment, Citation, CriterionResult,
 )
 
-_MARKS = {"pass": "✔", "fail": "✘", "unknown": "？", "not_applicable": "－"}
+STATUS_MARKS = {"pass": "✔", "fail": "✘", "unknown": "？", "not_applicable": "－"}
 _SOFT_TAG = "［原则上］"
 
 
@@ -74,7 +74,7 @@ def render_markdown(assessment: Assessment) -> str:
     for i, c in enumerate(assessment.criteria, 1):
         out.append(
             f"| {i} | {_cell(c.title)} | {'原则上' if c.strictness == 'in_principle' else '硬性'} "
-            f"| {_MARKS[c.status]} {STATUS_LABELS[c.status]} | {_cell(c.actual)} | {_cell(c.required)} "
+            f"| {STATUS_MARKS[c.status]} {STATUS_LABELS[c.status]} | {_cell(c.actual)} | {_cell(c.required)} "
             f"| {_cell(c.gap)} | {_cell(c.citation.clause_path)} |")
     flagged = [c for c in assessment.criteria if c.status in ("fail", "unknown")]
     if flagged:
@@ -98,7 +98,7 @@ def render_text(assessment: Assessment) -> str:
     ]
     for c in assessment.criteria:
         tag = _SOFT_TAG if c.strictness == "in_principle" else ""
-        head = f"{_MARKS[c.status]} {STATUS_LABELS[c.status]:<4}{c.title}{tag}"
+        head = f"{STATUS_MARKS[c.status]} {STATUS_LABELS[c.status]:<4}{c.title}{tag}"
         where = f"  〔{c.citation.clause_path}〕"
         if c.status == "pass":
             out.append(f"{head}：{c.actual}{where}")

@@ -22,3 +22,6 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
+    host: str = "127.0.0.1"
+    port: int = 7860

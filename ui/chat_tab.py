@@ -1,0 +1,107 @@
+"""政策问答: the chat. Follow-ups keep their context in the browser session's own history; the
+LLM mode streams its tokens; every cited clause is shown as a collapsible source."""
+from __future__ import annotations
+
+import queue
+import threading
+from functools import partial
+from typing import Callable, Iterator
+
+import gradio as gr
+
+from assistant import Answer, Session
+from assistant.types import MODE_LABELS
+from ui.context import AppContext
+from ui.errors import for_people
+from ui.render import answer_messages, user_message
+
+EXAMPLES = [
+    "广西创新联合体的牵头企业营收要多少？",
+    "那湖南呢？",
+    "内蒙古技术创新中心的建设期是几年？",
+    "成果转移转化示范区怎么申报？",
+    "湖南和广西对技术创新中心牵头单位的研发投入要求有什么不同？",
+]
+ALL = ""
+
+
+def filter_choices(ctx: AppContext) -> tuple[list, list]:
+    """Region and document filters from the live index (uploads included)."""
+    retriever = ctx.retriever()
+    regions = [("全部地区", ALL)] + [(r, r) for r in retriever.regions]
+    docs = [("全部文件", ALL)] + [(m.get("short_title") or m["title"], doc_id)
+                                 for doc_id, m in retriever.state.documents.items()]
+    return regions, docs
+
+
+def streamed(run: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | Answer]:
+    """Run `run(on_token)` in a thread; yield the text so far as tokens arrive, then the Answer."""
+    tokens: queue.Queue = queue.Queue()
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["answer"] = run(tokens.put)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+        finally:
+            tokens.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    text = ""
+    while (token := tokens.get()) is not None:
+        text += token
+        yield text
+    if "error" in outcome:
+        raise outcome["error"]
+    yield outcome["answer"]
+
+
+def respond(ctx: AppContext, message: str, messages: list, history: list, region: str, doc_id: str,
+            mode_label: str):
+    """One turn: the user's message, then the answer with its sources (streamed in LLM mode)."""
+    message = (message or "").strip()
+    if not message:
+        gr.Warning("请输入问题")
+        yield messages, history, message
+        return
+    mode = next((m for m, label in MODE_LABELS.items() if label == mode_label), "extractive")
+    with for_people():
+        session = Session(ctx.assistant(mode), history)
+        shown = [*messages, user_message(message)]
+        yield shown, history, ""
+        ask = lambda on_token=None: session.ask(message, mode=mode, region=region or None,  # noqa: E731
+                                               doc_ids=[doc_id] if doc_id else None, on_token=on_token)
+        if mode != "llm":
+            answer = ask()
+        else:
+            for piece in streamed(ask):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    yield [*shown, {"role": "assistant", "content": piece}], history, ""
+        yield [*shown, *answer_messages(answer)], history, ""
+
+
+def build(ctx: AppContext) -> dict:
+    with gr.Tab("政策问答", id="chat"):
+        with gr.Row():
+            region = gr.Dropdown([("全部地区", ALL)], value=ALL, label="地区", scale=1)
+            doc = gr.Dropdown([("全部文件", ALL)], value=ALL, label="文件", scale=2)
+            mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
+                            label="回答方式", visible=ctx.llm_configured, scale=1)
+        chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
+                             feedback_options=None, placeholder="问一个政策问题，答案引用到具体条款。")
+        history = gr.State([])
+        with gr.Row():
+            box = gr.Textbox(placeholder="例如：牵头企业营收要多少？", show_label=False, scale=5,
+                             elem_id="question", max_length=2000)
+            send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+            clear = gr.Button("清空对话", scale=1, elem_id="clear")
+        gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
+        handler = partial(respond, ctx)
+        inputs = [box, chatbot, history, region, doc, mode]
+        for trigger in (box.submit, send.click):
+            trigger(handler, inputs, [chatbot, history, box], concurrency_limit=8, concurrency_id="chat")
+        clear.click(lambda: ([], [], ""), None, [chatbot, history, box], queue=False)
+    return {"region": region, "doc": doc}

@@ -1,0 +1,99 @@
+"""What the web app and the HTTP API share for one deployment: the settings, the retriever
+(opened on first use, reopened after the library changes), the assistant, API chat sessions.
+
+Handlers run in several threads at once (Gradio's queue, FastAPI's pool); everything here
+that changes is swapped under a lock, and readers keep the object they took.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable
+
+from assistant import Assistant, Session, Turn
+from ingest.pipeline import IngestReport
+from retriever import Retriever
+from ui.settings import Settings
+
+MAX_API_SESSIONS = 1000
+
+
+class AppContext:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._ingest_lock = threading.Lock()
+        self._retriever: Retriever | None = None
+        self._assistant: Assistant | None = None
+        self._chat_model = None
+        self._sessions: OrderedDict[str, list[Turn]] = OrderedDict()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data_dir
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.settings.llm_provider)
+
+    # ---- index ---------------------------------------------------------------------
+    def retriever(self) -> Retriever:
+        """The open index; raises ingest.store.IndexError_ when it is missing or broken."""
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url)
+            return self._retriever
+
+    def assistant(self, mode: str = "extractive") -> Assistant:
+        """The assistant over the current index; the chat model is loaded on the first
+        request for the LLM mode (the local model takes seconds to load)."""
+        with self._lock:
+            retriever = self.retriever()
+            if mode == "llm" and self._chat_model is None:
+                self._chat_model = self._make_chat_model()
+            if self._assistant is None or self._assistant.retriever is not retriever \
+                    or self._assistant.chat_model is not self._chat_model:
+                self._assistant = Assistant(retriever, self._chat_model)
+            return self._assistant
+
+    def _make_chat_model(self):
+        from assistant.llm import LLMUnavailable, make_chat_model
+        s = self.settings
+        if not s.llm_provider:
+            raise LLMUnavailable("未配置大模型：请设置 POLICY_LLM_PROVIDER（local 或 openai），或使用原文摘录模式")
+        return make_chat_model(s.llm_provider, cache_dir=s.data_dir / "models", base_url=s.llm_base_url,
+                               model=s.llm_model, api_key=s.llm_api_key, timeout=s.llm_timeout)
+
+    def ingest(self, on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False) -> IngestReport:
+        """Bring the index up to date with the library (one ingest at a time), then serve it."""
+        from ingest.embedders import make_embedder
+        from ingest.library import all_sources
+        from ingest.pipeline import ingest
+
+        with self._ingest_lock:
+            embedder = self._retriever.embedder if self._retriever is not None else make_embedder(self.settings.embedder)
+            report = ingest(all_sources(self.data_dir), self.data_dir, embedder, chroma_url=self.settings.chroma_url,
+                            rebuild=rebuild, progress=False, on_progress=on_progress)
+            fresh = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url, embedder=embedder)
+            with self._lock:
+                self._retriever = fresh
+            return report
+
+    def has_index(self) -> bool:
+        from ingest.store import read_state
+        return read_state(self.data_dir) is not None
+
+    # ---- API chat sessions ---------------------------------------------------------
+    def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session]:
+        """A conversation kept on the server for API clients, by id (a new one when the id is
+        empty or forgotten); the oldest are dropped beyond MAX_API_SESSIONS."""
+        with self._lock:
+            if not session_id or session_id not in self._sessions:
+                session_id = session_id if session_id and len(session_id) <= 64 else uuid.uuid4().hex
+                self._sessions[session_id] = []
+                while len(self._sessions) > MAX_API_SESSIONS:
+                    self._sessions.popitem(last=False)
+            self._sessions.move_to_end(session_id)
+            return session_id, Session(self.assistant(mode), self._sessions[session_id])

@@ -1,0 +1,74 @@
+"""评测: officials upload a gold set (CSV/XLSX/JSONL) or use the shipped one, run it with a
+progress bar, and see the metrics beside the naive baseline, the charts and the failures."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.types import MODE_LABELS
+from evals.io import GoldFileError, read_gold_set, shipped_gold_set
+from evals.report import write_report
+from evals.runner import evaluate_set
+from ui.context import AppContext
+from ui.errors import for_people
+from ui.render import metrics_rows, text
+
+METRIC_HEADERS = ["指标", "本系统", "朴素基线（500 字切块 + 向量检索）"]
+FAILURE_HEADERS = ["编号", "问题", "题型", "应引用", "检索首条", "回答"]
+
+
+def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: str,
+             progress: gr.Progress = gr.Progress()):
+    mode = next((m for m, label in MODE_LABELS.items() if label == mode_label), "extractive")
+    with for_people():
+        gold = read_gold_set(Path(upload)) if upload else shipped_gold_set()
+        skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
+        if not gold.questions:
+            raise GoldFileError("金标集中没有可用的题目" + (f"：\n{skipped}" if skipped else ""))
+        progress((0, len(gold.questions)), desc="评测中")
+        report = evaluate_set(ctx.assistant(mode), gold, mode, baseline="naive" if baseline else None,
+                              with_selfcheck=upload is None,
+                              on_progress=lambda i, n: progress((i, n), desc="评测中"))
+        paths = write_report(report, Path(tempfile.mkdtemp(prefix="eval-")))
+    o, lat = report["overall"], report["latency_ms"]
+    summary = (f"**{text(report['set'])}**：{o['n']} 题（可回答 {o['answerable']}，不可回答 {o['unanswerable']}）；"
+               f"回答延迟 p50 {lat['answer_p50']:.0f} 毫秒，p95 {lat['answer_p95']:.0f} 毫秒。")
+    if report.get("selfcheck"):
+        sc = report["selfcheck"]
+        summary += f"\n\n申报自评金标案例：结论准确率 {sc['verdict_accuracy']:.3f}，逐项一致率 {sc['criterion_agreement']:.3f}。"
+    if skipped:
+        summary += f"\n\n以下行有问题，已跳过：\n{skipped}"
+    failures = [[f["id"], f["q"], f["type"], f["expected"], f["retrieved"], f["answer"]] for f in report["failures"]]
+    return (summary, metrics_rows(o, report.get("baseline")), str(paths["by_type"]), str(paths["by_document"]),
+            str(paths["latency"]), failures, gr.update(value=str(paths["md"]), visible=True),
+            gr.update(value=str(paths["json"]), visible=True))
+
+
+def build(ctx: AppContext) -> None:
+    with gr.Tab("评测", id="eval"):
+        gr.Markdown("上传金标集（CSV / XLSX / JSONL，列：id、q、doc、evidence、facts（用 | 分隔）、answerable、type、"
+                    "history），或不上传、直接使用随附金标集。坏行按行号报告并跳过。")
+        with gr.Row():
+            upload = gr.File(label="金标集文件", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath",
+                             elem_id="gold-upload")
+            with gr.Column():
+                baseline = gr.Checkbox(label="同时运行朴素基线（随附金标集约需 1 分钟）", value=False)
+                mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
+                                label="回答方式", visible=ctx.llm_configured)
+                run = gr.Button("开始评测", variant="primary", elem_id="run-eval")
+        summary = gr.Markdown(elem_id="eval-summary")
+        metrics = gr.Dataframe(headers=METRIC_HEADERS, interactive=False, label="总体指标", elem_id="metrics")
+        with gr.Row():
+            by_type = gr.Image(label="按题型", type="filepath")
+            by_doc = gr.Image(label="按文件", type="filepath")
+            latency = gr.Image(label="延迟分布", type="filepath")
+        failures = gr.Dataframe(headers=FAILURE_HEADERS, interactive=False, wrap=True, label="待复核题目",
+                                elem_id="failures")
+        with gr.Row():
+            md = gr.DownloadButton("下载报告（report.md）", visible=False)
+            js = gr.DownloadButton("下载数据（report.json）", visible=False)
+        run.click(lambda u, b, m, progress=gr.Progress(): run_eval(ctx, u, b, m, progress),
+                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, failures, md, js],
+                  concurrency_limit=1)

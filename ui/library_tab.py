@@ -1,0 +1,107 @@
+"""政策文件: each document as its clause tree with citation labels; search; upload a new or
+revised policy and watch it indexed incrementally; remove an uploaded one."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import gradio as gr
+
+from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
+from ui.context import AppContext
+from ui.errors import for_people
+from ui.render import clause_tree_markdown, text
+
+DOC_HEADERS = ["编号", "标题", "地区", "类型", "状态", "条款数"]
+
+
+def documents_table(ctx: AppContext) -> list[list]:
+    retriever = ctx.retriever()
+    counts = Counter(c.doc_id for c in retriever.clauses)
+    return [[doc_id, m["title"], m.get("region", ""), m.get("doc_type", ""), m.get("status", ""), counts[doc_id]]
+            for doc_id, m in retriever.state.documents.items()]
+
+
+def document_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    return [(f"{m['title']}（{doc_id}）", doc_id) for doc_id, m in ctx.retriever().state.documents.items()]
+
+
+def uploaded_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    return [(f"{s.meta.title}（{s.meta.id}）", s.meta.id) for s in library_sources(ctx.data_dir)]
+
+
+def show_document(ctx: AppContext, doc_id: str | None) -> str:
+    if not doc_id:
+        return ""
+    with for_people():
+        return clause_tree_markdown(c for c in ctx.retriever().clauses if c.doc_id == doc_id)
+
+
+def search(ctx: AppContext, query: str, doc_id: str | None) -> str:
+    with for_people():
+        hits = ctx.retriever().search(query or "", k=10, doc_ids=[doc_id] if doc_id else None)
+    return "\n\n".join(f"**[{i}] {text(h.clause.citation)}**\n\n{text(h.clause.text)}"
+                       for i, h in enumerate(hits, 1)) or "没有找到相关条款。"
+
+
+def refreshed(ctx: AppContext, status: str, selected: str | None = None):
+    """Everything that lists documents, after the library changed."""
+    docs = document_choices(ctx)
+    return (status, documents_table(ctx), gr.update(choices=docs, value=selected),
+            gr.update(choices=uploaded_choices(ctx), value=None))
+
+
+def upload(ctx: AppContext, path: str | None, title: str, region: str, progress: gr.Progress = gr.Progress()):
+    with for_people():
+        if not path:
+            raise ValueError("请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
+        progress(0, desc="读取文件")
+        meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None)
+        report = ctx.ingest(on_progress=lambda i, n: progress((i, n), desc="向量化新条款"))
+        clauses = sum(1 for c in ctx.retriever().clauses if c.doc_id == meta.id)
+        status = (f"已加入 {text(meta.id)}《{text(meta.title)}》（{text(meta.region)}）：{clauses} 条条款；"
+                  f"本次新向量化 {report.embedded} 条，沿用 {report.reused} 条，用时 {report.seconds:.1f} 秒。")
+        return refreshed(ctx, status, meta.id)
+
+
+def remove(ctx: AppContext, doc_id: str | None, progress: gr.Progress = gr.Progress()):
+    with for_people():
+        if not doc_id:
+            raise ValueError("请先选择要删除的上传文件")
+        remove_document(ctx.data_dir, doc_id)
+        progress(0, desc="更新索引")
+        report = ctx.ingest()
+        return refreshed(ctx, f"已删除 {text(doc_id)}，从索引移除 {report.removed} 条条款。")
+
+
+def build(ctx: AppContext) -> dict:
+    with gr.Tab("政策文件", id="library"):
+        docs = gr.Dataframe(headers=DOC_HEADERS, interactive=False, label="文件库", elem_id="documents")
+        with gr.Row():
+            doc = gr.Dropdown([], label="查看文件", scale=3, elem_id="doc-picker")
+            query = gr.Textbox(label="搜索条款", placeholder="例如：研发投入", scale=3, elem_id="library-query")
+            find = gr.Button("搜索", scale=1, elem_id="library-search")
+        results = gr.Markdown(elem_id="library-results")
+        with gr.Accordion("条款树", open=True):
+            tree = gr.Markdown(elem_id="clause-tree")
+        with gr.Accordion("上传或删除文件", open=True):
+            with gr.Row():
+                file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；同名文件即为修订版）",
+                               file_types=list(SUPPORTED_SUFFIXES), type="filepath", elem_id="doc-upload")
+                with gr.Column():
+                    title = gr.Textbox(label="标题（可不填，默认取文件第一行）")
+                    region = gr.Textbox(label="地区（可不填，默认从标题识别）")
+                    add = gr.Button("加入并建立索引", variant="primary", elem_id="add-doc")
+            with gr.Row():
+                uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
+                drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
+            status = gr.Markdown(elem_id="library-status")
+        doc.change(lambda d: show_document(ctx, d), doc, tree)
+        find.click(lambda q, d: search(ctx, q, d), [query, doc], results)
+        query.submit(lambda q, d: search(ctx, q, d), [query, doc], results)
+        listing = [status, docs, doc, uploaded]
+        add.click(lambda p, t, r, progress=gr.Progress(): upload(ctx, p, t, r, progress), [file, title, region],
+                  listing, concurrency_limit=1, concurrency_id="ingest")
+        drop.click(lambda d, progress=gr.Progress(): remove(ctx, d, progress), uploaded, listing,
+                   concurrency_limit=1, concurrency_id="ingest")
+    return {"load": lambda: refreshed(ctx, ""), "outputs": listing}

@@ -1,0 +1,118 @@
+"""申报自评: one form per program, generated from the program's JSON Schema (numbers with their
+units, yes/no, choices, help text); the verdict, a table of criteria and the report to keep."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from selfcheck import InputError, evaluate, list_programs, render_markdown, schema
+from selfcheck.pdf import render_pdf
+from ui.errors import for_people
+from ui.render import CRITERIA_HEADERS, criteria_rows, text, verdict_markdown
+
+YES_NO = [("是", "true"), ("否", "false")]
+
+
+def field_component(key: str, prop: dict[str, Any]) -> gr.components.Component:
+    """The input for one schema property; every field may stay empty (= 待补充)."""
+    types = set(prop["type"]) - {"null"}
+    unit = prop.get("x-unit")
+    label = f"{prop['title']}（{unit}）" if unit and unit not in prop["title"] else prop["title"]
+    help_text = prop.get("description")
+    common = {"label": label, "info": help_text if help_text != prop["title"] else None, "elem_id": f"field-{key}",
+              "value": None}
+    if "boolean" in types:
+        return gr.Radio(YES_NO, **common)
+    if "enum" in prop:
+        labels = prop.get("x-enum-labels", {})
+        return gr.Dropdown([(labels.get(v, v), v) for v in prop["enum"] if v is not None], **common)
+    # A text box, not gr.Number: an empty number box shows 0, and 0 is an answer (不填 = 待补充).
+    kind = "整数" if "integer" in types else "数字"
+    return gr.Textbox(placeholder=f"{kind}{'，单位：' + unit if unit else ''}；不了解可不填", max_lines=1, **common)
+
+
+def form_values(properties: dict[str, dict], values: list) -> dict[str, Any]:
+    """The form's values as the engine's input: yes/no as booleans, typed numbers as numbers,
+    empty fields left out. Anything else is passed on as typed: range and type checks are the
+    engine's, so the web form and the API give the same Chinese messages."""
+    out: dict[str, Any] = {}
+    for (key, prop), value in zip(properties.items(), values):
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            continue
+        if "boolean" in prop["type"]:
+            value = value == "true"
+        elif {"integer", "number"} & set(prop["type"]):
+            value = typed_number(value)
+        out[key] = value
+    return out
+
+
+def typed_number(value: str) -> int | float | str:
+    """"12" → 12, "3.5" → 3.5, "1,200" → 1200; anything else stays text for the engine to reject."""
+    plain = value.replace(",", "").replace("，", "")
+    try:
+        number = float(plain)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and "." not in plain and "e" not in plain.lower() else number
+
+
+def assess(program_id: str, properties: dict[str, dict], *values):
+    """Score the form; an invalid field is named inline and nothing the user typed is lost."""
+    with for_people():
+        try:
+            assessment = evaluate(program_id, form_values(properties, list(values)))
+        except InputError as exc:
+            label = properties.get(exc.field or "", {}).get("title")
+            where = f"“{label}”：" if label else ""
+            gr.Warning(f"{where}{exc.message}")
+            return (f"**请修改：**{text(where + exc.message)}", gr.update(), gr.update(), gr.update(), gr.update())
+        out = Path(tempfile.mkdtemp(prefix="selfcheck-"))
+        md, pdf = out / f"自评报告-{program_id}.md", out / f"自评报告-{program_id}.pdf"
+        md.write_text(render_markdown(assessment), encoding="utf-8")
+        pdf.write_bytes(render_pdf(assessment))
+        return ("", verdict_markdown(assessment), criteria_rows(assessment),
+                gr.update(value=str(md), visible=True), gr.update(value=str(pdf), visible=True))
+
+
+def form_intro(program: dict) -> str:
+    return (f"依据《{text(program['doc_title'])}》（{text(program['doc_status'])}）逐条自评。"
+            "金额以万元为单位，比例填百分数（0–100）；不了解的信息可不填，相关条件标为“待补充”。")
+
+
+def build() -> None:
+    programs = list_programs()
+    with gr.Tab("申报自评", id="selfcheck"):
+        picker = gr.Dropdown([(p.name, p.id) for p in programs], value=programs[0].id, label="申报项目",
+                             elem_id="program")
+        groups, forms = [], []
+        for i, program in enumerate(programs):
+            s = schema(program.id)
+            with gr.Group(visible=i == 0, elem_id=f"form-{program.id}") as group:
+                gr.Markdown(form_intro(s["x-program"]))
+                properties = s["properties"]
+                items = list(properties.items())
+                comps = []
+                for j in range(0, len(items), 2):
+                    with gr.Row():
+                        comps += [field_component(k, p) for k, p in items[j:j + 2]]
+                button = gr.Button("开始自评", variant="primary", elem_id=f"assess-{program.id}")
+            groups.append(group)
+            forms.append((program.id, properties, comps, button))
+        problem = gr.Markdown(elem_id="selfcheck-problem")
+        verdict = gr.Markdown(elem_id="verdict")
+        table = gr.Dataframe(headers=CRITERIA_HEADERS, interactive=False, wrap=True, label="逐项结果",
+                             elem_id="criteria")
+        with gr.Row():
+            md_file = gr.DownloadButton("下载报告（Markdown）", visible=False)
+            pdf_file = gr.DownloadButton("下载报告（PDF）", visible=False)
+        picker.change(lambda pid: [gr.update(visible=p.id == pid) for p in programs], picker, groups,
+                      queue=False)
+        for program_id, properties, comps, button in forms:
+            button.click(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v), comps,
+                         [problem, verdict, table, md_file, pdf_file], concurrency_limit=4)

@@ -1,0 +1,63 @@
+"""The web app: four tabs (政策问答, 申报自评, 评测, 政策文件) and the HTTP API on one server.
+
+    policy-assistant serve            # http://127.0.0.1:7860  (POLICY_PORT / --port)
+    gradio ui/web.py                  # development, with reload (uses `demo` below)
+
+The tabs only wire handlers of the other packages; see ui/*_tab.py.
+"""
+from __future__ import annotations
+
+import gradio as gr
+from fastapi import FastAPI
+
+from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab
+from ui.context import AppContext
+from ui.settings import Settings
+
+TITLE = "政策通 · 省级科技政策问答与申报自评"
+CSS = """
+.gradio-container { max-width: 1200px !important; }
+#criteria table td { white-space: normal; }
+"""
+QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather than an endless wait
+
+
+def build_demo(ctx: AppContext) -> gr.Blocks:
+    with gr.Blocks(title="政策通") as demo:
+        gr.Markdown(f"# {TITLE}\n依据已收录的政策文件作答，每句话都注明出处条款；文件没有规定的，如实说明。")
+        with gr.Tabs():
+            chat = chat_tab.build(ctx)
+            selfcheck_tab.build()
+            eval_tab.build(ctx)
+            library = library_tab.build(ctx)
+        demo.load(lambda: on_load(ctx, library["load"]), None,
+                  [chat["region"], chat["doc"], *library["outputs"]])
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
+    return demo
+
+
+def on_load(ctx: AppContext, library_listing):
+    """Fill the filters and the document list from the live index; with no index yet, say so."""
+    try:
+        regions, docs = chat_tab.filter_choices(ctx)
+    except Exception as exc:  # the page still opens; the message says what to do
+        from ui.errors import explain
+        gr.Warning(explain(exc))
+        return (gr.update(), gr.update(), explain(exc), gr.update(), gr.update(), gr.update())
+    return (gr.update(choices=regions), gr.update(choices=docs), *library_listing())
+
+
+def create_app(ctx: AppContext) -> FastAPI:
+    """FastAPI app: /api/* beside the Gradio UI mounted at /."""
+    app = FastAPI(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    api.install(app, ctx)
+    return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
+                               theme=gr.themes.Soft(), css=CSS, max_file_size="20mb")
+
+
+def serve(ctx: AppContext, host: str, port: int) -> None:
+    import uvicorn
+    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
+
+
+demo = build_demo(AppContext(Settings()))
