@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the app: create the environment, install, build the index if missing, then serve.
-# (Until the web UI lands, "serve" = answer a question from the command line, with citations.)
+# Run the app: create the environment, install, build the index if missing, then serve the web
+# app and the HTTP API on http://127.0.0.1:${POLICY_PORT:-7860}/ (Ctrl+C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -11,4 +11,4 @@ if [ ! -f "$POLICY_DATA_DIR/CURRENT.json" ]; then
   .venv/bin/policy-assistant ingest
 fi
 .venv/bin/policy-assistant info
-.venv/bin/policy-assistant ask "${1:-广西创新联合体的牵头企业营收要多少？}"
+exec .venv/bin/policy-assistant serve "$@"
