@@ -113,11 +113,17 @@ def bench_basics(data_dir: Path, embedder_spec: str) -> dict:
     }
 
 
-def run_bench(out_dir: Path, sizes: list[int], embedder_spec: str) -> dict:
+def run_bench(out_dir: Path, sizes: list[int], embedder_spec: str, load_sessions: int = 50,
+              load_seconds: float = 60.0) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {"embedder": embedder_spec, "documents": [d.id for d in load_documents()]}
     with tempfile.TemporaryDirectory() as tmp:
         results["basics"] = bench_basics(Path(tmp), embedder_spec)
+        if load_sessions > 0:  # the served app on the index just built, in its own process
+            from evals.load import run_load, served
+            questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
+            with served(Path(tmp), out_dir / "load-serve.log", {"POLICY_EMBEDDER": embedder_spec}) as url:
+                results["load"] = run_load(url, questions, load_sessions, load_seconds)
     results["scale"] = []
     for size in sizes:  # each size in its own process: peak RSS is then that size's
         proc = subprocess.run([sys.executable, "-m", "evals.bench", str(size), embedder_spec],
@@ -137,6 +143,12 @@ def render_bench(r: dict) -> str:
              f"| 检索 p50 / p95 | {b['retrieval']['p50_ms']} / {b['retrieval']['p95_ms']} ms |",
              f"| 原文摘录回答 p50 / p95 | {b['extractive_answer']['p50_ms']} / {b['extractive_answer']['p95_ms']} ms |",
              f"| 申报自评 | 每秒 {b['selfchecks_per_second']} 次 |", ""]
+    if r.get("load"):
+        ld = r["load"]
+        lines += ["## 并发（网页版对话，经 Gradio 队列）", "",
+                  f"{ld['sessions']} 个会话同时对话 {ld['seconds']} 秒：回答 {ld['answers']} 次，出错 {ld['errors']} 次，"
+                  f"未结束的会话 {ld['stuck_sessions']} 个；回答延迟 p50 {ld['answer_p50_ms']} ms / p95 {ld['answer_p95_ms']} ms；"
+                  f"吞吐 {ld['answers_per_second']} 次/秒。", ""]
     if r["scale"]:
         lines += ["## 规模", "", "| 条款数 | 入库耗时 | 入库速度 | 检索 p50 / p95 | 峰值内存 |", "|---|---|---|---|---|"]
         for s in r["scale"]:

