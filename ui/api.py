@@ -5,22 +5,40 @@ Chinese: 400/422 for bad input, 503 when the index or the model is unavailable.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.types import MODES
 from ui.context import AppContext
 from ui.errors import explain
 
 MAX_QUESTION_CHARS = 2000
+HTTP_MESSAGES = {400: "请求体无法解析：应为 UTF-8 编码的 JSON", 404: "没有这个接口，可用接口见 /api/docs",
+                 405: "该接口不支持这种请求方法（问答、检索、自评用 POST，健康检查用 GET）"}
 
 
-class AskRequest(BaseModel):
+_UNPRINTABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
+
+
+class _Request(BaseModel):
+    """Strings lose what JSON cannot carry back (lone surrogates) and what no one typed
+    (control characters), before anything else sees them."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _printable(cls, value):
+        return _UNPRINTABLE.sub("", value) if isinstance(value, str) else value
+
+
+class AskRequest(_Request):
     q: str = Field(description="问题")
     session_id: str | None = Field(None, description="会话编号：带上上一轮返回的 session_id 即可追问")
     mode: str = Field("extractive", description="extractive（原文摘录）或 llm（大模型）")
@@ -28,14 +46,14 @@ class AskRequest(BaseModel):
     doc_id: str | None = Field(None, description="限定文件编号")
 
 
-class SearchRequest(BaseModel):
+class SearchRequest(_Request):
     q: str
     k: int = Field(5, ge=1, le=50)
     region: str | None = None
     doc_id: str | None = None
 
 
-class SelfcheckRequest(BaseModel):
+class SelfcheckRequest(_Request):
     program: str = Field(description="申报项目编号，见 policy-assistant selfcheck --list-programs")
     inputs: dict[str, Any] = Field(description="自评信息，字段见该项目的 JSON Schema")
 
@@ -114,10 +132,10 @@ def router(ctx: AppContext) -> APIRouter:
     @api.post("/search")
     def search(req: SearchRequest):
         from ui.cli import hit_record
+        q = checked_question(req.q)
         with translated():
-            hits = ctx.retriever().search(checked_question(req.q), k=req.k, region=req.region,
-                                          doc_ids=[req.doc_id] if req.doc_id else None)
-        return {"q": req.q, "hits": [hit_record(h) for h in hits]}
+            hits = ctx.retriever().search(q, k=req.k, region=req.region, doc_ids=[req.doc_id] if req.doc_id else None)
+        return {"q": q, "hits": [hit_record(h) for h in hits]}
 
     @api.post("/ask")
     def ask(req: AskRequest):
@@ -145,6 +163,13 @@ def install(app: FastAPI, ctx: AppContext) -> None:
     @app.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError):
         return error_response(exc.status, exc.message, exc.field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if not request.url.path.startswith("/api"):
+            return await http_exception_handler(request, exc)
+        message = HTTP_MESSAGES.get(exc.status_code, f"请求无法处理（HTTP {exc.status_code}）")
+        return error_response(exc.status_code, message)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError):

@@ -3,14 +3,11 @@
 tab go to out/test-artifacts/web/ (or $POLICY_TEST_ARTIFACTS/web)."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from evals.load import served
 
 pytestmark = pytest.mark.slow
 
@@ -18,12 +15,6 @@ CHROMIUM = os.environ.get("POLICY_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run"]
 WAIT_MS = 90_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,27 +28,8 @@ def shots() -> Path:
 def server(real_index, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("web") / "data"
     shutil.copytree(real_index, data_dir)
-    port = _free_port()
-    log = open(data_dir.parent / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "POLICY_LLM_PROVIDER": ""})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=5) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {(data_dir.parent / 'serve.log').read_text()[-2000:]}")
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with served(data_dir, data_dir.parent / "serve.log", {"POLICY_LLM_PROVIDER": ""}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
