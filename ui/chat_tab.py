@@ -23,6 +23,10 @@ EXAMPLES = [
     "湖南和广西对技术创新中心牵头单位的研发投入要求有什么不同？",
 ]
 ALL = ""
+# Answers in parallel. Extractive answers are ~30 ms of CPU, so more workers than cores only
+# add contention; the queue in front of them absorbs the rest (see ui/web.py QUEUE_SIZE).
+CHAT_CONCURRENCY = 4
+MAX_TURNS = 20  # a conversation's memory for follow-ups; older turns are dropped
 
 
 def filter_choices(ctx: AppContext) -> tuple[list, list]:
@@ -80,6 +84,7 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
                     answer = piece
                 else:
                     yield [*shown, {"role": "assistant", "content": piece}], history, ""
+        del history[:-MAX_TURNS]
         yield [*shown, *answer_messages(answer)], history, ""
 
 
@@ -101,7 +106,9 @@ def build(ctx: AppContext) -> dict:
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
         handler = partial(respond, ctx)
         inputs = [box, chatbot, history, region, doc, mode]
-        for trigger in (box.submit, send.click):
-            trigger(handler, inputs, [chatbot, history, box], concurrency_limit=8, concurrency_id="chat")
+        outputs = [chatbot, history, box]
+        # One queue for both triggers; "/chat" is also what API clients and the load test call.
+        send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat")
         clear.click(lambda: ([], [], ""), None, [chatbot, history, box], queue=False)
     return {"region": region, "doc": doc}

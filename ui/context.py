@@ -21,13 +21,15 @@ MAX_API_SESSIONS = 1000
 
 
 class AppContext:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, chat_model=None) -> None:
+        """`chat_model`: a LangChain chat model to use as is; by default one is made from the
+        settings on the first LLM request."""
         self.settings = settings
         self._lock = threading.RLock()
         self._ingest_lock = threading.Lock()
         self._retriever: Retriever | None = None
         self._assistant: Assistant | None = None
-        self._chat_model = None
+        self._chat_model = chat_model
         self._sessions: OrderedDict[str, list[Turn]] = OrderedDict()
 
     @property
@@ -36,7 +38,7 @@ class AppContext:
 
     @property
     def llm_configured(self) -> bool:
-        return bool(self.settings.llm_provider)
+        return bool(self.settings.llm_provider) or self._chat_model is not None
 
     # ---- index ---------------------------------------------------------------------
     def retriever(self) -> Retriever:

@@ -1,0 +1,75 @@
+"""The chat handler the page calls, on the real index: the question shows at once, the answer
+follows with its sources, follow-ups use the session's own history, the LLM mode streams."""
+import shutil
+
+import gradio as gr
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from ui.chat_tab import MAX_TURNS, respond
+from ui.context import AppContext
+from ui.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(real_index, tmp_path_factory):
+    path = tmp_path_factory.mktemp("chat") / "data"
+    shutil.copytree(real_index, path)
+    return path
+
+
+def test_question_then_answer_with_sources_then_follow_up(data_dir):
+    ctx = AppContext(Settings(data_dir=data_dir))
+    history: list = []
+    steps = list(respond(ctx, "广西创新联合体的牵头企业营收要多少？", [], history, "", "", "原文摘录"))
+    assert steps[0][0] == [{"role": "user", "content": "广西创新联合体的牵头企业营收要多少？"}] and steps[0][2] == ""
+    messages = steps[-1][0]
+    assert "10亿元" in messages[1]["content"]
+    assert messages[2]["metadata"]["title"] == "[1] 《广西壮族自治区创新联合体管理办法（试行）》第五条（二）1"
+    assert len(history) == 1
+    steps = list(respond(ctx, "那湖南呢？", messages, history, "", "", "原文摘录"))
+    follow = steps[-1][0][len(messages):]
+    assert follow[0]["role"] == "user" and "湖南省技术创新中心建设实施方案" in follow[2]["metadata"]["title"]
+    assert "按“湖南" in follow[1]["content"]  # says how the follow-up was understood
+
+
+def test_filters_restrict_the_sources(data_dir):
+    ctx = AppContext(Settings(data_dir=data_dir))
+    messages = list(respond(ctx, "牵头单位有什么条件？", [], [], "", "nm-tic", "原文摘录"))[-1][0]
+    sources = [m for m in messages if m.get("metadata")]
+    assert sources and all("内蒙古" in m["metadata"]["title"] for m in sources)
+
+
+def test_empty_message_changes_nothing(data_dir):
+    ctx = AppContext(Settings(data_dir=data_dir))
+    before = [{"role": "user", "content": "x"}]
+    assert list(respond(ctx, "   ", before, [], "", "", "原文摘录")) == [(before, [], "")]
+
+
+def test_llm_mode_streams_then_shows_the_verified_answer(data_dir, real_retriever):
+    question = "广西创新联合体牵头企业营收要多少？"
+    n = 1 + [h.clause.path for h in real_retriever.search(question, k=5)].index("第五条（二）1")
+    model = FakeListChatModel(responses=[f"牵头企业年主营业务收入原则上应达到10亿元以上[{n}]。"])
+    ctx = AppContext(Settings(data_dir=data_dir), chat_model=model)
+    steps = list(respond(ctx, question, [], [], "", "", "大模型"))
+    partial = [s[0][-1]["content"] for s in steps[1:-1]]
+    assert len(partial) > 3 and all(b.startswith(a) for a, b in zip(partial, partial[1:]))  # grows token by token
+    final = steps[-1][0]
+    assert final[1]["content"].startswith("牵头企业年主营业务收入原则上应达到10亿元以上[1]")
+    assert final[2]["metadata"]["title"].endswith("第五条（二）1")
+
+
+def test_llm_mode_without_a_model_is_a_chinese_error(data_dir):
+    with pytest.raises(gr.Error) as exc:
+        list(respond(AppContext(Settings(data_dir=data_dir)), "营收要多少？", [], [], "", "", "大模型"))
+    assert "未配置大模型" in exc.value.message
+
+
+def test_history_is_bounded(data_dir):
+    ctx = AppContext(Settings(data_dir=data_dir))
+    history: list = []
+    for _ in range(MAX_TURNS + 3):
+        list(respond(ctx, "广西技术创新中心的建设期是几年？", [], history, "", "", "原文摘录"))
+    assert len(history) == MAX_TURNS
