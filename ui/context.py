@@ -42,10 +42,17 @@ class AppContext:
 
     # ---- index ---------------------------------------------------------------------
     def retriever(self) -> Retriever:
-        """The open index; raises ingest.store.IndexError_ when it is missing or broken."""
+        """The index as CURRENT.json names it now: when another worker (or the CLI) swapped in a
+        new generation, it is opened here too, so every worker serves the same clauses.
+        Raises ingest.store.IndexError_ when the index is missing or broken."""
+        from ingest.store import read_state
         with self._lock:
-            if self._retriever is None:
-                self._retriever = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url)
+            current = read_state(self.data_dir)
+            if self._retriever is None or current is None or current.generation != self._retriever.state.generation:
+                embedder = self._retriever.embedder if self._retriever is not None else None
+                if embedder is not None and current is not None and embedder.spec != current.embedder:
+                    embedder = None  # re-ingested with another model: load that one
+                self._retriever = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url, embedder=embedder)
             return self._retriever
 
     def assistant(self, mode: str = "extractive") -> Assistant:
