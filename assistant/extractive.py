@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable, Sequence
 
 from assistant.guard import split_sentences
+from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
 from ingest.model import Clause
 from retriever import Hit
-from retriever.answer_type import ANSWER_TYPES, expected_answer_types
+from retriever.answer_type import answer_types_stated, expected_answer_types
+from retriever.structure import is_bare_lead_in
 
 # A document other than the best one also answers when its best clause is this close.
 OTHER_DOCUMENT_MARGIN = 0.04
@@ -35,7 +38,7 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
     if not hits:
         return []
     first = next((h for h in hits if answers(h.clause)), hits[0])
-    if first.clause.text.rstrip().endswith(("：", ":")):  # a lead-in: answer with its retrieved item
+    if is_bare_lead_in(first.clause):  # "…有下列情况之一的：": answer with its retrieved item
         first = next((h for h in hits if h.clause.doc_id == first.clause.doc_id and h is not first
                       and h.clause.path.startswith(first.clause.path)), first)
     if len(compared) >= 2:
@@ -66,24 +69,52 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
             _LIST.search(question) and clause.text.count("；") >= 2):  # an enumeration is quoted whole
         return [clause.text.replace("\n", "")]
     types = expected_answer_types(question)
-    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and (df := document_frequency(t)) > 0}
+    # Names of regions and programmes say where to look, not which sentence answers.
+    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and not _is_name(t)
+               and (df := document_frequency(t)) > 0}
     bonus = max(weights.values(), default=1.0)
 
-    def score(s: str) -> float:
-        overlap = sum(w for t, w in weights.items() if t in s)
-        figure = bonus if types and any(ANSWER_TYPES[t][1].search(s) for t in types) else 0
-        return overlap + figure
+    def states(s: str, t: str) -> bool:
+        # A figure the question itself states ("开放运行满3年，…从哪天算") is not its answer,
+        # nor is a quoted name ("评估等次分为…“撤销”").
+        return answer_types_stated(strip_given_figures(s, question), (t,)) > 0
 
-    scored = [(score(s), i, s) for i, s in enumerate(sentences)]
-    best = max(scored)[0]
+    def score(s: str) -> float:
+        matched = [t for t in weights if t in s]
+        # A word and its parts (创新联合体, 联合体, 联合) count once.
+        overlap = sum(weights[t] for t in matched if not any(t != u and t in u for u in matched))
+        return overlap + (bonus if any(states(s, t) for t in types) else 0)
+
+    scored = sorted(((score(s), i, s) for i, s in enumerate(sentences)), key=lambda x: (-x[0], x[1]))
+    best = scored[0][0]
     if best == 0:
         return sentences[:1]
-    keep = sorted((i, s) for sc, i, s in scored if sc >= 0.5 * best)[:MAX_SENTENCES]
-    with_figure = [(sc, i, s) for sc, i, s in scored if types and any(ANSWER_TYPES[t][1].search(s) for t in types)]
-    if with_figure and not any(any(ANSWER_TYPES[t][1].search(s) for t in types) for _, s in keep):
-        _, i, s = max(with_figure)  # a figure question is answered by the sentence with the figure
-        keep = sorted(keep[: MAX_SENTENCES - 1] + [(i, s)])
-    return [s for _, s in keep]
+    # The best-scoring sentences, quoted in document order.
+    keep = [(i, s) for sc, i, s in scored if sc >= 0.5 * best][:MAX_SENTENCES]
+    for t in types:  # each kind of answer asked for ("多长时间…会怎样") by the sentence stating it
+        if any(states(s, t) for _, s in keep):
+            continue
+        stating = next(((i, s) for sc, i, s in scored if states(s, t)), None)
+        if stating is not None:
+            keep = (keep if len(keep) < MAX_SENTENCES else keep[:-1]) + [stating]
+    return [s for _, s in sorted(keep)]
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[str, ...]:
+    return tuple({w for words in (*REGION_ALIASES.values(), *DOC_TYPE_ALIASES.values()) for w in words})
+
+
+def _is_name(token: str) -> bool:
+    return any(token in name for name in _names())
+
+
+def strip_given_figures(text: str, question: str) -> str:
+    """The text without the figures the question already states."""
+    for fig in set(re.findall(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|年|个月|月|日|天|家|个|人|名|次|例|项|所|%|％)",
+                              question)):
+        text = text.replace(fig, "")
+    return text
 
 
 def procedure_steps(top: Clause, corpus: Sequence[Clause]) -> list[Clause]:

@@ -54,17 +54,75 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolution:
     cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
     if _IN_PRINCIPLE.search(question) and _REFERS_BACK.search(question) and cited:
         return Resolution(cited.resolved, cited.regions, cited.doc_ids, about_previous_clause=True)
-    if not scope.regions and not scope.doc_types and (len(rest) <= SHORT_FOLLOW_UP or _REFERS_BACK.match(question)):
+    if not scope.regions and not scope.doc_types and (
+            len(rest) <= SHORT_FOLLOW_UP or _REFERS_BACK.match(question) or _CONTINUES.search(question)):
         # "需要多少人？": the last turn's documents, whom it was about, and the list it quoted from.
         near = cited.answer.citations[0].clause.breadcrumb if cited else ()
-        return Resolution(f"{_subject(prev.resolved)}{question}", prev.regions, prev.doc_ids, near=near)
+        if len(rest) <= SHORT_FOLLOW_UP and (swapped := _swap_parallel(prev.resolved, question)):
+            # "自治区级的呢？" after "国家级示范区给多少经费？": the same question, of the other one.
+            return Resolution(swapped, prev.regions, prev.doc_ids, near=near)
+        subject = _subject(prev.resolved, exclude=_named_parallels(question))
+        if len(rest) <= SHORT_FOLLOW_UP:
+            subject += _elided_object(prev.resolved, question)
+        return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
     return Resolution(question)
 
 
-def _subject(previous: str) -> str:
-    """The region, programme and entity the previous question named ("广西创新联合体牵头企业")."""
+# Terms that stand in for one another in an elliptical follow-up ("那成员单位呢？").
+_LEVELS = ("国家级", "自治区级", "省级", "市级", "县级")
+_GRADES = ("优秀", "良好", "不合格", "合格", "整改", "撤销")
+# A question that carries on from the last one without naming its subject again
+# ("推荐上去以后科技厅怎么审？", "今年也要交吗？", "还有别的路子吗？").
+_CONTINUES = re.compile(r"以后|之后|然后|接下来|下一步|也要|也得|也需要|还有别的|还有其他|另外")
+
+
+def _parallel_classes() -> tuple[tuple[str, ...], ...]:
+    return (_LEVELS, _ENTITIES, _GRADES)
+
+
+def _named_parallels(question: str) -> set[str]:
+    return {t for cls in _parallel_classes() for t in cls if t in question}
+
+
+def _swap_parallel(previous: str, question: str) -> str | None:
+    """The previous question with its term replaced by the follow-up's term of the same kind
+    (国家级 → 自治区级, 中心主任 → 共建单位), or None if there is no such pair."""
+    for cls in _parallel_classes():
+        ordered = sorted(cls, key=len, reverse=True)
+        new = next((t for t in ordered if t in question), None)
+        old = next((t for t in ordered if t in previous and t != new), None)
+        if new and old and new not in previous:
+            return previous.replace(old, new)
+    return None
+
+
+def _elided_object(previous: str, question: str) -> str:
+    """"交给哪些单位？" after "年报每年什么时候交？" continues the same action on the same thing:
+    the previous question's words, when the follow-up reuses its verb and names nothing new."""
+    from ingest.tokenize import jieba_words
+
+    words = jieba_words()
+    names = set(_region_words()) | {w for ws in DOC_TYPE_ALIASES.values() for w in ws}
+    own = [w for w in words(_strip_names(question)) if len(w) >= 2 and w not in _GENERIC_WORDS]
+    if own:
+        return ""
+    mine = words(_strip_names(previous))
+    shared = [w for w in mine if w in question and w not in _GENERIC_WORDS and w not in names]
+    if not shared:
+        return ""
+    return "".join(w for w in mine if len(w) >= 2 and w not in _GENERIC_WORDS and w not in names)
+
+
+# Words a follow-up uses that say nothing of what it is about.
+_GENERIC_WORDS = {"哪些", "单位", "什么", "时候", "多少", "需要", "要求", "怎么", "如何", "可以", "时间", "多久",
+                  "每年", "一般", "交给", "给谁", "报给", "是不是", "有没有", "规定", "具体"}
+
+
+def _subject(previous: str, exclude: set[str] = frozenset()) -> str:
+    """The region, programme and entity the previous question named ("广西创新联合体牵头企业"),
+    less the entities the follow-up itself replaces."""
     scope = detect_scope(previous)
-    words = [*scope.regions, *scope.doc_types, *(e for e in _ENTITIES if e in previous)]
+    words = [*scope.regions, *scope.doc_types, *(e for e in _ENTITIES if e in previous and e not in exclude)]
     return "".join(dict.fromkeys(words))
 
 

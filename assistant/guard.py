@@ -10,6 +10,7 @@ from typing import Callable
 from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
 from ingest.model import Clause
 from retriever import Hit
+from retriever.answer_type import asking_text
 from retriever.scope import Scope
 
 # Below this cosine similarity of the best clause, nothing in the corpus is about the question.
@@ -29,22 +30,54 @@ OTHER_PROGRAMS = ("高新技术企业认定", "高企认定", "重点实验室",
                   "工程技术研究中心认定", "企业技术中心认定", "众创空间认定", "孵化器认定", "院士工作站",
                   "个人所得税", "税率", "社保", "落户", "天气", "下雨")
 
+# "新型研发机构认定需要满足什么条件？": the recognition conditions of a kind of organisation —
+# a programme of its own, outside the corpus unless it is one of ours.
+_RECOGNITION_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:机构|企业|中心|基地|平台|实验室|空间|孵化器|科技园|工作站))(?:的)?(认定|评定|评价)"
+    r"(?:需要|要|得)?(?:满足|具备|符合|达到)?(?:什么|哪些|啥|哪几个)(?:样的)?(?:条件|标准|要求)")
+
 # Words that say "how much/when" but carry no topic.
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
             "规定", "条件", "标准", "具体", "可以", "能够", "现在", "一下", "哪些", "怎么", "如何",
-            "每年", "一年", "时间", "工作", "情况", "已经", "还能", "能否", "是否", "目前"}
-# Quantifiers and modal phrases ("两个", "几次", "要建") say how much, not about what.
-_NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年项家人名件]|^[要能会可该得还再]|多少|多久")
-# A question that asks for a quantity (not "什么时候", whose answer may be 长年受理).
-_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成)|多久|多长时间|比例是|占比|百分之|几分之")
+            "每年", "一年", "时间", "工作", "情况", "已经", "还能", "能否", "是否", "目前", "一般",
+            "截止", "限制", "上限", "下限", "数量", "人数", "金额", "规模", "年限", "期限"}
+# Quantifiers, figures and modal phrases ("两个", "几次", "100", "万元", "要建") say how much, not about what.
+_NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年项家人名件]|^[要能会可该得还再]|多少|多久"
+                        r"|^\d|^(?:万元|亿元|元|万|亿|年|个月|天|家|个|人|名|次|项|件|所|例)$")
+# A question that asks for a quantity (not "什么时候", whose answer may be 长年受理; not
+# "占比的数据从哪来", where 占比 names an indicator).
+_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成|批|月|号)|多久|多长时间"
+                            r"|多大|多高|多长|比例是|什么比例|多大比例|百分之|几分之")
+# "中心主任有年龄限制吗？" asks for a limit on 年龄 although it is a yes/no question.
+_ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)")
 # Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
 _UNIT_FAMILIES = {
-    "org": (r"家|个|所", r"家|个|所|例|项|次|件"), "person": (r"人|名", r"人|名"), "piece": (r"件", r"件"),
+    "org": (r"家|所", r"家|个|所"), "any_count": (r"几个(?!月)|多少个", r"家|个|所|例|项|次|件|人|名|位"),
+    "person": (r"人|名", r"人|名"), "piece": (r"件", r"件"),
     "money": (r"亿|万元|钱|经费|资金|营收|收入|营业额|投入", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之", r"[%％]|分之"),
-    "duration": (r"几年|几个月|多久|多长时间", r"年|个月|月|天"),
+    "duration": (r"几年|几个月|多久|多长时间|多少年|多长", r"年|个月|月|天"),
+    "batch": (r"几批|多少批|批次", r"批"), "date": (r"几月|几号|哪天|截止", r"月底|月\s*\d+\s*日|日前"),
+    "area": (r"面积|多大|占地", r"平方米|平方公里|亩|公顷"), "age": (r"年龄|岁", r"岁"),
 }
+# Asks that name their unit themselves.
+_ASK_UNITS = [
+    (r"几年|几个月|多久|多长时间|多少年|多长", "duration"), (r"几月|几号", "date"), (r"几批|多少批", "batch"),
+    (r"(?:多少|几)(?:亿|万|钱)", "money"), (r"(?:多少|几)(?:人|名)", "person"), (r"(?:多少|几)(?:家|所)", "org"),
+    (r"(?:多少|几)个(?!月)", "any_count"), (r"什么比例|多大比例|多少%|几成|几分之", "ratio"), (r"多大", "area"),
+]
 _FIGURE = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:{units})"
 _RELATIVE = re.compile(r"不低于|不少于|不超过|不高于|以上|以下|以内|至多|至少|最高|最多")
+# "省里给多少建设经费？" asks what is granted: a requirement ("研发经费不低于4000万元") is no answer.
+_ASKS_GRANT = re.compile(r"给(?:予)?多少|补(?:贴|助)?多少|资助多少|奖励多少|支持多少|拿多少|能拿|能给")
+_GRANTS = re.compile(r"给予|支持|补助|资助|奖励|补贴")
+_MONEY_WORDS = {"经费", "资金", "钱", "费用", "补贴", "补助", "奖励", "支持", "资助", "项目经费"}
+# "成员里至少要有几所高校？": the thing counted, right after the classifier.
+_COUNTED = re.compile(r"(?:几|多少)\s*(?:个(?!月)|家|所|名|项(?!目)|件|例|批|位|种|类)\s*([\u4e00-\u9fff]{2,10})")
+# Characters that ask or hedge but do not act ("能申几次" acts by 申 only).
+_FUNCTION_CHARS = set("能要几次个多少吗呢得会可以是有的了还再么什怎样需该请问一每年月天人家所项件例批")
+# Who must meet a requirement, not what is measured: "牵头企业营收要多少" is about 营收.
+_HOLDERS = {"牵头企业", "牵头单位", "成员单位", "参与单位", "共建单位", "依托单位", "组成单位", "建设单位",
+            "申报单位", "推荐单位", "中心主任", "企业", "单位"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +107,11 @@ def check_scope(question: str, scope: Scope, corpus_regions: tuple[str, ...]) ->
         places = "、".join(scope.other_regions)
         return Verdict(True, "out_of_scope", f"现有政策文件未涉及{places}。已收录的文件来自：{'、'.join(corpus_regions)}。")
     others = [p for p in OTHER_PROGRAMS if p in question]
+    if not others and (m := _RECOGNITION_ASKED.search(question)):
+        name = m.group(1)
+        for w in sorted((w for ws in REGION_ALIASES.values() for w in ws), key=len, reverse=True):
+            name = name.removeprefix(w)
+        others = [f"{name}{m.group(2)}"]
     if others and not _names_our_program(question):
         return Verdict(True, "out_of_scope", f"现有政策文件未涉及“{others[0]}”。已收录的是技术创新中心、创新联合体"
                                              "和科技成果转移转化示范区的建设与管理文件。")
@@ -83,19 +121,115 @@ def check_scope(question: str, scope: Scope, corpus_regions: tuple[str, ...]) ->
 def answers_figure_question(question: str, topic: list[str]) -> Callable[[Clause], bool]:
     """A predicate: does a clause state what the question asks for? Always true unless the
     question asks for a quantity; then a sentence on the question's topic must state a figure
-    in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金")."""
+    in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金").
+    The topic is what is measured — the words nearest the quantity asked ("研发投入要多少"),
+    not who must meet it (牵头企业), unless the question names nothing else."""
     # Only parts that are not yes/no questions: "想换几个成员，需要报备吗？" asks no quantity.
-    asking = [p for p in re.split(r"[？?。]", question) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
-    if not any(_ASKS_QUANTITY.search(p) for p in asking):
+    # "几家共建单位之间…怎么分？": a "几" beside another question word asks nothing either.
+    asking = [p for p in re.split(r"[？?。]", asking_text(question)) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
+    limit = _ASKS_LIMIT.search(question)
+    if not any(_ASKS_QUANTITY.search(p) for p in asking) and not limit:
         return lambda clause: True
-    asked = [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, question)]
+    # The kind of figure asked is read where it is asked: "那100万元经费，是分几年拨？" asks
+    # years (the money is given); a bare "要多少" takes its kind from its phrase ("营收要多少").
+    plain = asking_text(question)
+    phrases = [p for p in re.split(r"[，,？?。；;]", plain) if _ASKS_QUANTITY.search(p) or _ASKS_LIMIT.search(p)]
+    asked = ([_UNIT_FAMILIES[f] for ask, f in _ASK_UNITS if re.search(ask, plain)]
+             or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, "".join(phrases))]
+             or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, question)])
     figure = re.compile("|".join(_FIGURE.format(units=stated) for _, stated in asked) if asked
                         else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之")
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
     # a bound on the same kind of quantity, not on whatever else the sentence mentions.
     relative_ok = not re.search(r"多少(?:万|亿|件|人|家|个|%)|几(?:万|亿|件|人|家|个)", question)
     relative = re.compile("|".join(a for a, _ in asked)) if asked and relative_ok else None
-    return lambda clause: states_figure_on_topic(clause, figure, topic, relative_ok, relative)
+    grant = bool(_ASKS_GRANT.search(question))
+    # "能给多少项目经费": what is granted is the topic; 经费/资金 only say it is money.
+    terms = measured_terms(question, [t for t in topic if not (grant and t in _MONEY_WORDS)])
+    if limit and not terms:
+        terms = _word_group(limit.group(1))
+    counted = _counted_words(question)
+
+    def answers(clause: Clause) -> bool:
+        return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted)
+    return answers
+
+
+def measured_terms(question: str, topic: list[str]) -> list[str]:
+    """The topic words that say what is measured ("研发投入要多少", "整改期是多长"), not who must
+    meet it (牵头企业): those in the phrase that asks; else the one nearest the ask in its
+    sub-question ("那100万元经费，是分几年拨？" is about 经费); else the whole topic. A synonym's
+    document wording (营收 → 主营业务收入) stands where its colloquial word stands."""
+    if not topic:
+        return []
+    spans = _term_spans(question, topic)
+    measured = {t: sp for t, sp in spans.items() if t not in _HOLDERS}
+    asks = [m.span() for m in re.finditer(_ASKS_QUANTITY.pattern + "|" + _ASKS_LIMIT.pattern, asking_text(question))]
+    if not measured or not asks:
+        return list(topic)
+    phrases = [m.span() for m in re.finditer(r"[^，,？?。；;]+", question)]
+    sub_questions = [m.span() for m in re.finditer(r"[^？?。]+", question)]
+
+    def within(spans_of: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [sp for sp in spans_of if any(sp[0] <= a < sp[1] for a, _ in asks)]
+
+    in_phrase = [t for t, (b, _) in measured.items() if any(p0 <= b < p1 for p0, p1 in within(phrases))]
+    if in_phrase:
+        return in_phrase
+    asking = within(sub_questions)
+    candidates = {t: sp for t, sp in measured.items() if any(q0 <= sp[0] < q1 for q0, q1 in asking)}
+    if not candidates:
+        # "还能申专项吗？能申几次？": the asking part reuses a verb (申) of an earlier part and
+        # leaves out its object (专项) — the object is what is counted.
+        verbs = {ch for q0, q1 in asking for ch in question[q0:q1] if ch not in _FUNCTION_CHARS
+                 and re.fullmatch(r"[\u4e00-\u9fff]", ch)}
+        elided = [t for t, (b, e) in measured.items() if verbs & set(question[max(0, b - 1):e + 1])]
+        return elided or list(topic)
+    distance = {t: min(abs(b - a) for a, _ in asks) for t, (b, _) in candidates.items()}
+    nearest = min(candidates, key=lambda t: distance[t])
+    n0, n1 = candidates[nearest]  # with the words that share its place (整改期, 整改, 改期)
+    return [t for t, (b, e) in candidates.items() if b < n1 and n0 < e]
+
+
+def _term_spans(question: str, topic: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each topic term stands in the question: its own place, or its colloquial word's."""
+    from corpus import load_synonyms
+
+    synonyms = load_synonyms()
+    out: dict[str, tuple[int, int]] = {}
+    for t in topic:
+        if t in question:
+            i = question.index(t)
+            out[t] = (i, i + len(t))
+            continue
+        keys = [k for k, words in synonyms.items() if k in question and t in words]
+        if keys:
+            k = min(keys, key=question.index)
+            out[t] = (question.index(k), question.index(k) + len(k))
+    return out
+
+
+def _word_group(word: str) -> list[str]:
+    """A word and the documents' wording for it (高校 → 高等学校)."""
+    from corpus import load_synonyms
+
+    group = [word] + [w for k, ws in load_synonyms().items() if k in word for w in ws]
+    return list(dict.fromkeys(group))
+
+
+def _counted_words(question: str) -> list[str]:
+    """"至少要有几所高校" counts 高校: a figure answers only if it counts that too."""
+    from ingest.tokenize import jieba_words
+
+    m = _COUNTED.search(question)
+    if not m:
+        return []
+    noun = re.split(r"[才就的要能得吗呢了是在和与及或]", m.group(1))[0]
+    words = jieba_words()(noun)
+    head = words[-1] if words else ""
+    if len(head) < 2 or head in _GENERIC or head in _HOLDERS:
+        return []
+    return _word_group(head)
 
 
 def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool]) -> Verdict:
@@ -106,21 +240,41 @@ def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], b
     if any(answers(h.clause) for h in hits[:5]):
         return ANSWERABLE
     top = hits[0].clause
-    if top.level == "table_row":
+    if top.level == "table_row" and _names_indicator(question, top.text.splitlines()[0]):
         return Verdict(True, "indicator_without_value",
                        f"文件列为指标但未规定数值：{top.citation}“{top.text.splitlines()[0]}”只列出指标，未规定需达到的数值。")
     return Verdict(True, "not_specified", "现有政策文件未作规定：检索到的相关条款没有给出这一数值。")
 
 
+def _names_indicator(question: str, indicator: str) -> bool:
+    """Whether the question asks about this indicator ("技术合同成交额要达到多少亿元" and
+    "技术合同成交额（亿元）"), not merely shares a word with it."""
+    def pairs(text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", text[i:i + 2])}
+    return len(pairs(question) & pairs(indicator)) >= 3
+
+
 def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list[str],
-                           relative_ok: bool = True, relative_of: re.Pattern | None = None) -> bool:
+                           relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
+                           grant: bool = False, counted: list[str] = ()) -> bool:
     for sentence in split_sentences(clause.text):
         bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
         if not (figure.search(sentence) or bound):
             continue
+        if grant and not _GRANTS.search(sentence):
+            continue
+        if counted and not any(counted_in_phrase(sentence, figure, counted)):
+            continue
         if not topic_terms or any(t in sentence or t in clause.heading for t in topic_terms):
             return True
     return False
+
+
+def counted_in_phrase(sentence: str, figure: re.Pattern, counted: list[str]):
+    """For each phrase of a sentence that states a figure: whether it is about the counted thing."""
+    for phrase in re.split(r"[，,；;：:]", sentence):
+        if figure.search(phrase):
+            yield any(w in phrase for w in counted)
 
 
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic

@@ -2,13 +2,14 @@
 fused by RRF, scoped deterministically by the regions and document types a question names."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from corpus import load_synonyms
+from corpus import REGION_ALIASES, load_synonyms
 from ingest.embedders import Embedder, make_embedder
 from ingest.lexical import LexicalIndex
 from ingest.model import Clause
@@ -17,10 +18,14 @@ from ingest.store import (
     read_state,
 )
 from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words
-from retriever.answer_type import expected_answer_types, states_answer_type
+from retriever.answer_type import answer_types_stated, expected_answer_types
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.scope import Scope, detect_scope
+from retriever.structure import is_bare_lead_in, is_item_of
 
+# "…过了以后，还要走哪些步骤？": a question about the step after the one it names.
+_AFTER = re.compile(r"以后|之后|过了|完了|结束后|通过后")
+_NEXT = re.compile(r"还要|接下来|下一步|然后|再|步骤|环节|程序|怎么")
 CANDIDATES = 30          # depth of each signal's ranking fed to the fusion
 RRF_K = 20               # tuned on the gold set (k=60 loses ~2 points hit@1 here)
 # The answer-type signal only reorders near-ties: a clause stating a figure of the asked kind.
@@ -92,12 +97,16 @@ class Retriever:
         dense_rank, similarity = self._dense_ranking(question, allowed)
         rankings = {"bm25": bm25_rank, "dense": dense_rank}
         types = expected_answer_types(question)
-        if types:  # among the candidates in fused order, those that state such a figure
+        if types:  # among the candidates in fused order, those that state such a figure —
+            # first those that answer more of what is asked ("报哪里备案？要干满几个月？")
             first = self._fused_order(reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS))
-            rankings["answer_type"] = [cid for cid in first if states_answer_type(
-                self.clauses[self._position[cid]].text, types)]
+            stated = {cid: answer_types_stated(self.clauses[self._position[cid]].text, types) for cid in first}
+            rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
         fused = reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS)
-        order = self._fused_order(fused)
+        order = self._items_before_lead_ins(self._fused_order(fused))
+        order = self._next_step_first(question, order)
+        if "indicator" in types:
+            order = self._indicator_group_in_order(question, order)
         if region is None and not doc_ids and len(scope.regions) != 1:
             # No region named: documents that answer nearly as well; several named (湖南和广西
             # …有什么不同): each of them, however far behind.
@@ -110,14 +119,61 @@ class Retriever:
 
     def _search_each_region(self, question: str, k: int, scope: Scope) -> list[Hit]:
         """"湖南和广西…有什么不同？": one search per named region, best hits interleaved, so
-        neither region's answer is crowded out by the other's wording."""
-        per_region = [self.search(question, k=k, region=r) for r in scope.regions]
-        firsts = sorted((hits[0] for hits in per_region if hits), key=lambda h: -h.score)
+        neither region's answer is crowded out by the other's wording. The regions come in the
+        order the question names them (scores of separate searches are not comparable)."""
+        per_region = [self.search(_asked_of(question, r, scope.regions), k=k, region=r) for r in scope.regions]
+        firsts = [hits[0] for hits in per_region if hits]
         rest = sorted((h for hits in per_region for h in hits[1:]), key=lambda h: -h.score)
         return (firsts + rest)[:k]
 
     def _fused_order(self, fused: dict[str, float]) -> list[str]:
         return sorted(fused, key=lambda cid: (-fused[cid], self._position[cid]))
+
+    def _items_before_lead_ins(self, order: list[str]) -> list[str]:
+        """A bare lead-in ("有下列情况之一的，取消…资格：") answers only through its items: when
+        one of its items is also a candidate, the best such item takes the lead-in's place and
+        the lead-in follows it."""
+        out = list(order)
+        for cid in order:
+            lead = self.clauses[self._position[cid]]
+            if not is_bare_lead_in(lead):
+                continue
+            pos = out.index(cid)
+            item = next((x for x in out[pos + 1:] if is_item_of(self.clauses[self._position[x]], lead)), None)
+            if item is not None:
+                out.remove(item)
+                out.insert(pos, item)
+        return out
+
+    def _next_step_first(self, question: str, order: list[str]) -> list[str]:
+        """"方案论证过了以后，还要走哪些步骤？" asks what follows a step: when the best clause is
+        that step and the step after it is also a candidate, the next step comes first."""
+        after = _AFTER.search(question)
+        if len(order) < 2 or not (after and _NEXT.search(question[after.end():])):
+            return order
+        top = self.clauses[self._position[order[0]]]
+        name = top.heading or re.split(r"[。：:，]", top.text, maxsplit=1)[0][:12]
+        done = question[:after.start()]
+        if not any(name[i:i + 2] in done for i in range(len(name) - 1)):  # the step named is not this one
+            return order
+        following = next((c for c in self.clauses[self._position[order[0]] + 1:]
+                          if c.doc_id == top.doc_id and c.part == 0), None)
+        if following is None or following.breadcrumb != top.breadcrumb or following.id not in order[:3]:
+            return order
+        return [following.id] + [cid for cid in order if cid != following.id]
+
+    def _indicator_group_in_order(self, question: str, order: list[str]) -> list[str]:
+        """"指标里产业孵化方面要报哪些数？" names a group of indicators, not one: when the best
+        clause is a row of the group the question names, the group's rows lead, in table order."""
+        if not order:
+            return order
+        top = self.clauses[self._position[order[0]]]
+        label = top.breadcrumb[-1].split("：")[-1] if top.level == "table_row" and top.breadcrumb else ""
+        if not label or label not in question:
+            return order
+        group = sorted((cid for cid in order if self.clauses[self._position[cid]].breadcrumb == top.breadcrumb),
+                       key=lambda cid: self._position[cid])
+        return group + [cid for cid in order if cid not in group]
 
     # ---- scoping ---------------------------------------------------------------------
     def allowed_documents(self, scope: Scope, region: str | None,
@@ -193,3 +249,14 @@ class Retriever:
         chosen = set(keep) | set(must[: k - 1])
         first = [cid for cid in order if cid in chosen]
         return first + [cid for cid in order if cid not in chosen]
+
+
+def _asked_of(question: str, region: str, named: Sequence[str]) -> str:
+    """"内蒙古和湖南的技术创新中心…有啥不同？" asked of 湖南 alone: the other regions' names
+    (and the "和" joining them) would only blur what is being asked."""
+    others = sorted((w for r in named if r != region for w in REGION_ALIASES[r]), key=len, reverse=True)
+    if not others:
+        return question
+    alias = "|".join(map(re.escape, others))
+    out = re.sub(rf"(?:{alias})(?:的)?(?:和|与|跟|及|、|同|比)|(?:和|与|跟|及|、|同|比)(?:{alias})|(?:{alias})", "", question)
+    return out if out.strip() else question

@@ -107,3 +107,60 @@ def test_comparison_of_named_regions_answers_each(assistant):
     answer = assistant.answer("湖南和广西的技术创新中心年度报告截止时间有什么不同？")
     assert {c.clause.doc_id for c in answer.citations} == {"hn-tic", "gx-tic"}
     assert "湖南（" in answer.text and "广西（" in answer.text and "1月底" in answer.text
+
+
+@pytest.mark.parametrize("question,kind", [
+    # what is measured is 营业收入, not who must meet it (the 研发经费 sentence names 牵头单位 too)
+    ("湖南技术创新中心的牵头企业营业收入起码要多少亿？", "not_specified"),
+    # the thing counted: "8个组成单位" does not count 科研院所
+    ("创新联合体成员里至少要有几家科研院所？", "not_specified"),
+    # a grant is asked: a requirement ("研发经费不低于…") or a bare "给予…支持" states no amount
+    ("内蒙古技术创新中心评上优秀能拿多少万元后补助？", "not_specified"),
+    ("湖南省技术创新中心获批后省里给多少建设经费？", "not_specified"),
+    # a limit on something the documents never mention, asked as a yes/no question
+    ("湖南技术创新中心主任有没有年龄限制？", "not_specified"),
+    ("示范区的园区面积至少要多大？", "not_specified"),
+    # the years are asked; the 100万元 is given
+    ("示范区那100万元经费是分几年拨付？", "not_specified"),
+    # the recognition of another kind of organisation is a programme of its own
+    ("技术转移示范机构认定要什么条件？", "out_of_scope"),
+    ("广西新型研发机构认定需要满足什么条件？", "out_of_scope"),
+])
+def test_refusals_read_what_is_asked(assistant, question, kind):
+    answer = assistant.answer(question)
+    assert answer.refused and answer.refusal == kind, answer.text
+
+
+@pytest.mark.parametrize("question,fact", [
+    ("湖南技术创新中心几家共建单位之间的知识产权怎么分？", "合同约定"),  # 几家 = "several", not a question
+    ("新认定的广西创新联合体能拿到多少项目支持？", "500万元"),
+    ("湖南的高校牵头建技术创新中心，要有几个成果转化成功案例？", "5例"),
+    ("广西技术创新中心正式命名以后，评价不合格整改期是多长？", "一年整改期"),
+    ("示范区R&D经费支出占比的数据从哪来？", "火炬统计调查信息系统"),  # 占比 names the indicator here
+    ("内蒙古技术创新中心什么时候可以申报？", "长年受理"),  # a lead-in that says something itself
+    ("创新联合体评估说开放运行满3年，从哪天开始算？", "获得认定起始时间"),  # 3年 is given, not asked
+])
+def test_answerable_questions_are_answered_with_the_fact(assistant, question, fact):
+    answer = assistant.answer(question)
+    assert not answer.refused and fact in answer.text.replace(" ", ""), answer.text
+
+
+def test_a_question_in_two_parts_quotes_both_answers(assistant):
+    answer = assistant.answer("创新联合体评估结果是整改的话，整改期多长？整改验收没通过怎么办？")
+    assert "限1年的整改期" in answer.text and "则取消创新联合体资格" in answer.text
+
+
+@pytest.mark.parametrize("turns,resolved,fact", [
+    # the same question of the other one of a pair (国家级 → 自治区级, 中心主任 → 共建单位)
+    (["新批的国家级科技成果转移转化示范区给多少经费？", "自治区级的呢？"], "自治区级", "100万元"),
+    (["内蒙古技术创新中心换中心主任要科技厅批复吗？", "那要是调整共建单位呢？"], "共建单位", "需提请科技厅批复"),
+    # the same action on the same thing ("交" … 年报)
+    (["广西创新联合体的年报每年什么时候交？", "交给哪些单位？"], "年报", "推荐单位和自治区科技厅"),
+    # carrying on from the last turn ("…以后") keeps its programme
+    (["广西创新联合体的组建材料先交给谁审核推荐？", "推荐上去以后科技厅怎么审？"], "创新联合体", "形式审查"),
+])
+def test_follow_ups_resolve_against_the_last_question(real_retriever, turns, resolved, fact):
+    session = Session(Assistant(real_retriever))
+    for turn in turns:
+        answer = session.ask(turn)
+    assert resolved in (answer.resolved_question or "") and fact in answer.text, (answer.resolved_question, answer.text)

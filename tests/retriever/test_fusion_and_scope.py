@@ -1,8 +1,16 @@
 import pytest
 
-from retriever.answer_type import expected_answer_types, states_answer_type
+from ingest.model import Clause
+from retriever.answer_type import (
+    answer_types_stated,
+    asking_text,
+    expected_answer_types,
+    states_answer_type,
+)
 from retriever.fusion import reciprocal_rank_fusion
+from retriever.hybrid import _asked_of
 from retriever.scope import detect_scope
+from retriever.structure import is_bare_lead_in, is_item_of
 
 
 def test_rrf_rewards_agreement_between_signals():
@@ -25,7 +33,8 @@ def test_rrf_weights_and_k():
     ("蒙技创中心主任要干满几个月？", ("内蒙古",)),
     ("湘技术创新中心注册资金多少？", ("湖南",)),
     ("自治区技术创新中心建设期几年？", ()),  # 广西 and 内蒙古 are both 自治区
-    ("那湖南和广西比呢？", ("广西", "湖南")),
+    ("那湖南和广西比呢？", ("湖南", "广西")),  # in the order the question names them
+    ("广西和湖南比呢？", ("广西", "湖南")),
 ])
 def test_regions_named_in_question(question, regions):
     assert detect_scope(question).regions == regions
@@ -42,7 +51,13 @@ def test_document_types_and_regions_outside_the_corpus():
     ("牵头企业营收要多少？", ("money",)),
     ("最少要几家单位？", ("count",)),
     ("区内注册比例要多少？", ("ratio",)),
-    ("年报多久交一次？什么时候截止？", ("time",)),
+    ("年报多久交一次？什么时候截止？", ("time", "deadline")),
+    ("湖南和广西的技术创新中心年度报告截止时间有什么不同？", ("deadline",)),
+    ("想换几个专家委员会成员，需要跟科技厅打招呼吗？", ("approval",)),  # 几个 = "a few" here
+    ("一家龙头企业能不能同时牵头两个创新联合体？", ("limit",)),
+    ("示范区指标体系里技术转移这块考核哪些指标？", ("indicator",)),
+    ("广西技术创新中心主要在哪些产业领域布局？", ("enumeration",)),
+    ("几家共建单位之间的知识产权怎么分？", ()),
     ("创新联合体是什么？", ("definition",)),
     ("不参加评估会怎么样？", ("consequence",)),
     ("创新联合体有哪些组建原则", ()),
@@ -57,3 +72,49 @@ def test_clause_states_answer_type():
     assert states_answer_type("工作时间不少于9个月", ("time",))
     assert states_answer_type("不超过总人数三分之一", ("ratio",))
     assert not states_answer_type("具备较强的行业影响力", ("money", "count"))
+
+
+def test_deadline_is_a_date_and_time_a_span():
+    assert states_answer_type("每年12月底须向牵头单位和自治区科技厅提交年度工作总结报告", ("deadline",))
+    assert states_answer_type("应当在每年12月31日前向推荐单位和自治区科技厅报送", ("deadline",))
+    assert not states_answer_type("对于评价结果不合格的给予一年整改期", ("deadline",))
+    assert states_answer_type("对于评价结果不合格的给予一年整改期", ("time",))
+    assert not states_answer_type("每年1月底前编写上年度工作总结", ("time",))
+
+
+def test_answer_types_count_what_a_clause_answers_and_skip_quoted_names():
+    text = "中心主任每年在技术创新中心工作时间不少于9个月。主任聘用须报归口管理部门和自治区科技厅备案。"
+    assert answer_types_stated(text, ("time", "approval")) == 2
+    assert answer_types_stated("备案。更换中心主任等，须报送推荐部门、科技厅备案；", ("time", "approval")) == 1
+    # "评估等次为“撤销”的" names a grade; it is not a consequence.
+    assert answer_types_stated("不按期参加（含中途退出）评估或评估等次为“撤销”的；", ("consequence",)) == 0
+    assert answer_types_stated("无正当理由不参加评估或中途退出评估的，视为自动放弃创新联合体资格。", ("consequence",)) == 1
+
+
+def test_indefinite_ji_beside_another_question_word():
+    assert asking_text("几家共建单位之间的知识产权怎么分？") == "某家共建单位之间的知识产权怎么分？"
+    assert asking_text("成员里至少要有几所高校？") == "成员里至少要有几所高校？"
+    assert asking_text("还能申专项吗？能申几次？") == "还能申专项吗？能申几次？"
+
+
+def test_each_region_of_a_comparison_is_asked_alone():
+    named = ("内蒙古", "湖南")
+    q = "内蒙古和湖南的技术创新中心，对中心负责人是不是全职有啥不同要求？"
+    assert _asked_of(q, "湖南", named) == "湖南的技术创新中心，对中心负责人是不是全职有啥不同要求？"
+    assert _asked_of(q, "内蒙古", named) == "内蒙古的技术创新中心，对中心负责人是不是全职有啥不同要求？"
+    assert _asked_of("湖南呢？", "湖南", ("湖南",)) == "湖南呢？"
+
+
+def _clause(path, text, heading=""):
+    return Clause(id=path, doc_id="d", doc_title="t", short_title="t", region="广西", doc_type="x",
+                  path=path, text=text, heading=heading)
+
+
+def test_bare_lead_ins_and_their_items():
+    bare = _clause("第十四条", "创新联合体有下列情况之一的，取消创新联合体资格，存在违规情况的，按照相关规定处理：", "责任义务")
+    own = _clause("三、（五）", "创建程序\n技术创新中心申报长年受理，坚持“成熟一个，建设一个”的原则，开展创建工作。一般应符合以下程序：",
+                  "创建程序")
+    assert is_bare_lead_in(bare) and not is_bare_lead_in(own)
+    assert not is_bare_lead_in(_clause("第五条（二）1", "年主营业务收入原则上应达到10亿元以上。"))
+    assert is_item_of(_clause("第十四条（四）", "在科研诚信系统中有失信行为记录且仍在惩戒期内的；"), bare)
+    assert not is_item_of(bare, bare)
