@@ -16,9 +16,11 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant import extractive, followup, guard
 from assistant.grounding import check_grounding
+from assistant.llm import failure_note
 from assistant.prompt import PROMPT, REWRITE, number_clauses
 from assistant.types import MODES, Answer, Citation, Turn
 from corpus import load_synonyms
+from ingest.clean import clean_question
 from ingest.model import Clause
 from retriever import Hit, Retriever
 from retriever.scope import detect_scope
@@ -52,6 +54,7 @@ class _State:
     hits: tuple[Hit, ...] = ()
     verdict: guard.Verdict | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    llm_failure: str | None = None     # the model already failed in this answer (its note)
 
 
 class Assistant:
@@ -74,9 +77,11 @@ class Assistant:
     def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
                region: str | None = None, on_token: Callable[[str], None] | None = None,
                doc_ids: Sequence[str] | None = None) -> Answer:
-        question = (question or "").strip()
-        if not question:
-            raise ValueError("问题不能为空")
+        question = clean_question(question)  # ValueError: empty, too long, not text
+        if region is not None and not isinstance(region, str):
+            raise ValueError(f"地区 region 应为文本，如 广西（收到 {type(region).__name__}）")
+        if doc_ids is not None and not all(isinstance(d, str) for d in doc_ids):
+            raise ValueError("文件 doc_ids 应为文件编号（文本）的列表")
         if mode not in MODES:
             raise ValueError(f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}")
         if mode == "llm" and self.chat_model is None:
@@ -91,22 +96,25 @@ class Assistant:
     def _resolve(self, s: _State) -> _State:
         t = time.perf_counter()
         resolution = followup.resolve(s.question, s.history)
+        failure = None
         if s.mode == "llm" and s.history and resolution.question != s.question and not resolution.about_previous_clause:
-            resolution = self._rewrite_with_llm(s, resolution)
-        return replace(s, resolution=resolution, timings={**s.timings, "resolve": time.perf_counter() - t})
+            resolution, failure = self._rewrite_with_llm(s, resolution)
+        return replace(s, resolution=resolution, llm_failure=failure,
+                       timings={**s.timings, "resolve": time.perf_counter() - t})
 
-    def _rewrite_with_llm(self, s: _State, resolution: followup.Resolution) -> followup.Resolution:
+    def _rewrite_with_llm(self, s: _State, resolution: followup.Resolution) -> tuple[followup.Resolution, str | None]:
         """With a model configured, a follow-up is also rewritten by it into a standalone
-        question; the deterministic resolution stays whenever the rewrite is unusable."""
+        question; the deterministic resolution stays whenever the rewrite is unusable. A model
+        that failed here (down, slow) is not asked again for the answer: its note comes back."""
         history = "\n".join(f"{i}. {t.question}" for i, t in enumerate(s.history[-3:], 1))
         try:
             text = (REWRITE | self.chat_model | StrOutputParser()).invoke(
                 {"history": history, "question": s.question}).strip().splitlines()[0].strip()
-        except Exception:  # model down or slow: the deterministic resolution is enough
-            return resolution
+        except Exception as exc:  # model down or slow: the deterministic resolution is enough
+            return resolution, failure_note(exc)
         if not 2 <= len(text) <= 120 or guard.looks_like_injection(text):
-            return resolution
-        return replace(resolution, question=text)
+            return resolution, None
+        return replace(resolution, question=text), None
 
     def _retrieve(self, s: _State) -> _State:
         t = time.perf_counter()
@@ -161,6 +169,8 @@ class Assistant:
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 
     def _generate(self, s: _State) -> Answer:
+        if s.llm_failure:  # it already failed on the follow-up rewrite: do not wait for it twice
+            return self._extractive(s, note=s.llm_failure)
         t = time.perf_counter()
         clauses = [h.clause for h in s.hits]
         inputs = {"clauses": number_clauses(clauses), "question": s.resolution.question}
@@ -176,7 +186,7 @@ class Assistant:
                 if s.on_token:
                     s.on_token(piece)
         except Exception as exc:  # endpoint down, timeout, model error: never leave the user hanging
-            return self._extractive(s, note=f"大模型调用失败（{type(exc).__name__}），以下为原文摘录答案。")
+            return self._extractive(s, note=failure_note(exc))
         text = "".join(pieces).strip()
         timings = {**s.timings, "generate": time.perf_counter() - t, "first_token": first_token or 0.0}
         s = replace(s, timings=timings)

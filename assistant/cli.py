@@ -42,7 +42,7 @@ def _print_answer(answer, as_json: bool, streamed: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    from ui.cli import DataDir, fail, run_batch, settings_for
+    from ui.cli import DataDir, _guard, fail, run_batch, settings_for, terminal_text
 
     @app.command()
     def ask(question: Optional[str] = typer.Argument(None, help="问题"),
@@ -57,6 +57,7 @@ def register(app: typer.Typer) -> None:
             fail(f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}", as_json=as_json, field="mode")
         if (question is None) == (batch is None):
             fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
+        question, region = terminal_text(question), terminal_text(region)
         assistant = build_assistant(settings_for(data_dir), mode)
         if batch is not None:
             run_batch(batch, lambda q: assistant.answer(q, mode=mode, region=region).to_dict())
@@ -64,7 +65,7 @@ def register(app: typer.Typer) -> None:
         stream = mode == "llm" and not as_json
         on_token = (lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream else None
         try:
-            answer = assistant.answer(question, mode=mode, region=region, on_token=on_token)
+            answer = _guard(lambda: assistant.answer(question, mode=mode, region=region, on_token=on_token), as_json)
         except ValueError as exc:
             fail(str(exc), as_json=as_json, field="region" if "地区" in str(exc) else "q")
         if stream:
@@ -85,7 +86,7 @@ def register(app: typer.Typer) -> None:
             if not question:
                 break
             try:
-                answer = session.ask(question, mode=mode)
+                answer = _guard(lambda: session.ask(question, mode=mode))
             except ValueError as exc:
                 typer.secho(f"错误：{exc}", fg=typer.colors.RED)
                 continue

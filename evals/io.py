@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from corpus import load_documents
+from ingest.clean import visible_text
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 MAX_QUESTION_CHARS = 2000
@@ -69,16 +70,28 @@ def read_question_lines(path: Path) -> list[QuestionLine]:
     return rows
 
 
-def _question_line(n: int, raw: str) -> QuestionLine:
+def _parse_json(line: str) -> tuple[Any, str | None]:
+    """(value, None), or (None, why) for a line that is not JSON — nesting too deep for the
+    parser included, which Python reports as RecursionError rather than a decode error."""
     try:
-        obj = json.loads(raw)
+        return json.loads(line), None
     except json.JSONDecodeError as exc:
-        return QuestionLine(n, None, None, f"不是合法的 JSON（第 {exc.colno} 列）")
+        return None, f"不是合法的 JSON（第 {exc.colno} 列）"
+    except RecursionError:
+        return None, "不是可用的 JSON（嵌套层数过多）"
+    except ValueError:  # an integer literal of thousands of digits
+        return None, "不是可用的 JSON（其中的数字位数过多）"
+
+
+def _question_line(n: int, raw: str) -> QuestionLine:
+    obj, problem = _parse_json(raw)
+    if problem:
+        return QuestionLine(n, None, None, problem)
     if not isinstance(obj, dict):
         return QuestionLine(n, None, None, '每行应是一个对象，如 {"id": "1", "q": "问题"}')
     qid = None if obj.get("id") is None else str(obj.get("id"))
     q = obj.get("q")
-    if not isinstance(q, str) or not q.strip():
+    if not isinstance(q, str) or not visible_text(q):
         return QuestionLine(n, qid, None, "缺少问题字段 q，或 q 为空")
     if len(q) > MAX_QUESTION_CHARS:
         return QuestionLine(n, qid, q[:50], f"问题过长（{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字）")
@@ -125,23 +138,22 @@ def read_gold_set(path: Path, data: bytes | None = None) -> GoldSet:
 
 def _jsonl_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
     text = _decode(data)
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): a q may hold \u2028
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield n, f"不是合法的 JSON（第 {exc.colno} 列）"
-            continue
-        yield n, obj if isinstance(obj, dict) else "每行应是一个 JSON 对象"
+        obj, problem = _parse_json(line)
+        yield n, problem or (obj if isinstance(obj, dict) else "每行应是一个 JSON 对象")
 
 
 def _csv_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
     reader = csv.DictReader(io.StringIO(_decode(data)))
-    _check_header(reader.fieldnames or [])
-    for n, rec in enumerate(reader, 1):
-        if any((v or "").strip() for v in rec.values() if isinstance(v, str)):
-            yield n, rec
+    try:
+        _check_header(reader.fieldnames or [])
+        for n, rec in enumerate(reader, 1):
+            if any((v or "").strip() for v in rec.values() if isinstance(v, str)):
+                yield n, rec
+    except csv.Error as exc:  # a NUL byte, a field over the size limit, a stray quote
+        raise GoldFileError(f"CSV 文件第 {reader.line_num} 行无法解析（{exc}），请检查文件是否为 CSV 文本") from exc
 
 
 def _xlsx_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
@@ -151,12 +163,17 @@ def _xlsx_records(data: bytes) -> Iterable[tuple[int, dict | str]]:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as exc:  # openpyxl raises several types for a broken file
         raise GoldFileError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式") from exc
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    _check_header(header)
-    for n, values in enumerate(rows, 1):
-        if any(v not in (None, "") for v in values):
-            yield n, {h: v for h, v in zip(header, values) if h}
+    try:
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+        _check_header(header)
+        for n, values in enumerate(rows, 1):
+            if any(v not in (None, "") for v in values):
+                yield n, {h: v for h, v in zip(header, values) if h}
+    except GoldFileError:
+        raise
+    except Exception as exc:  # a sheet whose XML is broken fails only while being read
+        raise GoldFileError("无法读取 Excel 文件：工作表内容已损坏") from exc
 
 
 def _check_header(header: list[str]) -> None:
@@ -217,7 +234,7 @@ def _gold_question(rec: dict, resolve) -> GoldQuestion:
     q = rec.get("q")
     if qid is None or str(qid).strip() == "":
         raise ValueError("缺少编号 id")
-    if not isinstance(q, str) or not q.strip():
+    if not isinstance(q, str) or not visible_text(q):
         raise ValueError("缺少问题 q")
     if len(q) > MAX_QUESTION_CHARS:
         raise ValueError(f"问题过长（{len(q)} 字，上限 {MAX_QUESTION_CHARS} 字）")

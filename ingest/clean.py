@@ -34,3 +34,26 @@ def clean_text(text: str) -> str:
 def squeeze_spaces(text: str) -> str:
     """Drop spaces between Chinese characters (used on heading lines: "第一章  总则")."""
     return _SPACE_BETWEEN_CJK.sub("", text).strip()
+
+
+MAX_QUESTION_CHARS = 2000
+
+
+def visible_text(text: str) -> str:
+    """What a person sees of a one-line text: no invisible or control characters, line breaks
+    as spaces, trimmed."""
+    return " ".join(clean_line(line) for line in text.splitlines()).strip()
+
+
+def clean_question(question: object) -> str:
+    """A question as typed or pasted, cleaned like document text: invisible and control
+    characters go (a zero-width space would split 营收 into two words the index never saw),
+    line breaks become spaces. ValueError, in Chinese, when nothing is left or it is too long."""
+    if not isinstance(question, str):
+        raise ValueError(f"问题应为文本（收到 {type(question).__name__}）")
+    text = visible_text(question)
+    if not text:
+        raise ValueError("问题不能为空")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise ValueError(f"问题过长（{len(text)} 字，上限 {MAX_QUESTION_CHARS} 字）")
+    return text

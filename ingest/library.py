@@ -11,10 +11,15 @@ from pathlib import Path
 
 from corpus import DOC_TYPE_ALIASES, REGION_ALIASES, DocumentMeta, load_documents
 from ingest.blocks import SUPPORTED_SUFFIXES, Block, UnreadableDocument, blocks_from_text, read_blocks
+from ingest.clean import clean_line
 from ingest.model import Clause
 from ingest.parser import is_title_only, parse_blocks
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # default; POLICY_MAX_UPLOAD_MB changes it at the edges
+MAX_TITLE_CHARS = 200
+MAX_REGION_CHARS = 20
+# A document id names files in the library: nothing that could leave it ("../", "/").
+_DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,18 @@ def library_dir(data_dir: Path) -> Path:
 
 
 def library_sources(data_dir: Path) -> list[Source]:
-    out = []
-    for meta_path in sorted(library_dir(data_dir).glob("*.json")):
+    return [_library_source(library_dir(data_dir), p) for p in sorted(library_dir(data_dir).glob("*.json"))]
+
+
+def _library_source(lib: Path, meta_path: Path) -> Source:
+    """One uploaded document; a damaged record or a missing file is named, not a traceback."""
+    try:
         meta = DocumentMeta(**json.loads(meta_path.read_text(encoding="utf-8")))
-        path = library_dir(data_dir) / str(meta.file)
-        out.append(Source(meta, "library", _sha(path.read_bytes()), tuple(read_blocks(path))))
-    return out
+        path = lib / Path(str(meta.file)).name  # the record names a file inside the library only
+        return Source(meta, "library", _sha(path.read_bytes()), tuple(read_blocks(path)))
+    except (OSError, ValueError, TypeError) as exc:
+        raise UnreadableDocument(f"文件库中的“{meta_path.stem}”已损坏或缺少原文件（{exc}），"
+                                 f"请用 policy-assistant remove {meta_path.stem} 删除后重新加入") from exc
 
 
 def all_sources(data_dir: Path) -> list[Source]:
@@ -56,20 +67,25 @@ def all_sources(data_dir: Path) -> list[Source]:
 
 
 def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title: str | None = None,
-                 region: str | None = None, doc_type: str | None = None) -> DocumentMeta:
-    """Copy a user's file into the library (replacing an earlier version with the same id)."""
+                 region: str | None = None, doc_type: str | None = None,
+                 max_bytes: int = MAX_UPLOAD_BYTES) -> DocumentMeta:
+    """Copy a user's file into the library (replacing an earlier version with the same id).
+    Everything is checked before anything is written: a rejected file changes nothing."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnreadableDocument(
             f"不支持的文件类型“{path.suffix or path.name}”，可选：{'、'.join(SUPPORTED_SUFFIXES)}")
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise UnreadableDocument(f"文件“{path.name}”超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB 上限")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableDocument(f"文件“{path.name}”有 {_megabytes(size)}，超过 {_megabytes(max_bytes)} 的上限")
+    doc_id = check_doc_id(doc_id) if doc_id is not None else _slug(path.stem)
+    title = check_text_option("标题 title", title, MAX_TITLE_CHARS)
+    region = check_text_option("地区 region", region, MAX_REGION_CHARS)
+    if doc_id in {d.id for d in load_documents()}:
+        raise ValueError(f"文件编号“{doc_id}”与内置政策文件重复，请换一个编号")
     blocks = read_blocks(path)
     if not any(isinstance(b, str) and len(b) > 5 for b in blocks):
         raise UnreadableDocument(f"文件“{path.name}”中没有可识别的正文")
     title = title or _guess_title(blocks) or path.stem
-    doc_id = doc_id or _slug(path.stem)
-    if doc_id in {d.id for d in load_documents()}:
-        raise ValueError(f"文件编号“{doc_id}”与内置政策文件重复，请换一个编号")
     meta = DocumentMeta(
         id=doc_id, title=title, short_title=title[:30], region=region or _guess(title, REGION_ALIASES),
         doc_type=doc_type or _guess(title, DOC_TYPE_ALIASES), status="用户上传",
@@ -84,6 +100,8 @@ def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title
 
 def remove_document(data_dir: Path, doc_id: str) -> None:
     lib = library_dir(data_dir)
+    if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
+        raise KeyError(f"文件库中没有“{doc_id}”")
     meta_path = lib / f"{doc_id}.json"
     if not meta_path.exists():
         builtin = doc_id in {d.id for d in load_documents()}
@@ -91,6 +109,32 @@ def remove_document(data_dir: Path, doc_id: str) -> None:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     (lib / meta["file"]).unlink(missing_ok=True)
     meta_path.unlink()
+
+
+def check_doc_id(doc_id: object) -> str:
+    """A user-chosen document id, or ValueError: it becomes a file name in the library."""
+    if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
+        raise ValueError(f"文件编号 id“{doc_id}”无效：只能用英文字母、数字、- 和 _，"
+                         "以字母或数字开头，最长 64 个字符")
+    return doc_id
+
+
+def check_text_option(name: str, value: object, limit: int) -> str | None:
+    """An optional one-line text (title, region): no control characters, not blank, not huge."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name}应为文本")
+    text = clean_line(" ".join(value.split()))
+    if not text:
+        raise ValueError(f"{name}不能为空白")
+    if len(text) > limit:
+        raise ValueError(f"{name}过长（{len(text)} 字，上限 {limit} 字）")
+    return text
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
 
 
 def _sha(data: bytes) -> str:

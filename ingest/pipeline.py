@@ -1,10 +1,13 @@
 """Build or refresh the index: idempotent (content-hash ids, nothing unchanged is re-embedded),
 incremental (a changed document replaces exactly its stale clauses, a removed one's go) and
-atomic (a new generation is built beside the old one and swapped in at the very end)."""
+atomic (a new generation is built beside the old one and swapped in at the very end).
+
+A killed ingest leaves only a half-built generation behind; the next ingest removes it."""
 from __future__ import annotations
 
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,11 +20,13 @@ from ingest.lexical import LexicalIndex
 from ingest.library import Source
 from ingest.model import Clause
 from ingest.store import (
-    COLLECTION_PREFIX, EmbedderFunction, IndexState, chroma_metadata, drop_generation,
-    generation_dir, open_client, read_state, stale_generations, stored_embeddings, write_clauses,
-    write_state,
+    LEGACY_NAMESPACE, REBUILD_HINT, EmbedderFunction, IndexClient, IndexError_, IndexState,
+    check_namespace, chroma_metadata, collection_name, default_namespace, drop_generation, generation_of,
+    generation_dir, generation_intact, ingest_lock, open_client, read_state, stale_collections, stale_generation_dirs,
+    stored_embeddings, write_clauses, write_state,
 )
 from ingest.tokenize import Tokenizer, jieba_tokenizer
+from ingest.vectorstore import move_aside
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000
@@ -37,6 +42,7 @@ class IngestReport:
     removed: int       # clauses of the old generation that are gone
     unchanged: bool    # nothing to do: the serving generation already matches
     seconds: float
+    moved_aside: str | None = None  # an unreadable embedded store, renamed by --rebuild
 
 
 def ingest(
@@ -45,76 +51,155 @@ def ingest(
     embedder: Embedder,
     *,
     chroma_url: str | None = None,
+    namespace: str | None = None,
     rebuild: bool = False,
     tokenizer: Tokenizer | None = None,
     progress: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
+    """namespace: prefix of this deployment's collections (default: derived from data_dir)."""
     started = time.perf_counter()
+    namespace = check_namespace(namespace or default_namespace(data_dir))
     data_dir.mkdir(parents=True, exist_ok=True)
+    with ingest_lock(data_dir):
+        client, moved = _open_store(data_dir, chroma_url, rebuild)
+        # An embedded store is this data dir's alone: pre-namespace leftovers there are ours too.
+        owned = (namespace,) if chroma_url else (namespace, LEGACY_NAMESPACE)
+        report = _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuild,
+                                tokenizer, progress, on_progress, embedded=not chroma_url)
+    return replace(report, seconds=time.perf_counter() - started, moved_aside=str(moved) if moved else None)
+
+
+def _open_store(data_dir: Path, chroma_url: str | None, rebuild: bool) -> tuple[IndexClient, Path | None]:
+    """The Chroma client. An embedded store that cannot be opened is moved aside on --rebuild
+    (and only then: it is the user's data); otherwise the error says to rebuild."""
+    try:
+        client = open_client(data_dir, chroma_url)
+        client.collection_names()
+        return client, None
+    except IndexError_ as exc:
+        if chroma_url:
+            raise
+        if not rebuild:
+            raise IndexError_(f"{exc}；{REBUILD_HINT}（损坏的向量库会被移到一旁后重建）") from exc
+    moved = move_aside(data_dir)
+    return open_client(data_dir, None), moved
+
+
+def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuild, tokenizer,
+                   progress, on_progress, *, embedded: bool) -> IngestReport:
     clauses = [c for s in sources for c in s.clauses()]
     new_ids = [c.id for c in clauses]
-    client = open_client(data_dir, chroma_url)
-    state = None if rebuild else _usable_state(data_dir, client, embedder)
-    old_ids: set[str] = set()
-    if state is not None:
-        old = client.get_collection(state.collection, embedding_function=EmbedderFunction(embedder))
-        old_ids = set(old.get(include=[])["ids"])
-        if old_ids == set(new_ids) and state.documents == _doc_records(sources):
-            return IngestReport(state.generation, len(sources), len(clauses), 0, len(clauses), 0,
-                                True, time.perf_counter() - started)
+    previous = _serving(data_dir)
+    state, old = (None, None) if rebuild else _usable_state(data_dir, client, embedder)
+    old_ids = _ids(old)
+    if state is not None and old_ids == set(new_ids) and state.documents == _doc_records(sources) \
+            and generation_intact(generation_dir(data_dir, state.generation)):
+        _clean_up(client, data_dir, owned, keep=state, previous=None, embedded=embedded)
+        return IngestReport(state.generation, len(sources), len(clauses), 0, len(clauses), 0, True, 0.0)
 
     generation = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
     gen_dir = generation_dir(data_dir, generation)
     gen_dir.mkdir(parents=True, exist_ok=False)
-    collection_name = COLLECTION_PREFIX + generation
+    name = collection_name(namespace, generation)
     try:
-        reuse = stored_embeddings(old, [i for i in new_ids if i in old_ids]) if state else {}
+        reuse = _reusable(old, [i for i in new_ids if i in old_ids])
         vectors = _embed_missing(clauses, reuse, embedder, progress, on_progress)
-        collection = client.create_collection(
-            collection_name, embedding_function=EmbedderFunction(embedder),
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embedder": embedder.spec, "generation": generation},
-        )
-        for start in range(0, len(clauses), ADD_BATCH):
-            batch = clauses[start:start + ADD_BATCH]
-            collection.add(
-                ids=[c.id for c in batch],
-                embeddings=np.stack([vectors[c.id] for c in batch]),
-                documents=[c.search_text for c in batch],
-                metadatas=[chroma_metadata(c) for c in batch],
-            )
+        _fill_collection(client, name, clauses, vectors, embedder, generation, namespace)
         write_clauses(gen_dir, clauses)
         LexicalIndex.build([c.search_text for c in clauses], tokenizer or jieba_tokenizer()).save(gen_dir / "bm25")
         new_state = IndexState(
-            generation=generation, collection=collection_name, embedder=embedder.spec,
+            generation=generation, collection=name, embedder=embedder.spec,
             clause_count=len(clauses), documents=_doc_records(sources),
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created=datetime.now(timezone.utc).isoformat(timespec="seconds"), namespace=namespace,
         )
         write_state(data_dir, new_state)  # the swap: from here on the new generation serves
     except BaseException:
-        drop_generation(client, data_dir, collection_name, generation)
+        drop_generation(client, data_dir, name, generation)
         raise
-    for stale_collection, stale_gen in stale_generations(client, data_dir, keep=generation):
-        drop_generation(client, data_dir, stale_collection, stale_gen)
+    _clean_up(client, data_dir, owned, keep=new_state, previous=previous, embedded=embedded)
     embedded = len(clauses) - len(reuse)
     return IngestReport(generation, len(sources), len(clauses), embedded, len(reuse),
-                        len(old_ids - set(new_ids)), False, time.perf_counter() - started)
+                        len(old_ids - set(new_ids)), False, 0.0)
 
 
-def _usable_state(data_dir: Path, client, embedder: Embedder) -> IndexState | None:
-    """The serving generation, if its collection exists and was embedded by the same model."""
+def _fill_collection(client: IndexClient, name: str, clauses: list[Clause], vectors: dict[str, np.ndarray],
+                     embedder: Embedder, generation: str, namespace: str) -> None:
+    collection = client.create_collection(
+        name, embedding_function=EmbedderFunction(embedder),
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={"embedder": embedder.spec, "generation": generation, "namespace": namespace},
+    )
+    for start in range(0, len(clauses), ADD_BATCH):
+        batch = clauses[start:start + ADD_BATCH]
+        collection.add(
+            ids=[c.id for c in batch],
+            embeddings=np.stack([vectors[c.id] for c in batch]),
+            documents=[c.search_text for c in batch],
+            metadatas=[chroma_metadata(c) for c in batch],
+        )
+
+
+def _usable_state(data_dir: Path, client: IndexClient, embedder: Embedder):
+    """The serving generation and its collection, if that collection is readable and was
+    embedded by the same model; (None, None) means: build from scratch."""
     try:
         state = read_state(data_dir)
-    except RuntimeError:
-        return None  # a corrupt state file is rebuilt from scratch
+    except IndexError_:
+        return None, None  # a corrupt state file is rebuilt from scratch
     if state is None or state.embedder != embedder.spec:
-        return None
+        return None, None
     try:
-        client.get_collection(state.collection, embedding_function=EmbedderFunction(embedder))
-    except Exception:
+        return state, client.get_collection(state.collection, embedding_function=EmbedderFunction(embedder))
+    except IndexError_:
+        return None, None
+
+
+def _serving(data_dir: Path) -> IndexState | None:
+    """The state this ingest replaces (None when missing or unreadable: nothing to drop)."""
+    try:
+        return read_state(data_dir)
+    except IndexError_:
         return None
-    return state
+
+
+def _ids(collection) -> set[str]:
+    if collection is None:
+        return set()
+    try:
+        return set(collection.get(include=[])["ids"])
+    except IndexError_:
+        return set()  # unreadable: every clause is embedded again
+
+
+def _reusable(collection, ids: list[str]) -> dict[str, np.ndarray]:
+    if collection is None or not ids:
+        return {}
+    try:
+        return stored_embeddings(collection, ids)
+    except IndexError_:
+        return {}
+
+
+def _clean_up(client: IndexClient, data_dir: Path, owned: tuple[str, ...], *, keep: IndexState,
+              previous: IndexState | None, embedded: bool) -> None:
+    """Drop what no longer serves: half-built generations of killed or failed ingests and
+    earlier generations of our namespaces — never another namespace's collections. The
+    collection the replaced state named goes too when it is surely ours: in an embedded store
+    (a pre-namespace name, or another POLICY_NAMESPACE before); on a server only if in our
+    namespace (a copied data dir must not drop the original's serving collection)."""
+    try:
+        names = client.collection_names()
+    except IndexError_:
+        return  # the new generation serves already; the next ingest cleans up
+    doomed = set(stale_collections(names, owned, keep.collection))
+    if previous is not None and previous.collection != keep.collection and previous.collection in names \
+            and (embedded or any(generation_of(previous.collection, ns) for ns in owned)):
+        doomed.add(previous.collection)
+    for name in sorted(doomed):
+        client.drop(name)
+    for path in stale_generation_dirs(data_dir, keep.generation):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _embed_missing(clauses: list[Clause], reuse: dict[str, np.ndarray], embedder: Embedder,

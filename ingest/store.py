@@ -1,33 +1,43 @@
-"""Where an index lives: a Chroma collection per generation (embedded PersistentClient, or a
-Chroma server through HttpClient — the same code path) plus, on local disk, the generation's
-clause store and BM25 files, and CURRENT.json naming the generation that serves.
+"""Where an index lives: a Chroma collection per generation (see ingest.vectorstore) plus, on
+local disk, the generation's clause store and BM25 files, and CURRENT.json naming the
+generation that serves.
 
 Swapping generations is one atomic os.replace of CURRENT.json, so a failed or killed ingest
-leaves the previous generation serving."""
+leaves the previous generation serving. Collections are named <namespace>_<generation>; the
+namespace keeps deployments that share one Chroma server from touching each other's."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from typing import Any, Iterator
 
-import chromadb
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
-from chromadb.config import Settings as ChromaSettings
 
-from ingest.embedders import Embedder, make_embedder
 from ingest.model import Clause
+from ingest.namespace import (  # re-exported
+    LEGACY_NAMESPACE, NamespaceError, check_namespace, collection_name, default_namespace,
+    generation_of, is_generation,
+)
+from ingest.vectorstore import (  # re-exported: the retriever and the UI import them from here
+    REBUILD_HINT, EmbedderFunction, IndexClient, IndexCollection, IndexError_, open_client,
+)
+
+__all__ = ["REBUILD_HINT", "EmbedderFunction", "IndexClient", "IndexCollection", "IndexError_",
+           "open_client", "LEGACY_NAMESPACE", "NamespaceError", "check_namespace", "collection_name",
+           "default_namespace", "generation_of", "is_generation"]
 
 CURRENT = "CURRENT.json"
-COLLECTION_PREFIX = "clauses_"
+HEADER = "__clauses__"  # first line of clauses.jsonl: {"__clauses__": <count>}
+LOCK = ".ingest.lock"
 
 
-class IndexError_(RuntimeError):
-    """The index is missing, half-written or unreadable (translated at the CLI/UI edge)."""
+class IngestBusy(IndexError_):
+    """Another ingest holds this data dir."""
 
 
 @dataclass(frozen=True)
@@ -38,59 +48,37 @@ class IndexState:
     clause_count: int
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     created: str = ""
+    namespace: str = ""
 
 
-class EmbedderFunction(EmbeddingFunction[Documents]):
-    """Our embedder behind Chroma's interface, so Chroma never falls back to its default
-    model (which would try to download weights). Queries get the query-side encoding."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self._embedder = embedder
-
-    def __call__(self, input: Documents) -> Embeddings:
-        return list(self._embedder.embed_passages(list(input)))
-
-    def embed_query(self, input: Documents) -> Embeddings:
-        return [self._embedder.embed_query(text) for text in input]
-
-    @staticmethod
-    def name() -> str:
-        return "zhengcetong"
-
-    def get_config(self) -> dict[str, Any]:
-        return {"embedder": self._embedder.spec}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "EmbedderFunction":
-        return EmbedderFunction(make_embedder(config["embedder"]))
-
-    def default_space(self) -> str:
-        return "cosine"
-
-
-def open_client(data_dir: Path, chroma_url: str | None = None) -> chromadb.api.ClientAPI:
-    """Embedded Chroma under data_dir, or the Chroma server at chroma_url."""
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if chroma_url:
-        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=settings)
-    (data_dir / "chroma").mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
-
-
-def generation_dir(data_dir: Path, generation: str) -> Path:
-    return data_dir / "generations" / generation
-
-
+# ---- CURRENT.json -----------------------------------------------------------------------------
 def read_state(data_dir: Path) -> IndexState | None:
     path = data_dir / CURRENT
     if not path.exists():
         return None
     try:
-        return IndexState(**json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as exc:
-        raise IndexError_(f"索引状态文件 {path} 已损坏，请运行 policy-assistant ingest --rebuild") from exc
+        state = IndexState(**json.loads(path.read_bytes().decode("utf-8")))
+    except (OSError, ValueError, TypeError) as exc:  # truncated, garbage, not an object
+        raise IndexError_(f"索引状态文件 {path} 已损坏（无法解析），{REBUILD_HINT}") from exc
+    problem = state_problem(state)
+    if problem:
+        raise IndexError_(f"索引状态文件 {path} 内容无效（{problem}），{REBUILD_HINT}")
+    return state
+
+
+def state_problem(state: IndexState) -> str | None:
+    """What is wrong with a parsed state, if anything (a hand-edited or foreign file)."""
+    if not isinstance(state.generation, str) or not is_generation(state.generation):
+        return f"索引版本“{state.generation}”格式不对"
+    if not isinstance(state.collection, str) or not state.collection:
+        return "缺少向量集合名"
+    if not isinstance(state.embedder, str) or not state.embedder:
+        return "缺少向量模型"
+    if isinstance(state.clause_count, bool) or not isinstance(state.clause_count, int) or state.clause_count < 0:
+        return "条款数无效"
+    if not isinstance(state.documents, dict) or not all(isinstance(m, dict) for m in state.documents.values()):
+        return "文件清单无效"
+    return None
 
 
 def write_state(data_dir: Path, state: IndexState) -> None:
@@ -103,19 +91,45 @@ def write_state(data_dir: Path, state: IndexState) -> None:
     os.replace(tmp, data_dir / CURRENT)
 
 
+# ---- generations on disk ----------------------------------------------------------------------
+def generation_dir(data_dir: Path, generation: str) -> Path:
+    return data_dir / "generations" / generation
+
+
 def write_clauses(gen_dir: Path, clauses: list[Clause]) -> None:
+    """A header line with the count, then one clause record a line: a file cut short anywhere,
+    even at a line boundary, is recognised as incomplete."""
     with open(gen_dir / "clauses.jsonl", "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({HEADER: len(clauses)}) + "\n")
         for c in clauses:
             fh.write(json.dumps(c.to_record(), ensure_ascii=False) + "\n")
 
 
 def read_clauses(gen_dir: Path) -> list[Clause]:
+    """The generation's clauses; IndexError_ when missing, unparsable or cut short. (Stores
+    written before the header existed are read as they are, unless empty.)"""
     path = gen_dir / "clauses.jsonl"
     try:
         with open(path, encoding="utf-8") as fh:
-            return [Clause.from_record(json.loads(line)) for line in fh if line.strip()]
-    except (OSError, ValueError, TypeError) as exc:
-        raise IndexError_(f"条款库 {path} 缺失或已损坏，请运行 policy-assistant ingest --rebuild") from exc
+            records = [json.loads(line) for line in fh if line.strip()]
+        expected = records.pop(0)[HEADER] if records and HEADER in records[0] else None
+        clauses = [Clause.from_record(r) for r in records]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexError_(f"条款库 {path} 缺失或已损坏，{REBUILD_HINT}") from exc
+    if len(clauses) != expected and (expected is not None or not clauses):
+        raise IndexError_(f"条款库 {path} 不完整（应有 {expected or '若干'} 条，读到 {len(clauses)} 条），"
+                          f"{REBUILD_HINT}")
+    return clauses
+
+
+def generation_intact(gen_dir: Path) -> bool:
+    """Are a generation's files all there? An ingest with nothing to change must not leave a
+    damaged generation serving."""
+    try:
+        read_clauses(gen_dir)
+    except IndexError_:
+        return False
+    return (gen_dir / "bm25").is_dir() and any((gen_dir / "bm25").iterdir())
 
 
 def chroma_metadata(c: Clause) -> dict[str, Any]:
@@ -134,18 +148,58 @@ def stored_embeddings(collection, ids: list[str]) -> dict[str, np.ndarray]:
     return found
 
 
-def drop_generation(client, data_dir: Path, collection: str, generation: str) -> None:
+def drop_generation(client: IndexClient, data_dir: Path, collection: str, generation: str) -> None:
     """Remove a generation that no longer serves (or never finished)."""
-    try:
-        client.delete_collection(collection)
-    except Exception:  # already gone: nothing to clean
-        pass
+    client.drop(collection)
     shutil.rmtree(generation_dir(data_dir, generation), ignore_errors=True)
 
 
-def stale_generations(client, data_dir: Path, keep: str | None) -> list[tuple[str, str]]:
-    """(collection, generation) pairs left over from earlier or failed ingests."""
-    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-    gens = {p.name for p in (data_dir / "generations").glob("*")} if (data_dir / "generations").exists() else set()
-    gens |= {n[len(COLLECTION_PREFIX):] for n in names if n.startswith(COLLECTION_PREFIX)}
-    return [(COLLECTION_PREFIX + g, g) for g in sorted(gens) if g != keep]
+def stale_collections(names: set[str], namespaces: tuple[str, ...], keep: str) -> list[str]:
+    """Collections of our namespaces other than the one that serves. Anything else on a
+    shared Chroma server belongs to another deployment and is never touched."""
+    return sorted(n for n in names if n != keep and any(generation_of(n, ns) for ns in namespaces))
+
+
+def stale_generation_dirs(data_dir: Path, keep: str) -> list[Path]:
+    """Generation directories (all ours: they live under data_dir) other than the serving one."""
+    root = data_dir / "generations"
+    return sorted(p for p in root.iterdir() if p.name != keep) if root.exists() else []
+
+
+@contextmanager
+def ingest_lock(data_dir: Path) -> Iterator[None]:
+    """One ingest per data dir at a time, so cleaning up half-built generations never removes
+    one another ingest is still building. The kernel releases the lock when its holder dies,
+    so a killed ingest never leaves it stuck."""
+    with open(data_dir / LOCK, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IngestBusy(f"另一个入库任务正在更新 {data_dir}，请等它完成后再试") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def with_rebuild_hint(exc: IndexError_) -> IndexError_:
+    """The same problem, telling the user how to recover when it does not say so already."""
+    message = str(exc)
+    return exc if REBUILD_HINT in message else IndexError_(f"{message}；{REBUILD_HINT}")
+
+
+def check_index(data_dir: Path, chroma_url: str | None, state: IndexState) -> dict[str, int]:
+    """Clauses per document of the serving generation, after checking that its clause store
+    and its vector collection are readable and agree with CURRENT.json; IndexError_ if not."""
+    clauses = read_clauses(generation_dir(data_dir, state.generation))
+    try:
+        vectors = open_client(data_dir, chroma_url).get_collection(state.collection).count()
+    except IndexError_ as exc:
+        raise with_rebuild_hint(exc) from exc
+    if not len(clauses) == vectors == state.clause_count:
+        raise IndexError_(f"索引不完整：状态文件记录 {state.clause_count} 条条款，条款库有 {len(clauses)} 条，"
+                          f"向量集合有 {vectors} 条；{REBUILD_HINT}")
+    counts: dict[str, int] = {}
+    for c in clauses:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    return counts

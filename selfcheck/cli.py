@@ -47,20 +47,40 @@ def _fail(error: InputError | RulesError, as_json: bool) -> NoReturn:
 def read_inputs(source: str) -> Any:
     """The applicant's inputs from a JSON (or .yaml/.yml) file, or JSON on stdin for "-"."""
     if source == "-":
-        text, is_yaml = sys.stdin.read(), False
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        text, is_yaml = _decode(raw, "标准输入"), False
     else:
         path = Path(source)
         if not path.is_file():
             raise InputError("input", f"找不到输入文件“{source}”")
-        text, is_yaml = path.read_text(encoding="utf-8"), path.suffix.lower() in (".yaml", ".yml")
+        text, is_yaml = _read_text(path), path.suffix.lower() in (".yaml", ".yml")
     if not text.strip():
         raise InputError("input", "输入为空：请提供 JSON 对象，例如 {\"members_total\": 9}")
     try:
         return yaml.safe_load(text) if is_yaml else json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError("input", f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
+    except ValueError as exc:  # e.g. an integer literal of thousands of digits
+        raise InputError("input", "输入不是可用的 JSON（其中的数字位数过多）") from exc
     except yaml.YAMLError as exc:
         raise InputError("input", f"输入不是合法的 YAML：{exc}") from exc
+    except RecursionError as exc:  # [[[[… thousands deep: the parser gives up, so do we
+        raise InputError("input", "输入嵌套层数过多，请提供字段名: 值形式的 JSON 对象") from exc
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return _decode(path.read_bytes(), f"输入文件“{path.name}”")
+    except OSError as exc:
+        raise InputError("input", f"无法读取输入文件“{path.name}”：{exc.strerror or exc}") from exc
+
+
+def _decode(data: bytes, what: str) -> str:
+    """UTF-8 text (with or without BOM); anything else is named, not a traceback."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError("input", f"{what}不是 UTF-8 编码的文本（请另存为 UTF-8 的 JSON）") from exc
 
 
 def _print_programs(as_json: bool) -> None:

@@ -18,16 +18,30 @@ from selfcheck.model import Consistency, FieldSpec, ProgramRules
 from selfcheck.operators import condition_holds
 
 
+# Larger than any count, amount (万元) or share an applicant has. Beyond it a number is a typo
+# or an attack: Python refuses to even print an int of more than 4300 digits.
+MAX_MAGNITUDE = 10 ** 15
+
+
+def _exponent(value: int | float) -> int:
+    """The decimal exponent of a number, without converting a huge int to text."""
+    if isinstance(value, int):
+        return int((abs(value).bit_length() - 1) * math.log10(2))
+    return int(math.log10(abs(value)))
+
+
 def describe(value: Any) -> str:
     """How a received value is shown back in an error message."""
     if isinstance(value, bool):
         return f"布尔值 {'true' if value else 'false'}"
     if isinstance(value, str):
-        return f"文本“{value}”"
+        return f"文本“{value[:50]}{'…' if len(value) > 50 else ''}”"
     if isinstance(value, float) and math.isnan(value):
         return "NaN（非数字）"
     if isinstance(value, float) and math.isinf(value):
         return "无穷大" if value > 0 else "负无穷大"
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        return f"约 {'-' if value < 0 else ''}10^{_exponent(value)} 的数"
     if isinstance(value, (int, float)):
         return format_number(exact(value), places=6)
     if isinstance(value, (list, tuple)):
@@ -67,6 +81,8 @@ def clean_number(spec: FieldSpec, value: Any) -> int | float:
         raise _invalid(spec, value)
     if isinstance(value, float) and not math.isfinite(value):
         raise _invalid(spec, value)
+    if abs(value) > MAX_MAGNITUDE:
+        raise InvalidValueError(spec.key, f"{spec.name}数值过大（超出合理范围），收到 {describe(value)}")
     if spec.type == "integer":
         if isinstance(value, float) and not value.is_integer():
             raise _invalid(spec, value)

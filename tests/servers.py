@@ -19,8 +19,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def chroma_server(path: Path) -> Iterator[str]:
-    """`chroma run` on a free port; yields its URL."""
+def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`chroma run` on a free port; yields its URL and the process (a test may stop it early)."""
     # The chromadb package installs `chroma` beside this interpreter (the venv may not be on PATH).
     sibling = Path(sys.executable).parent / "chroma"
     exe = str(sibling) if sibling.exists() else shutil.which("chroma")
@@ -38,8 +38,10 @@ def chroma_server(path: Path) -> Iterator[str]:
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError("chroma server did not start")
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc
     finally:
+        if proc.poll() is not None:
+            return
         proc.terminate()
         try:
             proc.wait(timeout=15)

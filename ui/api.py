@@ -20,8 +20,7 @@ from assistant.types import MODES
 from ui.context import AppContext
 from ui.errors import explain
 
-MAX_QUESTION_CHARS = 2000
-HTTP_MESSAGES = {400: "请求体无法解析：应为 UTF-8 编码的 JSON", 404: "没有这个接口，可用接口见 /api/docs",
+HTTP_MESSAGES = {400: "请求体无法解析：应为 UTF-8 编码的合法 JSON，其中的数字不超过 4300 位", 404: "没有这个接口，可用接口见 /api/docs",
                  405: "该接口不支持这种请求方法（问答、检索、自评用 POST，健康检查用 GET）"}
 
 
@@ -89,11 +88,13 @@ def status_of(exc: Exception) -> int:
 
 
 def checked_question(q: str) -> str:
-    if not q.strip():
-        raise ApiError(400, "问题不能为空", "q")
-    if len(q) > MAX_QUESTION_CHARS:
-        raise ApiError(400, f"问题过长（{len(q)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内", "q")
-    return q
+    """The question as the assistant will read it (ingest.clean.clean_question), or a 400
+    naming the field."""
+    from ingest.clean import clean_question
+    try:
+        return clean_question(q)
+    except ValueError as exc:
+        raise ApiError(400, str(exc), "q") from None
 
 
 def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:

@@ -11,6 +11,7 @@ import gradio as gr
 
 from assistant import Answer, Session
 from assistant.types import MODE_LABELS
+from ingest.clean import MAX_QUESTION_CHARS
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import answer_messages, user_message
@@ -100,7 +101,7 @@ def build(ctx: AppContext) -> dict:
         history = gr.State([])
         with gr.Row():
             box = gr.Textbox(placeholder="例如：牵头企业营收要多少？", show_label=False, scale=5,
-                             elem_id="question", max_length=2000)
+                             elem_id="question", max_length=MAX_QUESTION_CHARS)
             send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")

@@ -13,8 +13,9 @@ from evals.cli import register as register_eval
 from evals.cli import register_bench
 from selfcheck.cli import register as register_selfcheck
 from ui.settings import Settings
+from ui.usage import ChineseUsageGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(cls=ChineseUsageGroup, add_completion=False, no_args_is_help=True,
                   help="政策通：省级科技政策文件检索、问答与申报自评")
 
 EXIT_BAD_INPUT = 2
@@ -30,27 +31,53 @@ def fail(message: str, code: int = EXIT_BAD_INPUT, *, as_json: bool = False, fie
 
 
 def settings_for(data_dir: Optional[Path]) -> Settings:
-    settings = Settings()
-    return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
+    """The environment's settings, --data-dir overriding POLICY_DATA_DIR. Built anew rather
+    than copied, so what derives from data_dir (the namespace) follows the directory used."""
+    from pydantic import ValidationError
+
+    from ui.settings import settings_error_message
+    try:
+        return Settings(data_dir=data_dir) if data_dir else Settings()
+    except ValidationError as exc:
+        fail(settings_error_message(exc))
 
 
 DataDir = typer.Option(None, "--data-dir", help="索引目录（默认 $POLICY_DATA_DIR 或 ./data）")
+
+
+def terminal_text(text: str | None) -> str | None:
+    """An argument as typed. A terminal in GBK hands over bytes that are not UTF-8; Python
+    keeps them as surrogate escapes, which cannot even be printed. Read them as GB18030."""
+    if text is None or not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 @app.command()
 def ingest(rebuild: bool = typer.Option(False, "--rebuild", help="丢弃现有索引，全部重建"),
            data_dir: Optional[Path] = DataDir, quiet: bool = typer.Option(False, "--quiet")):
     """解析政策文件并建立（或增量更新）索引。"""
-    from ingest.embedders import EmbedderError, make_embedder
+    from ingest.embedders import make_embedder
     from ingest.library import all_sources
     from ingest.pipeline import ingest as run_ingest
+    from ingest.store import IndexError_
 
     s = settings_for(data_dir)
     try:
         report = run_ingest(all_sources(s.data_dir), s.data_dir, make_embedder(s.embedder),
-                            chroma_url=s.chroma_url, rebuild=rebuild, progress=not quiet)
-    except EmbedderError as exc:
+                            chroma_url=s.chroma_url, namespace=s.namespace, rebuild=rebuild,
+                            progress=not quiet)
+    except IndexError_ as exc:
+        fail(str(exc), EXIT_INDEX)
+    except ValueError as exc:  # the embedder spec, an unreadable library document
         fail(str(exc))
+    if report.moved_aside:
+        typer.secho(f"原向量库无法读取，已移到 {report.moved_aside}（可删除），索引已从头重建",
+                    fg=typer.colors.YELLOW, err=True)
     if report.unchanged:
         typer.echo(f"索引已是最新：{report.documents} 份文件，{report.clauses} 条条款，未重新向量化（{report.seconds:.2f} 秒）")
     else:
@@ -60,39 +87,35 @@ def ingest(rebuild: bool = typer.Option(False, "--rebuild", help="丢弃现有�
 
 @app.command()
 def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False, "--json")):
-    """文件、条款数与索引状态。"""
-    from ingest.store import read_state
+    """文件、条款数与索引状态（并核对条款库与向量库是否完整）。"""
+    from ingest.store import check_index, read_state
 
     s = settings_for(data_dir)
-    state = _guard(lambda: read_state(s.data_dir))
+    state = _guard(lambda: read_state(s.data_dir), as_json)
     if state is None:
         fail(f"{s.data_dir} 下还没有索引，请先运行 policy-assistant ingest", EXIT_INDEX, as_json=as_json)
-    counts = _clause_counts(s.data_dir, state)
+    counts = _guard(lambda: check_index(s.data_dir, s.chroma_url, state), as_json)
     if as_json:
         typer.echo(json.dumps({"generation": state.generation, "embedder": state.embedder,
+                               "collection": state.collection, "namespace": state.namespace or None,
                                "clauses": state.clause_count, "created": state.created,
                                "documents": {d: {**m, "clauses": counts.get(d, 0)}
                                              for d, m in state.documents.items()}},
                               ensure_ascii=False, indent=1))
         return
-    typer.echo(f"索引版本 {state.generation}（{state.created}），向量模型 {state.embedder}，共 {state.clause_count} 条条款")
+    typer.echo(f"索引版本 {state.generation}（{state.created}），向量模型 {state.embedder}，"
+               f"共 {state.clause_count} 条条款，向量集合 {state.collection}")
     for doc_id, m in state.documents.items():
         typer.echo(f"  {doc_id:<16} {m['region']:<4} {m['status']:<6} {counts.get(doc_id, 0):>4} 条  《{m['title']}》")
 
 
-def _clause_counts(data_dir: Path, state) -> dict[str, int]:
-    from collections import Counter
-
-    from ingest.store import generation_dir, read_clauses
-    return Counter(c.doc_id for c in _guard(lambda: read_clauses(generation_dir(data_dir, state.generation))))
-
-
-def _guard(fn):
+def _guard(fn, as_json: bool = False):
+    """fn(), with a missing or broken index reported (exit code 3) instead of raised."""
     from ingest.store import IndexError_
     try:
         return fn()
     except IndexError_ as exc:
-        fail(str(exc), EXIT_INDEX)
+        fail(str(exc), EXIT_INDEX, as_json=as_json)
 
 
 def open_retriever(s: Settings, as_json: bool = False):
@@ -121,13 +144,16 @@ def search(question: Optional[str] = typer.Argument(None, help="问题，例如�
     """检索回答问题的政策条款。"""
     if (question is None) == (batch is None):
         fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
+    from ingest.clean import clean_question
+    question, region = terminal_text(question), terminal_text(region)
     s = settings_for(data_dir)
     retriever = open_retriever(s, as_json)
     if batch is not None:
-        run_batch(batch, lambda q: {"hits": [hit_record(h) for h in retriever.search(q, k=k, region=region)]})
+        run_batch(batch, lambda q: {"hits": [hit_record(h) for h in
+                                             retriever.search(clean_question(q), k=k, region=region)]})
         return
     try:
-        hits = retriever.search(question, k=k, region=region)
+        hits = _guard(lambda: retriever.search(clean_question(question), k=k, region=region), as_json)
     except ValueError as exc:
         fail(str(exc), as_json=as_json, field="region" if "地区" in str(exc) else "q")
     if as_json:
@@ -151,7 +177,7 @@ def run_batch(path: Path, answer: Callable[[str], dict]) -> None:
         error = row.error
         if error is None:
             try:
-                out = {"id": row.id, "q": row.q, **answer(row.q)}
+                out = {"id": row.id, "q": row.q, **_guard(lambda: answer(row.q))}
             except ValueError as exc:
                 error = str(exc)
         if error is not None:
@@ -172,9 +198,12 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".doc
 
     s = settings_for(data_dir)
     try:
-        meta = add_document(s.data_dir, file, doc_id=doc_id, title=title, region=region)
+        meta = add_document(s.data_dir, file, doc_id=doc_id, title=title, region=region,
+                            max_bytes=s.max_upload_bytes)
     except (UnreadableDocument, ValueError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"无法读取文件“{file}”：{exc.strerror or exc}")
     typer.echo(f"已加入：{meta.id}《{meta.title}》（{meta.region}）")
     ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
 

@@ -84,7 +84,8 @@ class AppContext:
         with self._ingest_lock:
             embedder = self._retriever.embedder if self._retriever is not None else make_embedder(self.settings.embedder)
             report = ingest(all_sources(self.data_dir), self.data_dir, embedder, chroma_url=self.settings.chroma_url,
-                            rebuild=rebuild, progress=False, on_progress=on_progress)
+                            namespace=self.settings.namespace, rebuild=rebuild, progress=False,
+                            on_progress=on_progress)
             fresh = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url, embedder=embedder)
             with self._lock:
                 self._retriever = fresh

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from ingest.clean import clean_question
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
 from ui.context import AppContext
 from ui.errors import for_people
@@ -39,7 +40,7 @@ def show_document(ctx: AppContext, doc_id: str | None) -> str:
 
 def search(ctx: AppContext, query: str, doc_id: str | None) -> str:
     with for_people():
-        hits = ctx.retriever().search(query or "", k=10, doc_ids=[doc_id] if doc_id else None)
+        hits = ctx.retriever().search(clean_question(query or ""), k=10, doc_ids=[doc_id] if doc_id else None)
     return "\n\n".join(f"**[{i}] {text(h.clause.citation)}**\n\n{text(h.clause.text)}"
                        for i, h in enumerate(hits, 1)) or "没有找到相关条款。"
 
@@ -56,7 +57,8 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, progress:
         if not path:
             raise ValueError("请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
         progress(0, desc="读取文件")
-        meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None)
+        meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None,
+                            max_bytes=ctx.settings.max_upload_bytes)
         report = ctx.ingest(on_progress=lambda i, n: progress((i, n), desc="向量化新条款"))
         clauses = sum(1 for c in ctx.retriever().clauses if c.doc_id == meta.id)
         status = (f"已加入 {text(meta.id)}《{text(meta.title)}》（{text(meta.region)}）：{clauses} 条条款；"

@@ -1,9 +1,13 @@
 """The one Settings object, read at the edges (CLI, web app) and passed down as arguments."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ingest.namespace import check_namespace, default_namespace
 
 
 class Settings(BaseSettings):
@@ -22,6 +26,49 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    # Prefix of this deployment's Chroma collections; empty = derived from the resolved data_dir.
+    # Set it when several data dirs share one Chroma server across machines.
+    namespace: str = ""
+    max_upload_mb: float = 20.0       # largest document `add` (and the web upload) accepts
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str) -> str:
+        return check_namespace(value) if value else value
+
+    @field_validator("llm_timeout", "max_upload_mb")
+    @classmethod
+    def _positive(cls, value: float, info) -> float:
+        if not math.isfinite(value) or value <= 0:
+            raise ValueError(f"POLICY_{info.field_name.upper()} 应为大于 0 的数字，收到 {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _default_namespace(self) -> "Settings":
+        """Derived here, once data_dir is known. (model_copy skips validators: build a new
+        Settings(data_dir=…) instead of copying one with another data_dir.)"""
+        if not self.namespace:
+            self.namespace = default_namespace(self.data_dir)
+        return self
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+_TYPE_HINTS = {"int_parsing": "应为整数", "float_parsing": "应为数字", "bool_parsing": "应为 true 或 false"}
+
+
+def settings_error_message(exc: ValidationError) -> str:
+    """A Settings validation error in Chinese, naming the environment variable(s)."""
+    parts = []
+    for err in exc.errors():
+        name = "POLICY_" + "_".join(str(p) for p in err.get("loc", ())).upper()
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        hint = _TYPE_HINTS.get(err.get("type", ""))
+        parts.append(f"配置 {name} 无效：{hint}，收到“{err.get('input')}”" if hint else msg if "POLICY_" in msg
+                     else f"配置 {name} 无效：{msg}")
+    return "；".join(parts)

@@ -52,7 +52,8 @@ def create_app(ctx: AppContext) -> FastAPI:
     app = FastAPI(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
     api.install(app, ctx)
     return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
-                               theme=gr.themes.Soft(), css=CSS, max_file_size="20mb")
+                               theme=gr.themes.Soft(), css=CSS,
+                               max_file_size=ctx.settings.max_upload_bytes)
 
 
 def serve(ctx: AppContext, host: str, port: int) -> None:

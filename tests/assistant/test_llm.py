@@ -3,11 +3,12 @@ ChatOpenAI against an OpenAI-compatible server running on loopback."""
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant import Assistant
+from assistant import Assistant, Session
 from assistant.llm import LLMUnavailable, make_chat_model
 
 pytestmark = pytest.mark.slow
@@ -93,7 +94,7 @@ def test_endpoint_down_falls_back_with_a_note(real_retriever, tmp_path):
     model = make_chat_model("openai", cache_dir=tmp_path, base_url="http://127.0.0.1:9/v1", model="m",
                             timeout=2)
     answer = Assistant(real_retriever, model).answer(QUESTION, mode="llm")
-    assert "大模型调用失败" in answer.note and "10亿元" in answer.text
+    assert "大模型服务不可用" in answer.note and "10亿元" in answer.text
 
 
 def test_misconfiguration_is_explained(tmp_path):
@@ -101,3 +102,90 @@ def test_misconfiguration_is_explained(tmp_path):
         make_chat_model("openai", cache_dir=tmp_path)
     with pytest.raises(LLMUnavailable, match="可选：local、openai"):
         make_chat_model("gpt", cache_dir=tmp_path)
+
+
+class _Stalling(BaseHTTPRequestHandler):
+    """Accepts the request, then goes quiet: before the headers ("silent") or after the
+    headers and the first streamed piece ("mid_stream"). Released when the test ends."""
+
+    mode = "silent"
+    release: threading.Event
+    requests: list
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.requests.append(body)
+        if self.mode == "mid_stream" and body.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                     "choices": [{"index": 0, "delta": {"content": "牵头企业"}, "finish_reason": None}]}
+            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+            self.wfile.flush()
+        self.release.wait(60)
+
+
+def _stalling_server(mode: str):
+    handler = type("Handler", (_Stalling,), {"mode": mode, "release": threading.Event(), "requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, handler
+
+
+@pytest.fixture
+def stalling(request):
+    server, handler = _stalling_server(request.param)
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1", handler
+    handler.release.set()
+    server.shutdown()
+
+
+HANG_GUARD = 30  # seconds: far above the 2 s timeout, only there to prove nothing hangs
+
+
+@pytest.mark.parametrize("stalling", ["silent", "mid_stream"], indirect=True)
+def test_a_slow_endpoint_times_out_into_the_extractive_answer(real_retriever, stalling, tmp_path):
+    pytest.importorskip("langchain_openai")
+    url, handler = stalling
+    model = make_chat_model("openai", cache_dir=tmp_path, base_url=url, model="m", timeout=2)
+    tokens = []
+    started = time.monotonic()
+    answer = Assistant(real_retriever, model).answer(QUESTION, mode="llm", on_token=tokens.append)
+    assert time.monotonic() - started < HANG_GUARD
+    assert "大模型响应超时" in answer.note and "原文摘录" in answer.note
+    assert "10亿元" in answer.text and answer.citations[0].clause.path == "第五条（二）1"
+    assert len(handler.requests) == 1  # no retry: the timeout is the whole wait
+    assert tokens == (["牵头企业"] if handler.mode == "mid_stream" else [])
+
+
+@pytest.mark.parametrize("stalling", ["silent"], indirect=True)
+def test_a_follow_up_waits_for_a_slow_model_only_once(real_retriever, stalling, tmp_path):
+    """The follow-up rewrite times out first; the answer then does not ask the model again."""
+    pytest.importorskip("langchain_openai")
+    url, handler = stalling
+    model = make_chat_model("openai", cache_dir=tmp_path, base_url=url, model="m", timeout=2)
+    session = Session(Assistant(real_retriever, model))
+    session.ask("广西技术创新中心主任每年在中心工作时间有什么要求？", mode="extractive")
+    answer = session.ask("那内蒙古呢？", mode="llm")
+    assert len(handler.requests) == 1 and "大模型响应超时" in answer.note
+    assert answer.citations[0].clause.doc_id == "nm-tic"
+
+
+@pytest.mark.parametrize("stalling", ["silent"], indirect=True)
+def test_cli_ask_with_a_slow_model_prints_the_note_and_the_answer(real_index, stalling, monkeypatch):
+    pytest.importorskip("langchain_openai")
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+    url, _ = stalling
+    for key, value in {"POLICY_LLM_PROVIDER": "openai", "POLICY_LLM_BASE_URL": url, "POLICY_LLM_MODEL": "m",
+                       "POLICY_LLM_TIMEOUT": "2"}.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(app, ["ask", QUESTION, "--mode", "llm", "--data-dir", str(real_index)])
+    assert result.exit_code == 0, result.output
+    assert "大模型响应超时" in result.stdout and "10亿元" in result.stdout

@@ -7,7 +7,9 @@ import pytest
 from ingest.blocks import blocks_from_text
 from ingest.library import Source, builtin_sources
 from ingest.pipeline import ingest
-from ingest.store import COLLECTION_PREFIX, open_client, read_state
+from ingest.store import (
+    LEGACY_NAMESPACE, collection_name, default_namespace, open_client, read_state,
+)
 from retriever import Retriever
 from tests.conftest import FakeEmbedder
 
@@ -77,15 +79,22 @@ def test_failed_ingest_leaves_previous_index_serving(tmp_path):
     assert report.embedded == 1 and read_state(tmp_path).generation != state.generation
 
 
-def test_leftover_generation_from_a_killed_ingest_is_cleaned(tmp_path):
+@pytest.mark.parametrize("namespace", ["own", "legacy"])
+@pytest.mark.parametrize("changed", [True, False])
+def test_leftover_generation_from_a_killed_ingest_is_cleaned(tmp_path, namespace, changed):
+    """Also by an ingest with nothing to do (after a killed --rebuild nothing has changed),
+    and also a pre-namespace clauses_<generation> leftover in the embedded store."""
     sources = builtin_sources()
     ingest(sources, tmp_path, FakeEmbedder(), progress=False)
+    ns = default_namespace(tmp_path) if namespace == "own" else LEGACY_NAMESPACE
     client = open_client(tmp_path)
-    client.create_collection(COLLECTION_PREFIX + "19990101T000000000000")
+    client.create_collection(collection_name(ns, "19990101T000000000000"))
     (tmp_path / "generations" / "19990101T000000000000").mkdir()
-    ingest(sources[:-1], tmp_path, FakeEmbedder(), progress=False)
+    report = ingest(sources[:-1] if changed else sources, tmp_path, FakeEmbedder(), progress=False)
+    assert report.unchanged is not changed
     names = {c if isinstance(c, str) else c.name for c in open_client(tmp_path).list_collections()}
     assert names == {read_state(tmp_path).collection}
+    assert [p.name for p in (tmp_path / "generations").iterdir()] == [read_state(tmp_path).generation]
 
 
 def test_corrupt_state_file_is_rebuilt(tmp_path):

