@@ -5,8 +5,8 @@ package (pylopdf-fonts-zh-cn), so no system font is needed and the PDF embeds th
 """
 from __future__ import annotations
 
-from selfcheck.model import STATUS_LABELS, STRICTNESS_LABELS, VERDICT_LABELS, Assessment, CriterionResult
-from selfcheck.report import _cited_clauses, _hint
+from selfcheck.model import STATUS_LABELS, VERDICT_LABELS, Assessment
+from selfcheck.report import _cited_clauses, criterion_details
 
 _COLOURS = {"pass": (22, 120, 60), "fail": (190, 30, 30), "unknown": (150, 110, 0), "not_applicable": (110, 110, 110)}
 
@@ -46,25 +46,11 @@ def render_pdf(assessment: Assessment) -> bytes:
     para("逐项结果", 13, gap=2)
     for i, c in enumerate(assessment.criteria, 1):
         para(f"{i}. {c.title}　【{STATUS_LABELS[c.status]}】", 11, _COLOURS[c.status], gap=0.5)
-        for line in _detail(c):
-            para(line, 9.5, (40, 40, 40), gap=0.3)
+        for label, text in criterion_details(c):
+            para(f"{label}：{text}", 9.5, (40, 40, 40), gap=0.3)
         pdf.ln(1.5)
     para("所引条款原文", 13, gap=2)
     for cit in _cited_clauses(assessment):
         para(f"《{cit.doc_title}》{cit.clause_path}", 10, (20, 60, 140), gap=0.5)
         para(cit.text, 9.5, (40, 40, 40))
     return bytes(pdf.output())
-
-
-def _detail(c: CriterionResult) -> list[str]:
-    lines = [f"要求：{c.required}（{STRICTNESS_LABELS[c.strictness]}）"]
-    if c.actual:
-        lines.append(f"企业情况：{c.actual}")
-    if c.gap:
-        lines.append(f"差距：{c.gap}")
-    if c.note:
-        lines.append(f"说明：{c.note}")
-    if c.exception:
-        lines.append(f"提示：{_hint(c)}")
-    lines.append(f"依据：《{c.citation.doc_title}》{c.citation.clause_path}")
-    return lines

@@ -36,18 +36,18 @@ def _hint(c: CriterionResult) -> str:
     return f"{c.exception.message.rstrip('。')}（见{cit.clause_path}）。" if cit else c.exception.message
 
 
-def _detail_lines(c: CriterionResult) -> list[str]:
-    lines = [f"- 要求：{c.required}", f"- 要求类型：{STRICTNESS_LABELS[c.strictness]}"]
-    if c.actual:
-        lines.append(f"- 实际：{c.actual}")
-    if c.gap:
-        lines.append(f"- 差距：{c.gap}")
-    if c.note:
-        lines.append(f"- 说明：{c.note}")
+def criterion_details(c: CriterionResult) -> list[tuple[str, str]]:
+    """(label, text) lines that explain one criterion's result; every report format uses them."""
+    pairs = [("要求", c.required), ("要求类型", STRICTNESS_LABELS[c.strictness])]
+    pairs += [(label, value) for label, value in (("实际", c.actual), ("差距", c.gap), ("说明", c.note)) if value]
     if c.exception:
-        lines.append(f"- 提示：{_hint(c)}")
-    lines.append(f"- 依据：《{c.citation.doc_title}》{c.citation.clause_path}")
-    return lines
+        pairs.append(("提示", _hint(c)))
+    pairs.append(("依据", f"《{c.citation.doc_title}》{c.citation.clause_path}"))
+    return pairs
+
+
+def _detail_lines(c: CriterionResult) -> list[str]:
+    return [f"- {label}：{text}" for label, text in criterion_details(c)]
 
 
 def render_markdown(assessment: Assessment) -> str:
