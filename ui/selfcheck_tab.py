@@ -71,7 +71,9 @@ def assess(program_id: str, properties: dict[str, dict], *values):
             label = properties.get(exc.field or "", {}).get("title")
             where = f"“{label}”：" if label else ""
             gr.Warning(f"{where}{exc.message}")
-            return (f"**请修改：**{text(where + exc.message)}", gr.update(), gr.update(), gr.update(), gr.update())
+            # The form keeps what was typed; an earlier result is cleared so it is not taken for this one.
+            return (f"**请修改：**{text(where + exc.message)}", "", [], gr.update(visible=False),
+                    gr.update(visible=False))
         out = Path(tempfile.mkdtemp(prefix="selfcheck-"))
         md, pdf = out / f"自评报告-{program_id}.md", out / f"自评报告-{program_id}.pdf"
         md.write_text(render_markdown(assessment), encoding="utf-8")
