@@ -1,7 +1,7 @@
 """The web app: four tabs (政策问答, 申报自评, 评测, 政策文件) and the HTTP API on one server.
 
     policy-assistant serve            # http://127.0.0.1:7860  (POLICY_PORT / --port)
-    gradio ui/web.py                  # development, with reload (uses `demo` below)
+    gradio ui/web.py                  # development, with reload (the UI only, no /api)
 
 The tabs only wire handlers of the other packages; see ui/*_tab.py.
 """
@@ -61,4 +61,6 @@ def serve(ctx: AppContext, host: str, port: int) -> None:
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
 
 
-demo = build_demo(AppContext(Settings()))
+if __name__ == "__main__":  # development: `gradio ui/web.py` reloads on edits (serve is the real entry)
+    demo = build_demo(AppContext(Settings()))
+    demo.launch()
