@@ -5,6 +5,8 @@ clause list are reloaded from the generation CURRENT.json names)."""
 import httpx
 import pytest
 
+from evals.bench import GOLD_DIR
+from evals.io import load_gold
 from evals.load import served
 from ingest.embedders import make_embedder
 from ingest.library import builtin_sources
@@ -32,10 +34,11 @@ def test_two_workers_on_one_chroma_server(tmp_path, real_retriever):
             for q in QUESTIONS:
                 a, b = _ask(w1, q), _ask(w2, q)
                 assert (a["answer"], a["citations"], a["refused"]) == (b["answer"], b["citations"], b["refused"])
-            # The same retrieval as the embedded index the other tests use.
-            hits = httpx.post(f"{w1}/api/search", json={"q": QUESTIONS[0], "k": 3}).json()["hits"]
-            local = real_retriever.search(QUESTIONS[0], k=3)
-            assert [(h["doc_id"], h["clause_path"]) for h in hits] == [(h.clause.doc_id, h.clause.path) for h in local]
+            # The same retrieval as the embedded index the other tests use, on every gold question.
+            for g in load_gold(GOLD_DIR / "questions.jsonl"):
+                hits = httpx.post(f"{w2}/api/search", json={"q": g.q, "k": 5}, timeout=60).json()["hits"]
+                local = real_retriever.search(g.q, k=5)
+                assert [(h["doc_id"], h["clause_path"]) for h in hits] == [(h.clause.doc_id, h.clause.path) for h in local], g.q
             # A new document, added and indexed by a third process as `policy-assistant add` does …
             from ui.context import AppContext
             from ui.settings import Settings
