@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from corpus import REGION_ALIASES, load_synonyms
+from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
 from ingest.lexical import LexicalIndex
 from ingest.model import Clause
@@ -44,6 +45,9 @@ class Hit:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     dense_similarity: float | None = None
+
+
+MAX_K = 100
 
 
 class Retriever:
@@ -83,10 +87,11 @@ class Retriever:
     # ---- the public call -------------------------------------------------------------
     def search(self, question: str, k: int = 5, *, region: str | None = None,
                doc_ids: Sequence[str] | None = None) -> list[Hit]:
-        """Ranked hits for a question, optionally restricted to a region or documents."""
-        question = question.strip()
-        if not question:
-            raise ValueError("问题不能为空")
+        """Ranked hits for a question, optionally restricted to a region or documents.
+        The question is cleaned here, for every caller (ingest.clean.clean_question)."""
+        question = clean_question(question)
+        if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise ValueError(f"返回条数 k 应为 1 到 {MAX_K} 之间的整数，收到 {k!r}")
         if region is not None and region not in self.regions:
             raise ValueError(f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
         scope = detect_scope(question)

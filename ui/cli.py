@@ -144,16 +144,15 @@ def search(question: Optional[str] = typer.Argument(None, help="问题，例如�
     """检索回答问题的政策条款。"""
     if (question is None) == (batch is None):
         fail("请给出一个问题，或用 --batch 指定问题文件（二者选一）", as_json=as_json)
-    from ingest.clean import clean_question
     question, region = terminal_text(question), terminal_text(region)
     s = settings_for(data_dir)
     retriever = open_retriever(s, as_json)
     if batch is not None:
         run_batch(batch, lambda q: {"hits": [hit_record(h) for h in
-                                             retriever.search(clean_question(q), k=k, region=region)]})
+                                             retriever.search(q, k=k, region=region)]})
         return
     try:
-        hits = _guard(lambda: retriever.search(clean_question(question), k=k, region=region), as_json)
+        hits = _guard(lambda: retriever.search(question, k=k, region=region), as_json)
     except ValueError as exc:
         fail(str(exc), as_json=as_json, field="region" if "地区" in str(exc) else "q")
     if as_json:

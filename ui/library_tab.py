@@ -7,7 +7,6 @@ from pathlib import Path
 
 import gradio as gr
 
-from ingest.clean import clean_question
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
 from ui.context import AppContext
 from ui.errors import for_people
@@ -40,7 +39,7 @@ def show_document(ctx: AppContext, doc_id: str | None) -> str:
 
 def search(ctx: AppContext, query: str, doc_id: str | None) -> str:
     with for_people():
-        hits = ctx.retriever().search(clean_question(query or ""), k=10, doc_ids=[doc_id] if doc_id else None)
+        hits = ctx.retriever().search(query or "", k=10, doc_ids=[doc_id] if doc_id else None)
     return "\n\n".join(f"**[{i}] {text(h.clause.citation)}**\n\n{text(h.clause.text)}"
                        for i, h in enumerate(hits, 1)) or "没有找到相关条款。"
 

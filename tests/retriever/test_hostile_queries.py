@@ -56,3 +56,21 @@ def test_generated_text_gets_hits_or_a_chinese_error(real_retriever, text, k):
     result = _search_or_error(real_retriever, text, k=k)
     if isinstance(result, list):
         assert len(result) <= k and len({h.clause.id for h in result}) == len(result)
+
+
+@pytest.mark.parametrize("k", [0, -1, 101, float("nan"), "5", True, None, 2.5])
+def test_bad_k_is_a_chinese_error(real_retriever, k):
+    with pytest.raises(ValueError, match="返回条数 k"):
+        real_retriever.search("牵头企业营收要多少？", k=k)
+
+
+@pytest.mark.parametrize("q", [None, 12, ["营收"]])
+def test_non_text_question_is_a_chinese_error(real_retriever, q):
+    with pytest.raises(ValueError, match="问题应为文本"):
+        real_retriever.search(q)
+
+
+def test_zero_width_space_no_longer_splits_words(real_retriever):
+    plain = real_retriever.search("广西创新联合体牵头企业营收要多少？", k=3)
+    hidden = real_retriever.search("广西创新联合体牵头企业营\u200b收要多少？", k=3)
+    assert [h.clause.id for h in hidden] == [h.clause.id for h in plain]
