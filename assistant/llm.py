@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -83,7 +84,9 @@ def _role(message: BaseMessage) -> str:
 
 
 class LocalLlamaChat(BaseChatModel):
-    """A chat model over llama_cpp.Llama with the GGUF's own chat template."""
+    """A chat model over llama_cpp.Llama with the GGUF's own chat template. One Llama is not
+    safe to use from two threads (the web app answers several chats at once), so generations
+    take turns."""
 
     model_path: str
     n_ctx: int = 4096
@@ -91,12 +94,14 @@ class LocalLlamaChat(BaseChatModel):
     max_tokens: int = 384
     temperature: float = 0.1
     _llama: Any = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
         return "llama-cpp-local"
 
     def _client(self):
+        """The loaded model; call with the lock held."""
         if self._llama is None:
             try:
                 from llama_cpp import Llama
@@ -112,19 +117,21 @@ class LocalLlamaChat(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
-        out = self._client().create_chat_completion(**self._request(messages, stop))
+        with self._lock:
+            out = self._client().create_chat_completion(**self._request(messages, stop))
         text = out["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
                 run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        for part in self._client().create_chat_completion(stream=True, **self._request(messages, stop)):
-            delta = part["choices"][0].get("delta", {}).get("content")
-            if delta:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
+        with self._lock:  # held until the stream ends or its consumer closes it
+            for part in self._client().create_chat_completion(stream=True, **self._request(messages, stop)):
+                delta = part["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                    if run_manager:
+                        run_manager.on_llm_new_token(delta, chunk=chunk)
+                    yield chunk
 
 
 def make_chat_model(provider: str, *, cache_dir: Path, base_url: str | None = None, model: str | None = None,

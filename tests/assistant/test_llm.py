@@ -189,3 +189,35 @@ def test_cli_ask_with_a_slow_model_prints_the_note_and_the_answer(real_index, st
     result = CliRunner().invoke(app, ["ask", QUESTION, "--mode", "llm", "--data-dir", str(real_index)])
     assert result.exit_code == 0, result.output
     assert "大模型响应超时" in result.stdout and "10亿元" in result.stdout
+
+
+def test_local_model_generations_take_turns_across_threads():
+    """The web app answers several chats at once; one llama.cpp model must not run two at a time."""
+    import threading
+    import time
+
+    from langchain_core.messages import HumanMessage
+
+    from assistant.llm import LocalLlamaChat
+
+    class OneAtATime:  # stands in for llama_cpp.Llama and records overlapping calls
+        def __init__(self):
+            self.active = self.most = 0
+
+        def create_chat_completion(self, stream=False, **_):
+            self.active += 1
+            self.most = max(self.most, self.active)
+            time.sleep(0.05)
+            self.active -= 1
+            parts = [{"choices": [{"delta": {"content": "答"}}]}]
+            return iter(parts) if stream else {"choices": [{"message": {"content": "答"}}]}
+
+    chat = LocalLlamaChat(model_path="unused.gguf")
+    fake = chat._llama = OneAtATime()
+    calls = [lambda: chat.invoke([HumanMessage("问")]), lambda: list(chat.stream([HumanMessage("问")]))] * 3
+    threads = [threading.Thread(target=c) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert fake.most == 1
