@@ -8,6 +8,13 @@ from retriever import Hit
 
 MODES = ("extractive", "llm")
 MODE_LABELS = {"extractive": "原文摘录", "llm": "大模型"}
+
+
+def mode_of(label: str | None) -> str:
+    """The mode a UI label stands for (extractive when the label is unknown or empty)."""
+    return next((m for m, text in MODE_LABELS.items() if text == label), "extractive")
+
+
 REFUSAL_LABELS = {
     "out_of_scope": "超出现有文件范围", "not_specified": "文件未作规定",
     "indicator_without_value": "文件列为指标但未规定数值", "injection": "无法执行的指令",

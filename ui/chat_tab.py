@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 import gradio as gr
 
 from assistant import Answer, Session
-from assistant.types import MODE_LABELS
+from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS
 from ui.context import AppContext
 from ui.errors import for_people
@@ -70,7 +70,7 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
         gr.Warning("请输入问题")
         yield messages, history, message
         return
-    mode = next((m for m, label in MODE_LABELS.items() if label == mode_label), "extractive")
+    mode = mode_of(mode_label)
     with for_people():
         session = Session(ctx.assistant(mode), history)
         shown = [*messages, user_message(message)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.types import MODE_LABELS
+from assistant.types import MODE_LABELS, mode_of
 from evals.io import GoldFileError, read_gold_set, shipped_gold_set
 from evals.report import write_report
 from evals.runner import evaluate_set
@@ -21,7 +21,7 @@ FAILURE_HEADERS = ["编号", "问题", "题型", "应引用", "检索首条", "�
 
 def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: str,
              progress: gr.Progress = gr.Progress()):
-    mode = next((m for m, label in MODE_LABELS.items() if label == mode_label), "extractive")
+    mode = mode_of(mode_label)
     with for_people():
         gold = read_gold_set(Path(upload)) if upload else shipped_gold_set()
         skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
