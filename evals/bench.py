@@ -22,6 +22,7 @@ from ingest.library import Source, builtin_sources
 
 CITIES = ("南宁", "柳州", "桂林", "梧州", "北海", "呼和浩特", "包头", "鄂尔多斯", "赤峰", "长沙", "株洲",
           "湘潭", "衡阳", "岳阳", "常德")
+INGEST_RECORD = "bench-ingest.json"  # the figures of the ingest that built a kept scale index
 _FIGURE = re.compile(r"(\d+)(?=\s*(?:亿元|万元|人|个|家|%|年|个月|例))")
 
 
@@ -51,30 +52,64 @@ def reissued_sources(target_clauses: int, seed: int = 7) -> list[Source]:
     return out
 
 
-def bench_scale(size: int, embedder_spec: str) -> dict:
-    """One size, in this process (run it in a fresh process so peak RSS belongs to it)."""
+def scale_ingest(size: int, embedder_spec: str, index_dir: Path) -> dict:
+    """Build the synthetic index of `size` clauses in `index_dir` (run in a fresh process, so
+    peak RSS is the ingest's). An index already there from the same corpus is kept: ingest
+    then finds nothing to do, and the figures recorded when it was built are reported."""
     from ingest.embedders import make_embedder
     from ingest.pipeline import ingest
+
+    record = index_dir / INGEST_RECORD
+    embedder = make_embedder(embedder_spec)
+    start = time.perf_counter()
+    report = ingest(reissued_sources(size), index_dir, embedder, progress=False)
+    seconds = time.perf_counter() - start
+    if report.unchanged:  # kept from an earlier run: its recorded figures (if any) stand
+        earlier = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+        return {"clauses": report.clauses, "documents": report.documents, **earlier, "reused_index": True}
+    result = {"clauses": report.clauses, "documents": report.documents, "embedded": report.embedded,
+              "ingest_seconds": round(seconds, 1), "ingest_clauses_per_s": round(report.clauses / seconds, 1),
+              "ingest_peak_rss_mb": _peak_rss_mb()}
+    record.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return {**result, "reused_index": False}
+
+
+def scale_query(index_dir: Path, embedder_spec: str) -> dict:
+    """Open the index as the app does and time the shipped gold questions (a fresh process:
+    its peak RSS is what serving that many clauses costs)."""
+    from ingest.embedders import make_embedder
     from retriever import Retriever
 
-    embedder = make_embedder(embedder_spec)
-    sources = reissued_sources(size)
+    retriever = Retriever.open(index_dir, embedder=make_embedder(embedder_spec))
+    questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
+    retriever.search(questions[0])
+    times = []
+    for q in questions:
+        t = time.perf_counter()
+        retriever.search(q, k=5)
+        times.append(time.perf_counter() - t)
+    return {"query": _percentiles(times), "serving_rss_mb": _peak_rss_mb()}
+
+
+def bench_scale(size: int, embedder_spec: str, keep_dir: Path | None = None) -> dict:
+    """One size: ingest, then queries, each in its own process. With keep_dir the index stays
+    in keep_dir/<size> and a later run re-measures the queries without re-embedding."""
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        report = ingest(sources, Path(tmp), embedder, progress=False)
-        seconds = time.perf_counter() - start
-        retriever = Retriever.open(Path(tmp), embedder=embedder)
-        questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
-        retriever.search(questions[0])
-        times = []
-        for q in questions:
-            t = time.perf_counter()
-            retriever.search(q, k=5)
-            times.append(time.perf_counter() - t)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"clauses": report.clauses, "documents": report.documents, "ingest_seconds": round(seconds, 1),
-            "ingest_clauses_per_s": round(report.clauses / seconds, 1), "query": _percentiles(times),
-            "peak_rss_mb": round(peak_kb / 1024, 1)}
+        index_dir = (keep_dir / str(size)) if keep_dir else Path(tmp)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        built = _in_process("ingest", str(size), embedder_spec, str(index_dir))
+        return {**built, **_in_process("query", str(index_dir), embedder_spec)}
+
+
+def _in_process(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "evals.bench", *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"规模测试子进程失败（{' '.join(args)}）：{proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def bench_basics(data_dir: Path, embedder_spec: str) -> dict:
@@ -114,7 +149,7 @@ def bench_basics(data_dir: Path, embedder_spec: str) -> dict:
 
 
 def run_bench(out_dir: Path, sizes: list[int], embedder_spec: str, load_sessions: int = 50,
-              load_seconds: float = 60.0) -> dict:
+              load_seconds: float = 60.0, keep_dir: Path | None = None) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {"embedder": embedder_spec, "documents": [d.id for d in load_documents()]}
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,11 +159,7 @@ def run_bench(out_dir: Path, sizes: list[int], embedder_spec: str, load_sessions
             questions = [g.q for g in load_gold(GOLD_DIR / "questions.jsonl")]
             with served(Path(tmp), out_dir / "load-serve.log", {"POLICY_EMBEDDER": embedder_spec}) as url:
                 results["load"] = run_load(url, questions, load_sessions, load_seconds)
-    results["scale"] = []
-    for size in sizes:  # each size in its own process: peak RSS is then that size's
-        proc = subprocess.run([sys.executable, "-m", "evals.bench", str(size), embedder_spec],
-                              capture_output=True, text=True, check=True)
-        results["scale"].append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    results["scale"] = [bench_scale(size, embedder_spec, keep_dir) for size in sizes]
     (out_dir / "bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     (out_dir / "bench.md").write_text(render_bench(results), encoding="utf-8")
     return results
@@ -152,10 +183,24 @@ def render_bench(r: dict) -> str:
     if r["scale"]:
         lines += ["## 规模", "", "| 条款数 | 入库耗时 | 入库速度 | 检索 p50 / p95 | 峰值内存 |", "|---|---|---|---|---|"]
         for s in r["scale"]:
-            lines.append(f"| {s['clauses']} | {s['ingest_seconds']} 秒 | {s['ingest_clauses_per_s']} 条/秒 | "
-                         f"{s['query']['p50_ms']} / {s['query']['p95_ms']} ms | {s['peak_rss_mb']} MB |")
+            lines.append(f"| {s['clauses']} | {_figure(s, 'ingest_seconds', ' 秒')} | "
+                         f"{_figure(s, 'ingest_clauses_per_s', ' 条/秒')} | "
+                         f"{s['query']['p50_ms']} / {s['query']['p95_ms']} ms | "
+                         f"入库 {_figure(s, 'ingest_peak_rss_mb', ' MB')}，检索服务 {s['serving_rss_mb']} MB |")
+        if any(s.get("reused_index") for s in r["scale"]):
+            lines += ["", "入库数字取自最初建立所保留索引（--keep-scale）的那一次。"]
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # python -m evals.bench SIZE EMBEDDER: one scale point, JSON on stdout
-    print(json.dumps(bench_scale(int(sys.argv[1]), sys.argv[2]), ensure_ascii=False))
+def _figure(point: dict, key: str, unit: str) -> str:
+    value = point.get(key)
+    return "—" if value is None else f"{value}{unit}"
+
+
+if __name__ == "__main__":  # python -m evals.bench ingest SIZE EMBEDDER DIR | query DIR EMBEDDER
+    step, *rest = sys.argv[1:]
+    if step == "ingest":
+        out = scale_ingest(int(rest[0]), rest[1], Path(rest[2]))
+    else:
+        out = scale_query(Path(rest[0]), rest[1])
+    print(json.dumps(out, ensure_ascii=False))

