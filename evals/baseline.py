@@ -3,7 +3,6 @@ LangChain RecursiveCharacterTextSplitter (500/50) over the raw texts + Chroma + 
 embedder, plain top-k by vector similarity."""
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +13,13 @@ from chromadb.config import Settings as ChromaSettings
 
 from corpus import DocumentMeta, load_documents
 from evals.io import GoldQuestion
+from evals.retrieval import contains_evidence
 from ingest.clean import clean_text
 from ingest.embedders import Embedder
 from ingest.store import EmbedderFunction
 
 CHUNK_SIZE = 500
 CHUNK_OVERLAP = 50
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,11 @@ class NaiveBaseline:
 
 
 def chunk_holds_evidence(chunk: Chunk, gold: GoldQuestion) -> bool:
-    return chunk.doc_id == gold.doc and _WS.sub("", gold.evidence) in _WS.sub("", chunk.text)
+    return any(contains_evidence(chunk.doc_id, chunk.text, doc, ev) for doc, ev in gold.evidences)
+
+
+def chunks_hold_all(chunks: Sequence[Chunk], gold: GoldQuestion) -> bool:
+    return all(any(contains_evidence(c.doc_id, c.text, doc, ev) for c in chunks) for doc, ev in gold.evidences)
 
 
 def first_chunk_rank(chunks: Sequence[Chunk], gold: GoldQuestion) -> int | None:

@@ -40,6 +40,14 @@ class GoldQuestion:
     type: str = "fact"
     history: tuple[str, ...] = ()   # earlier questions of the same conversation (follow-ups)
     extra: dict = field(default_factory=dict, compare=False)
+    # Further gold clauses, (doc, evidence), when the answer needs several: "广西和内蒙古…一样吗？"
+    # is answered by one clause of each. Written as doc "gx-tic|nm-tic", evidence "…|…".
+    also: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def evidences(self) -> tuple[tuple[str, str], ...]:
+        """Every gold clause as (doc, evidence), the one in doc/evidence first."""
+        return ((self.doc, self.evidence), *self.also) if self.evidence else self.also
 
 
 @dataclass(frozen=True)
@@ -242,16 +250,31 @@ def _gold_question(rec: dict, resolve) -> GoldQuestion:
     qtype = str(rec.get("type") or ("fact" if answerable else "not_specified")).strip()
     if qtype not in TYPES:
         raise ValueError(f"题型 type“{qtype}”无效，可选：{'、'.join(TYPES)}")
-    doc = resolve(str(rec.get("doc") or "").strip())
-    evidence = str(rec.get("evidence") or "").strip()
-    if answerable and (not doc or not evidence):
+    pairs = _gold_clauses(rec.get("doc"), rec.get("evidence"), resolve)
+    if answerable and not pairs:
         raise ValueError("可回答的问题需要填写 doc（文件）和 evidence（金标条款原文片段）")
+    (doc, evidence), *also = pairs or [(resolve(str(rec.get("doc") or "").strip()), "")]
     return GoldQuestion(
-        id=str(qid).strip(), q=q.strip(), doc=doc, evidence=evidence,
+        id=str(qid).strip(), q=q.strip(), doc=doc, evidence=evidence, also=tuple(also),
         facts=_split_list(rec.get("facts")), answerable=answerable, type=qtype,
         history=_split_list(rec.get("history")),
         extra={k: v for k, v in rec.items() if k not in COLUMNS},
     )
+
+
+def _gold_clauses(doc: Any, evidence: Any, resolve) -> list[tuple[str, str]]:
+    """doc and evidence, each one value or several separated by "|": several evidences in one
+    document, or one evidence per document, in the same order."""
+    docs, evidences = [resolve(d) for d in _split_list(doc)], _split_list(evidence)
+    if not evidences:
+        return []
+    if not docs:
+        raise ValueError("填写了 evidence（金标条款原文片段）但缺少 doc（文件）")
+    if len(docs) == 1:
+        return [(docs[0], e) for e in evidences]
+    if len(docs) != len(evidences):
+        raise ValueError(f"doc 列出 {len(docs)} 份文件，evidence 却有 {len(evidences)} 段：应一一对应（用 | 分隔）")
+    return list(zip(docs, evidences))
 
 
 def shipped_gold_files() -> list[Path]:

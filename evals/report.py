@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-HEADLINE = ("hit@1", "hit@5", "mrr", "fact_accuracy", "citation_precision", "refusal_recall",
+HEADLINE = ("hit@1", "hit@5", "complete@5", "mrr", "fact_accuracy", "citation_precision", "refusal_recall",
             "refusal_precision")
-LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命中 hit@5", "mrr": "MRR",
+LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命中 hit@5",
+          "complete@5": "全部金标条款在前 5", "mrr": "MRR",
           "fact_accuracy": "要点全部命中率", "citation_precision": "引用精确率",
           "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率"}
 REGRESSION = 0.005  # a drop larger than this is flagged

@@ -1,5 +1,7 @@
 """Clause-level retrieval metrics: a hit is a clause of the gold document that contains
-the gold evidence (whitespace-insensitive, since ingest removes Word's stray spaces)."""
+the gold evidence (whitespace-insensitive, since ingest removes Word's stray spaces). A
+question with several gold clauses (a comparison of regions) is hit by any of them at
+hit@k; complete@5 asks for all of them in the top 5."""
 from __future__ import annotations
 
 import re
@@ -14,13 +16,21 @@ _WS = re.compile(r"\s+")
 
 
 def holds_evidence(clause: Clause, gold: GoldQuestion) -> bool:
-    if gold.doc and clause.doc_id != gold.doc:
-        return False
-    return _WS.sub("", gold.evidence) in _WS.sub("", clause.text)
+    """The clause is one of the question's gold clauses."""
+    return any(contains_evidence(clause.doc_id, clause.text, doc, evidence) for doc, evidence in gold.evidences)
+
+
+def contains_evidence(doc_id: str, text: str, doc: str, evidence: str) -> bool:
+    return (not doc or doc_id == doc) and _WS.sub("", evidence) in _WS.sub("", text)
+
+
+def all_found(clauses: Sequence[Clause], gold: GoldQuestion) -> bool:
+    """Every gold clause is among `clauses` (a comparison needs each region's)."""
+    return all(any(contains_evidence(c.doc_id, c.text, doc, ev) for c in clauses) for doc, ev in gold.evidences)
 
 
 def first_hit_rank(clauses: Sequence[Clause], gold: GoldQuestion) -> int | None:
-    """1-based rank of the first clause holding the evidence, None if absent."""
+    """1-based rank of the first gold clause, None if absent."""
     for rank, clause in enumerate(clauses, 1):
         if holds_evidence(clause, gold):
             return rank

@@ -12,9 +12,9 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from assistant import Answer, Assistant, Session
-from evals.baseline import NaiveBaseline, first_chunk_rank
+from evals.baseline import NaiveBaseline, chunks_hold_all, first_chunk_rank
 from evals.io import GoldQuestion, GoldSet
-from evals.retrieval import first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
+from evals.retrieval import all_found, first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
 
 _WS = re.compile(r"\s+")
 
@@ -79,6 +79,7 @@ def group_metrics(results: Sequence[QuestionResult]) -> dict[str, float]:
         out.update({
             "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3), "hit@5": hit_at(ranks, 5),
             "mrr": mean_reciprocal_rank(ranks),
+            "complete@5": sum(all_found([h.clause for h in r.answer.hits[:5]], r.gold) for r in answerable) / len(answerable),
             "fact_accuracy": sum(r.facts_present and not r.answer.refused for r in answerable) / len(answerable),
             "citation_precision": good_cites / len(cited) if cited else 0.0,
         })
@@ -102,7 +103,8 @@ def failures(results: Sequence[QuestionResult]) -> list[dict]:
     for r in results:
         if r.correct:
             continue
-        expected = f"{r.gold.doc}：{r.gold.evidence}" if r.gold.answerable else f"拒答（{r.gold.type}）"
+        expected = ("；".join(f"{doc}：{ev}" for doc, ev in r.gold.evidences) if r.gold.answerable
+                    else f"拒答（{r.gold.type}）")
         top = r.answer.hits[0].clause.citation if r.answer.hits else "—"
         out.append({"id": r.gold.id, "q": r.gold.q, "type": r.gold.type, "expected": expected,
                     "rank": r.rank, "retrieved": top, "refused": r.answer.refused,
@@ -113,16 +115,18 @@ def failures(results: Sequence[QuestionResult]) -> list[dict]:
 def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: int = 5) -> dict[str, float]:
     """The naive pipeline on the same questions: its top chunk is its answer; it never refuses."""
     answerable = [g for g in gold if g.answerable]
-    ranks, facts, latencies = [], [], []
+    ranks, complete, facts, latencies = [], [], [], []
     for g in answerable:
         start = time.perf_counter()
         chunks = baseline.search(g.q, k)
         latencies.append(time.perf_counter() - start)
         ranks.append(first_chunk_rank(chunks, g))
+        complete.append(chunks_hold_all(chunks, g))
         top = _WS.sub("", chunks[0].text) if chunks else ""
         facts.append(all(_WS.sub("", f) in top for f in g.facts))
     return {"answerable": len(answerable), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
             "hit@5": hit_at(ranks, 5), "mrr": mean_reciprocal_rank(ranks),
+            "complete@5": sum(complete) / len(complete) if complete else 0.0,
             "fact_accuracy": sum(facts) / len(facts) if facts else 0.0,
             "refusal_recall": 0.0 if any(not g.answerable for g in gold) else None,
             "chunks": len(baseline.chunks),

@@ -6,7 +6,7 @@ import pytest
 
 from evals.io import GoldFileError, read_gold_set
 from evals.report import compare
-from evals.retrieval import first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
+from evals.retrieval import all_found, first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
 from ingest.documents import corpus_clauses
 
 
@@ -25,6 +25,27 @@ def test_a_hit_is_a_clause_of_the_named_document_holding_the_evidence():
     assert first_hit_rank(list(reversed(clauses)), gold) == 2
     other = GoldQuestion("y", "q", "hn-tic", gold.evidence)
     assert not holds_evidence(clauses[0], other)
+
+
+def test_a_comparison_has_a_gold_clause_per_region_and_either_is_a_hit(tmp_path):
+    path = tmp_path / "gold.csv"
+    path.write_text(
+        "id,q,doc,evidence,facts,type\n"
+        "c,广西和内蒙古的中心主任工作时间一样吗？,gx-tic|nm-tic,每年在技术创新中心工作时间不少于9个月|主任聘用须报归口管理部门,9个月,comparison\n"
+        "d,广西两个条款,gx-tic,每年12月底|常态化申报,,fact\n"
+        "e,对不上,gx-tic|nm-tic|hn-tic,a|b,,comparison\n", encoding="utf-8")
+    gold_set = read_gold_set(path)
+    assert [p.row for p in gold_set.problems] == [3] and "一一对应" in gold_set.problems[0].message
+    comparison, two_in_one = gold_set.questions
+    assert comparison.evidences == (("gx-tic", "每年在技术创新中心工作时间不少于9个月"),
+                                    ("nm-tic", "主任聘用须报归口管理部门"))
+    assert [doc for doc, _ in two_in_one.evidences] == ["gx-tic", "gx-tic"]
+    clauses = corpus_clauses()
+    gx = next(c for c in clauses if c.doc_id == "gx-tic" and "不少于9个月" in c.text)
+    nm = next(c for c in clauses if c.doc_id == "nm-tic" and "主任聘用须报" in c.text)
+    unrelated = next(c for c in clauses if c.doc_id == "hn-tic")
+    assert first_hit_rank([nm, gx], comparison) == 1 and first_hit_rank([unrelated, gx], comparison) == 2
+    assert all_found([unrelated, gx, nm], comparison) and not all_found([unrelated, gx], comparison)
 
 
 def test_compare_flags_regressions():
