@@ -40,7 +40,8 @@ _RECOGNITION_ASKED = re.compile(
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
             "规定", "条件", "标准", "具体", "可以", "能够", "现在", "一下", "哪些", "怎么", "如何",
             "每年", "一年", "时间", "工作", "情况", "已经", "还能", "能否", "是否", "目前", "一般",
-            "截止", "限制", "上限", "下限", "数量", "人数", "金额", "规模", "年限", "期限"}
+            "截止", "限制", "上限", "下限", "数量", "人数", "金额", "规模", "年限", "期限",
+            "未来", "今后", "以后", "将来"}
 # Quantifiers, figures and modal phrases ("两个", "几次", "100", "万元", "要建") say how much, not about what.
 _NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年项家人名件]|^[要能会可该得还再]|多少|多久"
                         r"|^\d|^(?:万元|亿元|元|万|亿|年|个月|天|家|个|人|名|次|项|件|所|例)$")
@@ -67,6 +68,11 @@ _ASK_UNITS = [
 ]
 _FIGURE = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:{units})"
 _RELATIVE = re.compile(r"不低于|不少于|不超过|不高于|以上|以下|以内|至多|至少|最高|最多")
+# A question that gives a total ("专家委员会打算请15位专家") and asks how many of them may
+# be of some kind is answered by a share of the total ("不超过总人数三分之一").
+_GIVES_TOTAL = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:位|个|名|人|家)")
+_ASKS_HEADCOUNT = re.compile(r"(?:几|多少)\s*(?:个|位|名|人|家)")
+_SHARE = r"[一二三四五六七八九十]+分之[一二三四五六七八九十]+|\d+(?:\.\d+)?\s*[%％]"
 # "省里给多少建设经费？" asks what is granted: a requirement ("研发经费不低于4000万元") is no answer.
 _ASKS_GRANT = re.compile(r"给(?:予)?多少|补(?:贴|助)?多少|资助多少|奖励多少|支持多少|拿多少|能拿|能给")
 _GRANTS = re.compile(r"给予|支持|补助|资助|奖励|补贴")
@@ -137,8 +143,11 @@ def answers_figure_question(question: str, topic: list[str]) -> Callable[[Clause
     asked = ([_UNIT_FAMILIES[f] for ask, f in _ASK_UNITS if re.search(ask, plain)]
              or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, "".join(phrases))]
              or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, question)])
-    figure = re.compile("|".join(_FIGURE.format(units=stated) for _, stated in asked) if asked
-                        else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之")
+    figure = "|".join(_FIGURE.format(units=stated) for _, stated in asked) if asked \
+        else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之"
+    if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
+        figure += "|" + _SHARE  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
+    figure = re.compile(figure)
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
     # a bound on the same kind of quantity, not on whatever else the sentence mentions.
     relative_ok = not re.search(r"多少(?:万|亿|件|人|家|个|%)|几(?:万|亿|件|人|家|个)", question)
@@ -223,6 +232,8 @@ def _counted_words(question: str) -> list[str]:
 
     m = _COUNTED.search(question)
     if not m:
+        return []
+    if m.group(1).startswith("人"):  # "最多能派几个人进去": people, nothing more specific
         return []
     noun = re.split(r"[才就的要能得吗呢了是在和与及或]", m.group(1))[0]
     words = jieba_words()(noun)

@@ -33,12 +33,16 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(r"视为|取消|撤销|摘牌|不予|自动放弃"),
     ),
     "time": (  # a span of time
-        re.compile(r"多久|多长时间|几年|几个月|期限|周期|期满|多长|什么时候|何时"),
+        re.compile(r"多久|多长时间|几年|几个月|期限|周期|多长|(?:什么|啥)时候|何时|(?:几时|何时)期满"),
         re.compile(rf"{_NUM}\s*(?:年|个月|天)(?!底)"),
     ),
     "deadline": (  # a date something is due by
-        re.compile(r"截止|几月|哪天|几号|什么时候(?:交|报|提交|报送|截止)|何时(?:交|报|提交)|多久交|每年什么时候"),
-        re.compile(rf"{_NUM}\s*月底|\d+\s*月\s*\d+\s*日|月底前|日前|年底"),
+        re.compile(r"截止|几月|哪天|几号|哪一?年|(?:什么|啥)时候(?:交|报|提交|报送|截止)|何时(?:交|报|提交)|多久交|每年(?:什么|啥)时候"),
+        re.compile(rf"{_NUM}\s*月底|\d+\s*月\s*\d+\s*日|月底前|日前|年底|到\s*\d{{4}}\s*年"),
+    ),
+    "effective": (  # "这个办法从什么时候开始算数？": when a document takes effect
+        re.compile(r"(?:什么时候|啥时候|何时)(?:开始|起)|从(?:什么时候|啥时候|何时)|生效|施行|开始执行|开始实施|开始算数"),
+        re.compile(r"之日起|起施行|起实施|起执行"),
     ),
     "approval": (  # whether a change must be reported to or approved by the department
         re.compile(r"打招呼|报备|备案|批复|审批|报批|批准吗|同意吗|(?:要|需要|得)(?:向|跟|给)?.{0,6}(?:报告|说一声|报一下)"),

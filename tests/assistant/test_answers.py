@@ -125,6 +125,8 @@ def test_comparison_of_named_regions_answers_each(assistant):
     # the recognition of another kind of organisation is a programme of its own
     ("技术转移示范机构认定要什么条件？", "out_of_scope"),
     ("广西新型研发机构认定需要满足什么条件？", "out_of_scope"),
+    # a share of the members is no answer to how many there are in all
+    ("广西技术创新中心专家委员会一共要有几个人？", "not_specified"),
 ])
 def test_refusals_read_what_is_asked(assistant, question, kind):
     answer = assistant.answer(question)
@@ -139,6 +141,13 @@ def test_refusals_read_what_is_asked(assistant, question, kind):
     ("示范区R&D经费支出占比的数据从哪来？", "火炬统计调查信息系统"),  # 占比 names the indicator here
     ("内蒙古技术创新中心什么时候可以申报？", "长年受理"),  # a lead-in that says something itself
     ("创新联合体评估说开放运行满3年，从哪天开始算？", "获得认定起始时间"),  # 3年 is given, not asked
+    ("广西创新联合体管理办法啥时候开始施行？", "自发布之日起实施"),  # when a document takes effect
+    ("湖南省技术创新中心的建设目标要到哪一年实现？", "到2025年"),
+    # a share answers a count when the question gives the total
+    ("内蒙古技术创新中心技术指导委员会请了9位专家，依托单位和共建单位最多能占几个人？", "不超过总人数三分之一"),
+    # "期满以后" says when, it does not ask it; "未来几年" asks years, 未来 is not the topic
+    ("广西技术创新中心建设期满以后，绩效评估重点看什么？", "创新质量和创新贡献"),
+    ("湖南技术创新中心建设方案要写未来几年的建设任务？", "近3年具体建设任务"),
 ])
 def test_answerable_questions_are_answered_with_the_fact(assistant, question, fact):
     answer = assistant.answer(question)
