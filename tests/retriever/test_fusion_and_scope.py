@@ -8,7 +8,7 @@ from retriever.answer_type import (
     states_answer_type,
 )
 from retriever.fusion import reciprocal_rank_fusion
-from retriever.hybrid import _asked_of
+from retriever.hybrid import _asked_of, _names_region, fused_order, items_before_lead_ins
 from retriever.scope import detect_scope
 from retriever.structure import is_bare_lead_in, is_item_of
 
@@ -61,6 +61,9 @@ def test_document_types_and_regions_outside_the_corpus():
     ("创新联合体是什么？", ("definition",)),
     ("不参加评估会怎么样？", ("consequence",)),
     ("创新联合体有哪些组建原则", ()),
+    ("广西创新联合体管理办法啥时候开始施行？", ("time", "effective")),  # 啥时候 = 什么时候
+    ("湖南这轮建设目标是定到哪一年完成的？", ("deadline",)),
+    ("建设期满以后搞绩效评估，主要看哪些方面？", ()),  # 期满 says when; it asks nothing of it
 ])
 def test_expected_answer_types(question, types):
     assert expected_answer_types(question) == types
@@ -72,6 +75,12 @@ def test_clause_states_answer_type():
     assert states_answer_type("工作时间不少于9个月", ("time",))
     assert states_answer_type("不超过总人数三分之一", ("ratio",))
     assert not states_answer_type("具备较强的行业影响力", ("money", "count"))
+
+
+def test_when_a_document_takes_effect():
+    assert states_answer_type("本办法自发布之日起实施。", ("effective",))
+    assert not states_answer_type("建设期为三年", ("effective",))
+    assert states_answer_type("到2025年，围绕我省战略性新兴产业……布局建设若干省技术创新中心", ("deadline",))
 
 
 def test_deadline_is_a_date_and_time_a_span():
@@ -118,3 +127,64 @@ def test_bare_lead_ins_and_their_items():
     assert not is_bare_lead_in(_clause("第五条（二）1", "年主营业务收入原则上应达到10亿元以上。"))
     assert is_item_of(_clause("第十四条（四）", "在科研诚信系统中有失信行为记录且仍在惩戒期内的；"), bare)
     assert not is_item_of(bare, bare)
+
+
+def test_an_exact_tie_goes_to_the_question_s_own_wording_then_document_order():
+    position = {"parent": 0, "child": 1, "other": 2}
+    fused = reciprocal_rank_fusion({"bm25": ["child", "parent", "other"], "dense": ["parent", "child", "other"]}, k=20)
+    assert fused["parent"] == pytest.approx(fused["child"])
+    assert fused_order(fused, ["child", "parent", "other"], position) == ["child", "parent", "other"]
+    assert fused_order({"parent": 0.5, "child": 0.5}, [], position) == ["parent", "child"]
+
+
+def test_a_lead_in_with_only_weak_items_gives_its_place_to_the_next_clause():
+    lead = _clause("第十四条", "创新联合体有下列情况之一的，取消创新联合体资格：")
+    item = _clause("第十四条（一）", "发生重大变更后不具备创新联合体基本条件的；")
+    other = _clause("第十六条", "本办法自发布之日起实施。")
+    clauses = {c.id: c for c in (lead, item, other)}
+    order = ["第十四条", "第十六条", "第十四条（一）"]
+    strong = {"第十四条": 0.08, "第十六条": 0.078, "第十四条（一）": 0.07}
+    assert items_before_lead_ins(order, strong, clauses.get) == ["第十四条（一）", "第十四条", "第十六条"]
+    weak = {**strong, "第十四条（一）": 0.045}  # barely a candidate: the lead-in answers nothing here
+    assert items_before_lead_ins(order, weak, clauses.get) == ["第十六条", "第十四条", "第十四条（一）"]
+    assert items_before_lead_ins(["第十六条", "第十四条"], strong, clauses.get) == ["第十六条", "第十四条"]
+
+
+def test_region_words_are_told_apart_from_topic_words():
+    assert all(_names_region(t) for t in ("内蒙古", "广西壮族自治区", "自治区", "湖南", "省"))
+    assert not any(_names_region(t) for t in ("自治区级", "中心主任", "技术创新中心", "省级"))
+
+
+def test_top_indices_without_a_full_sort():
+    import numpy as np
+    from retriever.hybrid import top_indices
+
+    scores = np.array([0.1, 0.9, 0.5, 0.9, 0.0, 0.7])
+    assert top_indices(scores, 3).tolist() == [1, 3, 5]  # ties in index order
+    assert top_indices(scores, 10).tolist() == [1, 3, 5, 2, 0, 4]
+
+
+def test_a_scoped_dense_search_equals_chroma_s_filtered_query(tmp_path, fake_embedder, monkeypatch):
+    """Scoped searches take the unfiltered nearest clauses and keep the allowed ones (Chroma's
+    filter is slow at 100k clauses); the result must be the filtered query's, on real Chroma."""
+    import retriever.hybrid as hybrid
+    from ingest.library import builtin_sources
+    from ingest.pipeline import ingest
+
+    ingest(builtin_sources(), tmp_path, fake_embedder, progress=False)
+    r = hybrid.Retriever.open(tmp_path, embedder=fake_embedder)
+    calls = []
+    nearest = r._nearest
+    r._nearest = lambda vector, n, where=None: calls.append((n, where)) or nearest(vector, n, where)
+    question = "技术创新中心的中心主任每年工作时间有什么要求？"
+    for allowed in ({"gx-tic", "hn-tic", "nm-tic"}, {"gx-consortium"}):
+        calls.clear()
+        ids, similarity = r._dense_ranking(question, allowed)
+        assert all(where is None for _, where in calls)  # never Chroma's filter here
+        expected, _ = nearest(fake_embedder.embed_query(question), len(ids), {"doc_id": {"$in": sorted(allowed)}})
+        assert ids == expected and len(ids) == hybrid.CANDIDATES
+        assert all(r.clauses[r._position[c]].doc_id in allowed for c in ids) and set(similarity) == set(ids)
+    monkeypatch.setattr(hybrid, "OVERFETCH_MAX", 10)  # a scope too small to fetch around: Chroma filters
+    calls.clear()
+    r._dense_ranking(question, {"gx-consortium"})
+    assert calls[-1][1] == {"doc_id": {"$in": ["gx-consortium"]}}
