@@ -68,6 +68,7 @@ def scale_ingest(size: int, embedder_spec: str, index_dir: Path) -> dict:
         earlier = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
         return {"clauses": report.clauses, "documents": report.documents, **earlier, "reused_index": True}
     result = {"clauses": report.clauses, "documents": report.documents, "embedded": report.embedded,
+              "texts_embedded": report.texts_embedded,  # distinct texts: what the model computed
               "ingest_seconds": round(seconds, 1), "ingest_clauses_per_s": round(report.clauses / seconds, 1),
               "ingest_peak_rss_mb": _peak_rss_mb()}
     record.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
@@ -181,9 +182,10 @@ def render_bench(r: dict) -> str:
                   f"未结束的会话 {ld['stuck_sessions']} 个；回答延迟 p50 {ld['answer_p50_ms']} ms / p95 {ld['answer_p95_ms']} ms；"
                   f"吞吐 {ld['answers_per_second']} 次/秒。", ""]
     if r["scale"]:
-        lines += ["## 规模", "", "| 条款数 | 入库耗时 | 入库速度 | 检索 p50 / p95 | 峰值内存 |", "|---|---|---|---|---|"]
+        lines += ["## 规模", "", "| 条款数 | 不同文本（模型计算） | 入库耗时 | 入库速度 | 检索 p50 / p95 | 峰值内存 |",
+                  "|---|---|---|---|---|---|"]
         for s in r["scale"]:
-            lines.append(f"| {s['clauses']} | {_figure(s, 'ingest_seconds', ' 秒')} | "
+            lines.append(f"| {s['clauses']} | {_figure(s, 'texts_embedded', '')} | {_figure(s, 'ingest_seconds', ' 秒')} | "
                          f"{_figure(s, 'ingest_clauses_per_s', ' 条/秒')} | "
                          f"{s['query']['p50_ms']} / {s['query']['p95_ms']} ms | "
                          f"入库 {_figure(s, 'ingest_peak_rss_mb', ' MB')}，检索服务 {s['serving_rss_mb']} MB |")

@@ -43,6 +43,7 @@ class IngestReport:
     unchanged: bool    # nothing to do: the serving generation already matches
     seconds: float
     moved_aside: str | None = None  # an unreadable embedded store, renamed by --rebuild
+    texts_embedded: int = 0  # distinct texts among the embedded clauses: what the model computed
 
 
 def ingest(
@@ -104,7 +105,7 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
     name = collection_name(namespace, generation)
     try:
         reuse = _reusable(old, [i for i in new_ids if i in old_ids])
-        vectors = _embed_missing(clauses, reuse, embedder, progress, on_progress)
+        vectors, texts_embedded = _embed_missing(clauses, reuse, embedder, progress, on_progress)
         _fill_collection(client, name, clauses, vectors, embedder, generation, namespace)
         write_clauses(gen_dir, clauses)
         LexicalIndex.build([c.search_text for c in clauses], tokenizer or jieba_tokenizer()).save(gen_dir / "bm25")
@@ -120,7 +121,7 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
     _clean_up(client, data_dir, owned, keep=new_state, previous=previous, embedded=embedded)
     embedded = len(clauses) - len(reuse)
     return IngestReport(generation, len(sources), len(clauses), embedded, len(reuse),
-                        len(old_ids - set(new_ids)), False, 0.0)
+                        len(old_ids - set(new_ids)), False, 0.0, texts_embedded=texts_embedded)
 
 
 def _fill_collection(client: IndexClient, name: str, clauses: list[Clause], vectors: dict[str, np.ndarray],
@@ -203,20 +204,28 @@ def _clean_up(client: IndexClient, data_dir: Path, owned: tuple[str, ...], *, ke
 
 
 def _embed_missing(clauses: list[Clause], reuse: dict[str, np.ndarray], embedder: Embedder,
-                   progress: bool, on_progress: Callable[[int, int], None] | None) -> dict[str, np.ndarray]:
+                   progress: bool, on_progress: Callable[[int, int], None] | None) -> tuple[dict[str, np.ndarray], int]:
+    """Vectors for every clause, and how many texts went through the model. A text that
+    several clauses share (a document re-issued by another city with the same wording, a
+    boilerplate article) goes through the model once: the embedder is deterministic."""
     vectors = dict(reuse)
+    by_text: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.id not in vectors:
+            by_text.setdefault(c.search_text, []).append(c.id)
     # Similar lengths in one batch: the model pads a batch to its longest text.
-    todo = sorted((c for c in clauses if c.id not in vectors), key=lambda c: len(c.search_text))
+    todo = sorted(by_text, key=len)
     bar = tqdm(total=len(todo), desc="向量化条款", unit="条", disable=not progress or not todo)
     for start in range(0, len(todo), EMBED_BATCH):
         batch = todo[start:start + EMBED_BATCH]
-        for c, v in zip(batch, embedder.embed_passages([c.search_text for c in batch])):
-            vectors[c.id] = v
+        for text, v in zip(batch, embedder.embed_passages(batch)):
+            for cid in by_text[text]:
+                vectors[cid] = v
         bar.update(len(batch))
         if on_progress:
             on_progress(min(start + EMBED_BATCH, len(todo)), len(todo))
     bar.close()
-    return vectors
+    return vectors, len(todo)
 
 
 def _doc_records(sources: Sequence[Source]) -> dict[str, dict]:

@@ -81,7 +81,9 @@ def ingest(rebuild: bool = typer.Option(False, "--rebuild", help="丢弃现有�
     if report.unchanged:
         typer.echo(f"索引已是最新：{report.documents} 份文件，{report.clauses} 条条款，未重新向量化（{report.seconds:.2f} 秒）")
     else:
-        typer.echo(f"索引完成：{report.documents} 份文件，{report.clauses} 条条款；新向量化 {report.embedded} 条，"
+        shared = (f"（其中相同文本只计算一次，模型实际计算 {report.texts_embedded} 段）"
+                  if report.texts_embedded < report.embedded else "")
+        typer.echo(f"索引完成：{report.documents} 份文件，{report.clauses} 条条款；新向量化 {report.embedded} 条{shared}，"
                    f"沿用 {report.reused} 条，移除 {report.removed} 条（{report.seconds:.1f} 秒）")
 
 

@@ -23,13 +23,14 @@ def test_render_bench():
         "clauses": 253, "ingest_cold_seconds": 20.0, "ingest_unchanged_seconds": 0.1,
         "retrieval": {"p50_ms": 20, "p95_ms": 30}, "extractive_answer": {"p50_ms": 25, "p95_ms": 35},
         "selfchecks_per_second": 1000}, "scale": [
-            {"clauses": 10000, "ingest_seconds": 900, "ingest_clauses_per_s": 11, "ingest_peak_rss_mb": 900,
+            {"clauses": 10000, "texts_embedded": 4291, "ingest_seconds": 900, "ingest_clauses_per_s": 11,
+             "ingest_peak_rss_mb": 900,
              "query": {"p50_ms": 40, "p95_ms": 60}, "serving_rss_mb": 500, "reused_index": False},
             {"clauses": 100000, "reused_index": True, "query": {"p50_ms": 90, "p95_ms": 120}, "serving_rss_mb": 2000}]})
     assert "冷启动入库（253 条）" in md
-    assert "| 10000 | 900 秒 | 11 条/秒 | 40 / 60 ms | 入库 900 MB，检索服务 500 MB |" in md
+    assert "| 10000 | 4291 | 900 秒 | 11 条/秒 | 40 / 60 ms | 入库 900 MB，检索服务 500 MB |" in md
     # an index kept from an earlier run without a record of its build: no invented ingest figures
-    assert "| 100000 | — | — | 90 / 120 ms | 入库 —，检索服务 2000 MB |" in md
+    assert "| 100000 | — | — | — | 90 / 120 ms | 入库 —，检索服务 2000 MB |" in md
     assert "--keep-scale" in md
 
 

@@ -114,3 +114,19 @@ def test_changing_the_model_re_embeds_everything(tmp_path):
     other.spec = "fake-other"
     report = ingest(sources, tmp_path, other, progress=False)
     assert report.embedded == report.clauses
+
+
+def test_a_text_shared_by_several_clauses_goes_through_the_model_once(tmp_path):
+    """A document re-issued under another id with the same wording: its clauses get new ids
+    (and their own entries), but each distinct text is embedded once."""
+    original = next(s for s in builtin_sources() if s.meta.id == "gx-consortium")
+    reissue = replace(original, meta=replace(original.meta, id="gx-consortium-2024"), sha="reissue")
+    embedder = FakeEmbedder()
+    report = ingest([original, reissue], tmp_path, embedder, progress=False)
+    texts = {c.search_text for c in original.clauses()}
+    assert report.clauses == report.embedded == 2 * len(original.clauses())
+    assert report.texts_embedded == embedder.embedded == len(texts)
+    r = Retriever.open(tmp_path, embedder=embedder)
+    first, again = original.clauses()[5], reissue.clauses()[5]
+    got = r._collection.get(ids=[first.id, again.id], include=["embeddings"])
+    assert first.id != again.id and (got["embeddings"][0] == got["embeddings"][1]).all()
