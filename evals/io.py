@@ -253,7 +253,8 @@ def _gold_question(rec: dict, resolve) -> GoldQuestion:
     pairs = _gold_clauses(rec.get("doc"), rec.get("evidence"), resolve)
     if answerable and not pairs:
         raise ValueError("可回答的问题需要填写 doc（文件）和 evidence（金标条款原文片段）")
-    (doc, evidence), *also = pairs or [(resolve(str(rec.get("doc") or "").strip()), "")]
+    named = _split_list(rec.get("doc"))  # an unanswerable row may still name where it looked
+    (doc, evidence), *also = pairs or [(resolve(named[0]) if named else "", "")]
     return GoldQuestion(
         id=str(qid).strip(), q=q.strip(), doc=doc, evidence=evidence, also=tuple(also),
         facts=_split_list(rec.get("facts")), answerable=answerable, type=qtype,

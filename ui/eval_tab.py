@@ -49,7 +49,8 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
 def build(ctx: AppContext) -> None:
     with gr.Tab("评测", id="eval"):
         gr.Markdown("上传金标集（CSV / XLSX / JSONL，列：id、q、doc、evidence、facts（用 | 分隔）、answerable、type、"
-                    "history），或不上传、直接使用随附金标集。坏行按行号报告并跳过。")
+                    "history），或不上传、直接使用随附金标集。一题需要几条条款（如跨省比较）时，doc 与 evidence "
+                    "各用 | 分隔、一一对应。坏行按行号报告并跳过。")
         with gr.Row():
             upload = gr.File(label="金标集文件", file_types=[".csv", ".xlsx", ".jsonl"], type="filepath",
                              elem_id="gold-upload")
