@@ -12,8 +12,6 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 
 from corpus import DocumentMeta, load_documents
-from evals.io import GoldQuestion
-from evals.retrieval import contains_evidence
 from ingest.clean import clean_text
 from ingest.embedders import Embedder
 from ingest.store import EmbedderFunction
@@ -50,14 +48,3 @@ class NaiveBaseline:
         result = self._collection.query(query_embeddings=[self._embedder.embed_query(question)], n_results=k)
         return [self.chunks[int(i)] for i in result["ids"][0]]
 
-
-def chunk_holds_evidence(chunk: Chunk, gold: GoldQuestion) -> bool:
-    return any(contains_evidence(chunk.doc_id, chunk.text, doc, ev) for doc, ev in gold.evidences)
-
-
-def chunks_hold_all(chunks: Sequence[Chunk], gold: GoldQuestion) -> bool:
-    return all(any(contains_evidence(c.doc_id, c.text, doc, ev) for c in chunks) for doc, ev in gold.evidences)
-
-
-def first_chunk_rank(chunks: Sequence[Chunk], gold: GoldQuestion) -> int | None:
-    return next((i for i, c in enumerate(chunks, 1) if chunk_holds_evidence(c, gold)), None)

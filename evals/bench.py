@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -95,11 +96,10 @@ def scale_query(index_dir: Path, embedder_spec: str) -> dict:
 def bench_scale(size: int, embedder_spec: str, keep_dir: Path | None = None) -> dict:
     """One size: ingest, then queries, each in its own process. With keep_dir the index stays
     in keep_dir/<size> and a later run re-measures the queries without re-embedding."""
-    with tempfile.TemporaryDirectory() as tmp:
-        index_dir = (keep_dir / str(size)) if keep_dir else Path(tmp)
-        index_dir.mkdir(parents=True, exist_ok=True)
-        built = _in_process("ingest", str(size), embedder_spec, str(index_dir))
-        return {**built, **_in_process("query", str(index_dir), embedder_spec)}
+    with (nullcontext(str(keep_dir / str(size))) if keep_dir else tempfile.TemporaryDirectory()) as where:
+        Path(where).mkdir(parents=True, exist_ok=True)
+        built = _in_process("ingest", str(size), embedder_spec, where)
+        return {**built, **_in_process("query", where, embedder_spec)}
 
 
 def _in_process(*args: str) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from evals.io import GoldQuestion
 from ingest.model import Clause
@@ -15,7 +15,14 @@ from ingest.model import Clause
 _WS = re.compile(r"\s+")
 
 
-def holds_evidence(clause: Clause, gold: GoldQuestion) -> bool:
+class Passage(Protocol):
+    """What a hit is judged on: a clause, or a chunk of the naive baseline."""
+
+    doc_id: str
+    text: str
+
+
+def holds_evidence(clause: Passage, gold: GoldQuestion) -> bool:
     """The clause is one of the question's gold clauses."""
     return any(contains_evidence(clause.doc_id, clause.text, doc, evidence) for doc, evidence in gold.evidences)
 
@@ -24,12 +31,12 @@ def contains_evidence(doc_id: str, text: str, doc: str, evidence: str) -> bool:
     return (not doc or doc_id == doc) and _WS.sub("", evidence) in _WS.sub("", text)
 
 
-def all_found(clauses: Sequence[Clause], gold: GoldQuestion) -> bool:
+def all_found(clauses: Sequence[Passage], gold: GoldQuestion) -> bool:
     """Every gold clause is among `clauses` (a comparison needs each region's)."""
     return all(any(contains_evidence(c.doc_id, c.text, doc, ev) for c in clauses) for doc, ev in gold.evidences)
 
 
-def first_hit_rank(clauses: Sequence[Clause], gold: GoldQuestion) -> int | None:
+def first_hit_rank(clauses: Sequence[Passage], gold: GoldQuestion) -> int | None:
     """1-based rank of the first gold clause, None if absent."""
     for rank, clause in enumerate(clauses, 1):
         if holds_evidence(clause, gold):

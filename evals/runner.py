@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from assistant import Answer, Assistant, Session
-from evals.baseline import NaiveBaseline, chunks_hold_all, first_chunk_rank
+from evals.baseline import NaiveBaseline
 from evals.io import GoldQuestion, GoldSet
 from evals.retrieval import all_found, first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
 
@@ -120,8 +120,8 @@ def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: i
         start = time.perf_counter()
         chunks = baseline.search(g.q, k)
         latencies.append(time.perf_counter() - start)
-        ranks.append(first_chunk_rank(chunks, g))
-        complete.append(chunks_hold_all(chunks, g))
+        ranks.append(first_hit_rank(chunks, g))
+        complete.append(all_found(chunks, g))
         top = _WS.sub("", chunks[0].text) if chunks else ""
         facts.append(all(_WS.sub("", f) in top for f in g.facts))
     return {"answerable": len(answerable), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
