@@ -23,7 +23,6 @@ from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.model import Clause
 from retriever import Hit, Retriever
-from retriever.scope import detect_scope
 
 TOP_K = 5
 
@@ -95,7 +94,7 @@ class Assistant:
     # ---- chain steps ------------------------------------------------------------------
     def _resolve(self, s: _State) -> _State:
         t = time.perf_counter()
-        resolution = followup.resolve(s.question, s.history)
+        resolution = followup.resolve(s.question, s.history, self.retriever.scope)
         failure = None
         if s.mode == "llm" and s.history and resolution.question != s.question and not resolution.about_previous_clause:
             resolution, failure = self._rewrite_with_llm(s, resolution)
@@ -119,7 +118,7 @@ class Assistant:
     def _retrieve(self, s: _State) -> _State:
         t = time.perf_counter()
         r = s.resolution
-        region = s.region or (r.regions[0] if len(r.regions) == 1 and not detect_scope(r.question).regions else None)
+        region = s.region or (r.regions[0] if len(r.regions) == 1 and not self.retriever.scope.detect(r.question).regions else None)
         lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=s.doc_ids or r.doc_ids)
         hits = tuple(d.metadata["hit"] for d in lc.invoke(r.question))
         if r.near:  # a follow-up stays with the list the last answer quoted, when it answers there
@@ -129,7 +128,7 @@ class Assistant:
 
     def _decide(self, s: _State) -> _State:
         question = s.resolution.question
-        verdict = guard.check_scope(question, detect_scope(question), self.retriever.regions)
+        verdict = guard.check_scope(question, self.retriever.scope.detect(question), self.retriever.scope)
         if not verdict.refused and not s.resolution.about_previous_clause:
             verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution))
         return replace(s, verdict=verdict)
@@ -141,7 +140,8 @@ class Assistant:
 
     def _topic_terms(self, question: str) -> list[str]:
         return guard.topic_terms(self.retriever.expand_query(question, words_only=True),
-                                 self.retriever.document_frequency, load_synonyms(), question)
+                                 self.retriever.document_frequency, load_synonyms(), question,
+                                 self.retriever.scope.name_words())
 
     def _refusal(self, s: _State) -> Answer:
         related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind != "injection" else ()
@@ -158,13 +158,14 @@ class Assistant:
     def _extractive(self, s: _State, note: str | None = None) -> Answer:
         t = time.perf_counter()
         question = s.resolution.question
-        named = detect_scope(question).regions
+        named = self.retriever.scope.detect(question).regions
         per_document = (not s.region and not s.doc_ids and not s.resolution.regions
                         and not s.resolution.doc_ids and not named)
         answers = self._answers(s.resolution)
         comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
                                   self.retriever.clauses, per_document, answers,
-                                  self.retriever.document_frequency, compared=named if not s.region else ())
+                                  self.retriever.document_frequency, compared=named if not s.region else (),
+                                  names=self.retriever.scope.name_words())
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 
@@ -226,7 +227,7 @@ class Session:
     def ask(self, question: str, **kwargs) -> Answer:
         answer = self.assistant.answer(question, self.history, **kwargs)
         resolved = answer.resolved_question or answer.question
-        scope = detect_scope(resolved)
+        scope = self.assistant.retriever.scope.detect(resolved)
         doc_ids = tuple(dict.fromkeys(c.clause.doc_id for c in answer.citations))
         self.history.append(Turn(question, resolved, scope.regions, doc_ids if len(doc_ids) == 1 else (), answer))
         return answer

@@ -5,11 +5,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Callable, Sequence
 
 from assistant.guard import split_sentences
-from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
 from ingest.model import Clause
 from retriever import Hit
 from retriever.answer_type import answer_types_stated, expected_answer_types
@@ -60,7 +58,8 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
 
 
 def pick_sentences(clause: Clause, tokens: list[str], question: str,
-                   document_frequency: Callable[[str], float] = lambda t: 0.1) -> list[str]:
+                   document_frequency: Callable[[str], float] = lambda t: 0.1,
+                   names: frozenset[str] = frozenset()) -> list[str]:
     """The sentences of a clause that answer: the question's words weighted by how rare they
     are in the corpus, plus a figure of the asked kind; a short clause is quoted whole.
     Always the documents' exact wording."""
@@ -70,7 +69,7 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
         return [clause.text.replace("\n", "")]
     types = expected_answer_types(question)
     # Names of regions and programmes say where to look, not which sentence answers.
-    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and not _is_name(t)
+    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and not any(t in n for n in names)
                and (df := document_frequency(t)) > 0}
     bonus = max(weights.values(), default=1.0)
 
@@ -98,15 +97,6 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
         if stating is not None:
             keep = (keep if len(keep) < MAX_SENTENCES else keep[:-1]) + [stating]
     return [s for _, s in sorted(keep)]
-
-
-@lru_cache(maxsize=1)
-def _names() -> tuple[str, ...]:
-    return tuple({w for words in (*REGION_ALIASES.values(), *DOC_TYPE_ALIASES.values()) for w in words})
-
-
-def _is_name(token: str) -> bool:
-    return any(token in name for name in _names())
 
 
 def strip_given_figures(text: str, question: str) -> str:
@@ -171,7 +161,10 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
 
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
-            document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[str] = ()) -> Composition:
+            document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[str] = (),
+            names: frozenset[str] = frozenset()) -> Composition:
+    """The answer, quoted from the clauses that answer. `names`: the library's names of places
+    and programmes, which say where to look, not which sentence answers."""
     chosen = answering_hits(hits, per_document, answers, compared)
     top = chosen[0].clause
     cited: list[Clause] = []
@@ -200,7 +193,7 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
     parts = []
     for h in chosen:
         c = whole_clause(h.clause, corpus)
-        quote = "……".join(pick_sentences(c, tokens, question, document_frequency))
+        quote = "……".join(pick_sentences(c, tokens, question, document_frequency, names))
         label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
         intro = list_intro(c, corpus)
         if intro is not None:  # "有下列情况之一的，取消…资格：" + the item that applies

@@ -7,15 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
 from assistant.types import Turn
-from retriever.scope import detect_scope
+from corpus.glossary import load_glossary
+from retriever.scope import LibraryScope
 
 _FILLER = re.compile(r"[那么呢吗吧啊的又还和跟与及比较对比一样同样情况怎样怎么样如何是多少？?，,。！!\s]")
 _REFERS_BACK = re.compile(r"^(?:那|那么|这|这个|该|它|其|上述|刚才|上面)|这个|那个|上述|该要求|这条|这项|它们")
-# Who a question is about; carried into a follow-up that does not say ("需要多少人？").
-_ENTITIES = ("牵头企业", "牵头单位", "成员单位", "参与单位", "共建单位", "依托单位", "中心主任",
-             "专家委员会", "技术指导委员会", "理事会", "示范区", "首席科学家")
 SHORT_FOLLOW_UP = 8  # characters of its own, once names and fillers are removed
 _IN_PRINCIPLE = re.compile(r"原则上|硬性|必须.{0,4}吗|能不能通融|可以例外|有没有弹性")
 
@@ -29,26 +26,27 @@ class Resolution:
     near: tuple[str, ...] = ()     # breadcrumb of the clause the last answer quoted: same list
 
 
-def _region_words() -> list[str]:
-    return sorted({w for ws in REGION_ALIASES.values() for w in ws}, key=len, reverse=True)
+def _region_words(library: LibraryScope) -> list[str]:
+    return sorted(library.region_words() - {"自治区", "省"}, key=len, reverse=True)
 
 
-def _strip_names(text: str) -> str:
-    for w in _region_words() + sorted({w for ws in DOC_TYPE_ALIASES.values() for w in ws}, key=len, reverse=True):
+def _strip_names(text: str, library: LibraryScope) -> str:
+    for w in sorted(library.name_words() - {"自治区", "省"}, key=len, reverse=True):
         text = text.replace(w, "")
     return text
 
 
-def resolve(question: str, history: Sequence[Turn]) -> Resolution:
+def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Resolution:
+    """`library`: what the indexed documents cover (the names of its places and programmes)."""
     if not history:
         return Resolution(question)
     prev = history[-1]
-    scope = detect_scope(question)
-    rest = _FILLER.sub("", _strip_names(question))
+    scope = library.detect(question)
+    rest = _FILLER.sub("", _strip_names(question, library))
     if scope.regions and len(rest) <= 3:
         # "那湖南呢？" / "内蒙古的呢？": the previous question, asked of the new region.
         base = prev.resolved
-        for w in _region_words():
+        for w in _region_words(library):
             base = base.replace(w, "")
         return Resolution("".join(scope.regions) + base)
     cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
@@ -61,23 +59,22 @@ def resolve(question: str, history: Sequence[Turn]) -> Resolution:
         if len(rest) <= SHORT_FOLLOW_UP and (swapped := _swap_parallel(prev.resolved, question)):
             # "自治区级的呢？" after "国家级示范区给多少经费？": the same question, of the other one.
             return Resolution(swapped, prev.regions, prev.doc_ids, near=near)
-        subject = _subject(prev.resolved, exclude=_named_parallels(question))
+        subject = _subject(prev.resolved, library, exclude=_named_parallels(question))
         if len(rest) <= SHORT_FOLLOW_UP:
-            subject += _elided_object(prev.resolved, question)
+            subject += _elided_object(prev.resolved, question, library)
         return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
     return Resolution(question)
 
 
-# Terms that stand in for one another in an elliptical follow-up ("那成员单位呢？").
-_LEVELS = ("国家级", "自治区级", "省级", "市级", "县级")
-_GRADES = ("优秀", "良好", "不合格", "合格", "整改", "撤销")
 # A question that carries on from the last one without naming its subject again
 # ("推荐上去以后科技厅怎么审？", "今年也要交吗？", "还有别的路子吗？").
 _CONTINUES = re.compile(r"以后|之后|然后|接下来|下一步|也要|也得|也需要|还有别的|还有其他|另外")
 
 
 def _parallel_classes() -> tuple[tuple[str, ...], ...]:
-    return (_LEVELS, _ENTITIES, _GRADES)
+    """Terms that stand in for one another in an elliptical follow-up ("那成员单位呢？")."""
+    g = load_glossary()
+    return (g.levels, g.entities, g.grades)
 
 
 def _named_parallels(question: str) -> set[str]:
@@ -96,17 +93,17 @@ def _swap_parallel(previous: str, question: str) -> str | None:
     return None
 
 
-def _elided_object(previous: str, question: str) -> str:
+def _elided_object(previous: str, question: str, library: LibraryScope) -> str:
     """"交给哪些单位？" after "年报每年什么时候交？" continues the same action on the same thing:
     the previous question's words, when the follow-up reuses its verb and names nothing new."""
     from ingest.tokenize import jieba_words
 
     words = jieba_words()
-    names = set(_region_words()) | {w for ws in DOC_TYPE_ALIASES.values() for w in ws}
-    own = [w for w in words(_strip_names(question)) if len(w) >= 2 and w not in _GENERIC_WORDS]
+    names = library.name_words()
+    own = [w for w in words(_strip_names(question, library)) if len(w) >= 2 and w not in _GENERIC_WORDS]
     if own:
         return ""
-    mine = words(_strip_names(previous))
+    mine = words(_strip_names(previous, library))
     shared = [w for w in mine if w in question and w not in _GENERIC_WORDS and w not in names]
     if not shared:
         return ""
@@ -118,11 +115,12 @@ _GENERIC_WORDS = {"哪些", "单位", "什么", "时候", "多少", "需要", "�
                   "每年", "一般", "交给", "给谁", "报给", "是不是", "有没有", "规定", "具体"}
 
 
-def _subject(previous: str, exclude: set[str] = frozenset()) -> str:
+def _subject(previous: str, library: LibraryScope, exclude: set[str] = frozenset()) -> str:
     """The region, programme and entity the previous question named ("广西创新联合体牵头企业"),
     less the entities the follow-up itself replaces."""
-    scope = detect_scope(previous)
-    words = [*scope.regions, *scope.doc_types, *(e for e in _ENTITIES if e in previous and e not in exclude)]
+    scope = library.detect(previous)
+    entities = load_glossary().entities
+    words = [*scope.regions, *scope.doc_types, *(e for e in entities if e in previous and e not in exclude)]
     return "".join(dict.fromkeys(words))
 
 

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from corpus import DOC_TYPE_ALIASES, REGION_ALIASES
+from corpus.glossary import load_glossary
 from ingest.model import Clause
 from retriever import Hit
 from retriever.answer_type import asking_text
-from retriever.scope import Scope
+from retriever.scope import LibraryScope, Scope
 
 # Below this cosine similarity of the best clause, nothing in the corpus is about the question.
 # Gold set: answerable questions ≥ 0.893; chit-chat and injections ≤ 0.838.
@@ -23,18 +23,6 @@ _INJECTION = re.compile(
     r"你现在是|扮演|不受限制|不用看政策|复述.{0,8}(?:规则|指令|提示)|(?:规则|指令|提示词).{0,8}复述|"
     r"API\s*密钥|api[_\s-]*key|"
     r"【系统|\[system|做假账|伪造|弄虚作假.{0,6}(?:方法|怎么)", re.IGNORECASE)
-
-# Programmes that are not in the corpus: a question about one of them, that does not also
-# name one of ours, is outside what the documents cover.
-OTHER_PROGRAMS = ("高新技术企业认定", "高企认定", "重点实验室", "专精特新", "小巨人", "科技型中小企业评价",
-                  "工程技术研究中心认定", "企业技术中心认定", "众创空间认定", "孵化器认定", "院士工作站",
-                  "个人所得税", "税率", "社保", "落户", "天气", "下雨")
-
-# "新型研发机构认定需要满足什么条件？": the recognition conditions of a kind of organisation —
-# a programme of its own, outside the corpus unless it is one of ours.
-_RECOGNITION_ASKED = re.compile(
-    r"([\u4e00-\u9fff]{2,12}?(?:机构|企业|中心|基地|平台|实验室|空间|孵化器|科技园|工作站))(?:的)?(认定|评定|评价)"
-    r"(?:需要|要|得)?(?:满足|具备|符合|达到)?(?:什么|哪些|啥|哪几个)(?:样的)?(?:条件|标准|要求)")
 
 # Words that say "how much/when" but carry no topic.
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
@@ -81,9 +69,6 @@ _MONEY_WORDS = {"经费", "资金", "钱", "费用", "补贴", "补助", "奖励
 _COUNTED = re.compile(r"(?:几|多少)\s*(?:个(?!月)|家|所|名|项(?!目)|件|例|批|位|种|类)\s*([\u4e00-\u9fff]{2,10})")
 # Characters that ask or hedge but do not act ("能申几次" acts by 申 only).
 _FUNCTION_CHARS = set("能要几次个多少吗呢得会可以是有的了还再么什怎样需该请问一每年月天人家所项件例批")
-# Who must meet a requirement, not what is measured: "牵头企业营收要多少" is about 营收.
-_HOLDERS = {"牵头企业", "牵头单位", "成员单位", "参与单位", "共建单位", "依托单位", "组成单位", "建设单位",
-            "申报单位", "推荐单位", "中心主任", "企业", "单位"}
 
 
 @dataclass(frozen=True)
@@ -100,27 +85,20 @@ def looks_like_injection(question: str) -> bool:
     return bool(_INJECTION.search(question))
 
 
-def _names_our_program(question: str) -> bool:
-    return any(w in question for words in DOC_TYPE_ALIASES.values() for w in words)
-
-
-def check_scope(question: str, scope: Scope, corpus_regions: tuple[str, ...]) -> Verdict:
-    """Injections, places and programmes the corpus has no document for."""
+def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
+    """Injections, and places and programmes that no indexed document covers (a national
+    document covers every place)."""
     if looks_like_injection(question):
         return Verdict(True, "injection", "我只根据现有政策文件回答政策问题，不执行改变规则或泄露设置的指令。"
-                                         "请直接提出与技术创新中心、创新联合体或成果转化示范区相关的问题。")
-    if scope.other_regions and not scope.regions:
+                                         "请直接提出与已收录政策文件相关的问题。")
+    if scope.other_regions and not scope.regions and not library.documents_for_place(scope):
         places = "、".join(scope.other_regions)
-        return Verdict(True, "out_of_scope", f"现有政策文件未涉及{places}。已收录的文件来自：{'、'.join(corpus_regions)}。")
-    others = [p for p in OTHER_PROGRAMS if p in question]
-    if not others and (m := _RECOGNITION_ASKED.search(question)):
-        name = m.group(1)
-        for w in sorted((w for ws in REGION_ALIASES.values() for w in ws), key=len, reverse=True):
-            name = name.removeprefix(w)
-        others = [f"{name}{m.group(2)}"]
-    if others and not _names_our_program(question):
-        return Verdict(True, "out_of_scope", f"现有政策文件未涉及“{others[0]}”。已收录的是技术创新中心、创新联合体"
-                                             "和科技成果转移转化示范区的建设与管理文件。")
+        have = "、".join(library.regions)
+        return Verdict(True, "out_of_scope", f"现有政策文件未涉及{places}。已收录的地方文件来自：{have}。")
+    if scope.other_programmes and not scope.doc_types:
+        programmes = "、".join(library.programme_names()) or "（无）"
+        return Verdict(True, "out_of_scope", f"现有政策文件未涉及“{scope.other_programmes[0]}”。"
+                                             f"已收录的文件涉及：{programmes}。")
     return ANSWERABLE
 
 
@@ -172,7 +150,7 @@ def measured_terms(question: str, topic: list[str]) -> list[str]:
     if not topic:
         return []
     spans = _term_spans(question, topic)
-    measured = {t: sp for t, sp in spans.items() if t not in _HOLDERS}
+    measured = {t: sp for t, sp in spans.items() if t not in load_glossary().holders}  # who, not what
     asks = [m.span() for m in re.finditer(_ASKS_QUANTITY.pattern + "|" + _ASKS_LIMIT.pattern, asking_text(question))]
     if not measured or not asks:
         return list(topic)
@@ -238,7 +216,7 @@ def _counted_words(question: str) -> list[str]:
     noun = re.split(r"[才就的要能得吗呢了是在和与及或]", m.group(1))[0]
     words = jieba_words()(noun)
     head = words[-1] if words else ""
-    if len(head) < 2 or head in _GENERIC or head in _HOLDERS:
+    if len(head) < 2 or head in _GENERIC or head in load_glossary().holders:
         return []
     return _word_group(head)
 
@@ -293,11 +271,12 @@ WORDING_SHARE = 0.15   # the documents' wording for a user's word may be a littl
 
 
 def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
-                synonyms: dict[str, tuple[str, ...]] | None = None, question: str = "") -> list[str]:
+                synonyms: dict[str, tuple[str, ...]] | None = None, question: str = "",
+                names: frozenset[str] = frozenset()) -> list[str]:
     """What an answer must speak about: the question's specific words (in few clauses, not
     generic, not quantifiers, not names of regions or programmes) and the documents' own
-    wording for the user's words (参加 → 参与)."""
-    names = {w for words in (*REGION_ALIASES.values(), *DOC_TYPE_ALIASES.values()) for w in words}
+    wording for the user's words (参加 → 参与). `names`: the library's names of places and
+    programmes (LibraryScope.name_words)."""
     specific = [t for t in dict.fromkeys(tokens)
                 if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
                 and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE]

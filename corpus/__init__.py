@@ -1,7 +1,8 @@
 """The shipped policy documents and the registries built from their metadata.
 
-Every "choose from" list (regions, document types, document ids) is derived from here,
-so the CLI, the UI and the retriever never type them twice.
+Every "choose from" list (regions, document types, document ids) is derived from the
+documents' metadata, so the CLI, the UI and the retriever never type them twice; the words
+for places and programmes are data (glossary.yaml, loaded by corpus.glossary).
 """
 from __future__ import annotations
 
@@ -14,29 +15,6 @@ import yaml
 CORPUS_DIR = Path(__file__).resolve().parent
 USERDICT_PATH = CORPUS_DIR / "jieba_userdict.txt"
 SYNONYMS_PATH = CORPUS_DIR / "synonyms.yaml"
-
-# Region → the ways a question names it. "自治区" alone is deliberately absent: both
-# 广西 and 内蒙古 are autonomous regions, so it names neither.
-REGION_ALIASES: dict[str, tuple[str, ...]] = {
-    "广西": ("广西壮族自治区", "广西", "桂"),
-    "内蒙古": ("内蒙古自治区", "内蒙古", "内蒙", "蒙"),
-    "湖南": ("湖南省", "湖南", "湘"),
-}
-
-# Document type → the ways a question names it.
-DOC_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "技术创新中心": ("技术创新中心", "技创中心", "创新中心"),
-    "创新联合体": ("创新联合体", "联合体"),
-    "成果转化示范区": ("转移转化示范区", "成果转化示范区", "示范区"),
-}
-
-# Provinces and regions that have no document in the corpus, to recognise questions about them.
-OTHER_REGIONS: tuple[str, ...] = (
-    "北京", "天津", "河北", "山西", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "广东", "海南", "重庆", "四川", "贵州", "云南",
-    "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "香港", "澳门", "台湾", "深圳",
-)
-
 
 @dataclass(frozen=True)
 class DocumentMeta:

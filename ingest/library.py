@@ -9,7 +9,8 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from corpus import DOC_TYPE_ALIASES, REGION_ALIASES, DocumentMeta, load_documents
+from corpus import DocumentMeta, load_documents
+from corpus.glossary import load_glossary
 from ingest.blocks import SUPPORTED_SUFFIXES, Block, UnreadableDocument, blocks_from_text, read_blocks
 from ingest.clean import clean_line
 from ingest.model import Clause
@@ -87,8 +88,8 @@ def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title
         raise UnreadableDocument(f"文件“{path.name}”中没有可识别的正文")
     title = title or _guess_title(blocks) or path.stem
     meta = DocumentMeta(
-        id=doc_id, title=title, short_title=title[:30], region=region or _guess(title, REGION_ALIASES),
-        doc_type=doc_type or _guess(title, DOC_TYPE_ALIASES), status="用户上传",
+        id=doc_id, title=title, short_title=title[:30], region=region or guess_region(title, blocks),
+        doc_type=doc_type or load_glossary().programme_of_title(title), status="用户上传",
         file=f"{doc_id}{path.suffix.lower()}",
     )
     lib = library_dir(data_dir)
@@ -153,8 +154,14 @@ def _guess_title(blocks: list[Block]) -> str | None:
     return None
 
 
-def _guess(title: str, aliases: dict[str, tuple[str, ...]]) -> str:
-    for name, words in aliases.items():
-        if any(w in title for w in words):
-            return name
-    return "其他"
+def guess_region(title: str, blocks: list[Block] = ()) -> str:
+    """The region a title names (a province, its city, or 全国 for a ministry's document), else
+    the one the lines before the first article name (the issuer); "其他" when none does — such
+    a document is not ruled out for any place."""
+    g = load_glossary()
+    head: list[str] = []
+    for b in blocks[:6]:
+        if not isinstance(b, str) or re.match(r"第[一二三四五六七八九十]+[章条]", b):
+            break
+        head.append(b)
+    return g.region_in_text(title) or g.region_in_text(" ".join(head)) or "其他"

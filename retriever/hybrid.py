@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from corpus import REGION_ALIASES, load_synonyms
+from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
 from ingest.lexical import LexicalIndex
@@ -22,7 +22,7 @@ from ingest.store import (
 from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words
 from retriever.answer_type import answer_types_stated, expected_answer_types
 from retriever.fusion import reciprocal_rank_fusion
-from retriever.scope import Scope, detect_scope
+from retriever.scope import LibraryScope, Scope
 from retriever.structure import is_bare_lead_in, is_item_of
 
 # "…过了以后，还要走哪些步骤？": a question about the step after the one it names.
@@ -70,6 +70,7 @@ class Retriever:
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._synonyms = load_synonyms()
         self.regions = tuple(sorted({c.region for c in clauses}))
+        self.scope = LibraryScope.from_documents(state.documents)
 
     @classmethod
     def open(cls, data_dir: Path, *, chroma_url: str | None = None, embedder: Embedder | None = None,
@@ -102,7 +103,7 @@ class Retriever:
             raise ValueError(f"返回条数 k 应为 1 到 {MAX_K} 之间的整数，收到 {k!r}")
         if region is not None and region not in self.regions:
             raise ValueError(f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
-        scope = detect_scope(question)
+        scope = self.scope.detect(question)
         if region is None and not doc_ids and len(scope.regions) >= 2:
             return self._search_each_region(question, k, scope)
         allowed = self.allowed_documents(scope, region, doc_ids)
@@ -134,7 +135,8 @@ class Retriever:
         """"湖南和广西…有什么不同？": one search per named region, best hits interleaved, so
         neither region's answer is crowded out by the other's wording. The regions come in the
         order the question names them (scores of separate searches are not comparable)."""
-        per_region = [self.search(_asked_of(question, r, scope.regions), k=k, region=r) for r in scope.regions]
+        names = self.scope.region_names()
+        per_region = [self.search(_asked_of(question, r, scope.regions, names), k=k, region=r) for r in scope.regions]
         firsts = [hits[0] for hits in per_region if hits]
         rest = sorted((h for hits in per_region for h in hits[1:]), key=lambda h: -h.score)
         return (firsts + rest)[:k]
@@ -178,21 +180,15 @@ class Retriever:
     # ---- scoping ---------------------------------------------------------------------
     def allowed_documents(self, scope: Scope, region: str | None,
                           doc_ids: Sequence[str] | None) -> set[str]:
-        """Documents the question may be answered from: region ∩ document type, relaxing
-        the type first and then the region when nothing would be left."""
+        """Documents the question may be answered from (see LibraryScope.allowed_documents);
+        the user's own choice of documents wins."""
         docs = self.state.documents
         if doc_ids:
             unknown = [d for d in doc_ids if d not in docs]
             if unknown:
                 raise ValueError(f"未知文件“{'、'.join(unknown)}”，可选：{'、'.join(docs)}")
             return set(doc_ids)
-        regions = (region,) if region else scope.regions
-        by_region = {d for d, m in docs.items() if not regions or m["region"] in regions}
-        by_type = {d for d, m in docs.items() if not scope.doc_types or m["doc_type"] in scope.doc_types}
-        for candidate in (by_region & by_type, by_region, by_type):
-            if candidate:
-                return candidate
-        return set(docs)
+        return self.scope.allowed_documents(scope, region)
 
     # ---- the two signals -------------------------------------------------------------
     def expand_query(self, question: str, words_only: bool = False) -> list[str]:
@@ -215,7 +211,8 @@ class Retriever:
         ("内蒙古", "自治区") tells no clause from another and only favours those that repeat it."""
         tokens = self.expand_query(question)
         if regional:
-            tokens = [t for t in tokens if not _names_region(t)] or tokens
+            words = self.scope.region_words()
+            tokens = [t for t in tokens if not any(t in w for w in words)] or tokens
         scores = self._lexical.scores(tokens)
         if len(allowed) < len(self.state.documents):
             scores = np.where(self._allowed_mask(allowed), scores, 0.0)
@@ -318,18 +315,10 @@ def items_before_lead_ins(order: list[str], fused: dict[str, float], clause_of: 
     return out
 
 
-_REGION_WORDS = frozenset({w for words in REGION_ALIASES.values() for w in words} | {"自治区", "省"})
-
-
-def _names_region(token: str) -> bool:
-    """A token that is (part of) a region's name: 内蒙古, 广西壮族自治区, 自治区, 湖南省."""
-    return any(token in w for w in _REGION_WORDS)
-
-
-def _asked_of(question: str, region: str, named: Sequence[str]) -> str:
+def _asked_of(question: str, region: str, named: Sequence[str], names: dict[str, tuple[str, ...]]) -> str:
     """"内蒙古和湖南的技术创新中心…有啥不同？" asked of 湖南 alone: the other regions' names
     (and the "和" joining them) would only blur what is being asked."""
-    others = sorted((w for r in named if r != region for w in REGION_ALIASES[r]), key=len, reverse=True)
+    others = sorted((w for r in named if r != region for w in names.get(r, (r,))), key=len, reverse=True)
     if not others:
         return question
     alias = "|".join(map(re.escape, others))

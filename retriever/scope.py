@@ -1,33 +1,148 @@
-"""What a question says about where to look: named regions and document types.
-Deterministic string matching on the registries in corpus/ — no model involved."""
+"""What a question says about where to look, against what the library holds: the regions and
+programmes of the indexed documents (their metadata) named in the words of corpus/glossary.yaml.
+Adding a document extends the scope with no code change; a place or programme is "outside"
+only while no indexed document covers it. Deterministic string matching, no model."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any, Mapping
 
-from corpus import DOC_TYPE_ALIASES, OTHER_REGIONS, REGION_ALIASES
+from corpus.glossary import Glossary, load_glossary
+
+# "X认定需要满足什么条件？": the recognition conditions of a kind of organisation.
+_RECOGNITION_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{2,12}?(?:机构|企业|中心|基地|平台|实验室|空间|孵化器|科技园|工作站))(?:的)?(认定|评定|评价)"
+    r"(?:需要|要|得)?(?:满足|具备|符合|达到)?(?:什么|哪些|啥|哪几个)(?:样的)?(?:条件|标准|要求)")
 
 
 @dataclass(frozen=True)
 class Scope:
-    regions: tuple[str, ...] = ()        # corpus regions the question names
-    doc_types: tuple[str, ...] = ()      # document types it names
-    other_regions: tuple[str, ...] = ()  # places it names that the corpus has no document for
+    regions: tuple[str, ...] = ()        # regions with documents that the question names, in its order
+    doc_types: tuple[str, ...] = ()      # programmes with documents that it names
+    other_regions: tuple[str, ...] = ()  # places it names that no document covers
+    other_programmes: tuple[str, ...] = ()  # programmes it names that no document covers
 
     @property
     def names_region(self) -> bool:
         return bool(self.regions)
 
 
-def _named(question: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The names a question uses, in the order it uses them ("湖南和广西…" → 湖南, 广西)."""
-    found = {name: min(question.index(w) for w in words if w in question)
-             for name, words in aliases.items() if any(w in question for w in words)}
+@dataclass(frozen=True)
+class LibraryScope:
+    """The regions and programmes the indexed documents cover, and the names for them."""
+
+    glossary: Glossary
+    region_of_doc: dict[str, str]        # doc id → canonical region (全国 for national documents)
+    type_of_doc: dict[str, str]          # doc id → programme
+    titles: tuple[str, ...]
+
+    @classmethod
+    def from_documents(cls, documents: Mapping[str, Mapping[str, Any]],
+                       glossary: Glossary | None = None) -> "LibraryScope":
+        """`documents`: doc id → metadata with region, doc_type and title (the index state's)."""
+        g = glossary or load_glossary()
+        return cls(
+            glossary=g,
+            region_of_doc={d: g.canonical_region(str(m.get("region") or "")) for d, m in documents.items()},
+            type_of_doc={d: str(m.get("doc_type") or "") for d, m in documents.items()},
+            titles=tuple(str(m.get("title") or "") for m in documents.values()),
+        )
+
+    # ---- what the library covers ----------------------------------------------------
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Regions with a document of their own (not 全国), in library order."""
+        national = self.glossary.national_region
+        return tuple(dict.fromkeys(r for r in self.region_of_doc.values() if r and r != national))
+
+    @property
+    def national_docs(self) -> frozenset[str]:
+        return frozenset(d for d, r in self.region_of_doc.items() if r == self.glossary.national_region)
+
+    def programme_names(self) -> dict[str, tuple[str, ...]]:
+        """Each programme of the library → the ways a question names it."""
+        out: dict[str, tuple[str, ...]] = {}
+        for programme in dict.fromkeys(self.type_of_doc.values()):
+            if programme and programme != "其他":
+                out[programme] = self.glossary.programme_aliases.get(programme, (programme,))
+        return out
+
+    def region_names(self) -> dict[str, tuple[str, ...]]:
+        """Every place a question may name → its names: the glossary's and the library's own."""
+        names = dict(self.glossary.regions)
+        for region in self.regions:
+            names.setdefault(region, (region,))
+        return names
+
+    def region_words(self) -> frozenset[str]:
+        """Words that name a place ("自治区" and "省" included: they only say what kind)."""
+        return frozenset({w for ns in self.region_names().values() for w in ns} | {"自治区", "省"})
+
+    def name_words(self) -> frozenset[str]:
+        """Words that name a place or a programme (they say where to look, not what is asked)."""
+        return self.region_words() | {w for ns in self.programme_names().values() for w in ns}
+
+    def covers_programme(self, name: str) -> bool:
+        """Whether an indexed document is about a programme: its title or type names it (or
+        another name of it). "高企认定" is covered once a 高新技术企业认定 document is indexed."""
+        stem = name
+        for verb in self.glossary.title_verbs:
+            stem = stem.removesuffix(verb)
+        stem = stem or name
+        group = next((ns for ns in self.glossary.programme_aliases.values() if stem in ns), (stem,))
+        haystack = (*self.titles, *self.type_of_doc.values())
+        return any(n in text for n in group for text in haystack)
+
+    # ---- what a question names --------------------------------------------------------
+    def detect(self, question: str) -> Scope:
+        """Regions and programmes named in the question, in the order it names them.
+        "自治区" alone names no region: 广西 and 内蒙古 are both autonomous regions."""
+        covered = set(self.regions)
+        named = _named(question, self.region_names(), self.glossary.cities)
+        programmes = _named(question, self.programme_names())
+        others = tuple(p for p in self.glossary.programmes if p in question and not self.covers_programme(p))
+        if not others and (m := _RECOGNITION_ASKED.search(question)):
+            subject = _without_place(m.group(1), self.region_names())
+            if subject and not self.covers_programme(subject) and not programmes:
+                others = (f"{subject}{m.group(2)}",)
+        return Scope(regions=tuple(r for r in named if r in covered), doc_types=programmes,
+                     other_regions=tuple(r for r in named if r not in covered), other_programmes=others)
+
+    def allowed_documents(self, scope: Scope, region: str | None = None) -> set[str]:
+        """Documents a question may be answered from: those of the regions it names (a national
+        document answers for every region) ∩ those of the programmes it names, relaxing the
+        programme first and then the region when nothing would be left."""
+        docs = self.region_of_doc
+        regions = (self.glossary.canonical_region(region),) if region else scope.regions
+        national = self.national_docs if not region else frozenset()
+        by_region = {d for d, r in docs.items() if not regions or r in regions or d in national}
+        by_type = {d for d in docs if not scope.doc_types or self.type_of_doc[d] in scope.doc_types}
+        for candidate in (by_region & by_type, by_region, by_type):
+            if candidate:
+                return candidate
+        return set(docs)
+
+    def documents_for_place(self, scope: Scope) -> set[str]:
+        """For a question that names only places without documents: the national documents
+        that could answer it (of the programme it names, if any)."""
+        return {d for d in self.national_docs if not scope.doc_types or self.type_of_doc[d] in scope.doc_types}
+
+
+def _named(question: str, names: Mapping[str, tuple[str, ...]], cities: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The things a question names, in the order it names them ("湖南和广西…" → 湖南, 广西)."""
+    found: dict[str, int] = {}
+    for thing, words in names.items():
+        at = [question.index(w) for w in words if w in question]
+        if at:
+            found[thing] = min(at)
+    for city, region in (cities or {}).items():
+        if city in question and region in names:
+            found[region] = min(found.get(region, len(question)), question.index(city))
     return tuple(sorted(found, key=found.get))
 
 
-def detect_scope(question: str) -> Scope:
-    """Regions and document types named in the question, in the order it names them.
-    "自治区" alone names no region: 广西 and 内蒙古 are both autonomous regions."""
-    regions = _named(question, REGION_ALIASES)
-    others = tuple(r for r in OTHER_REGIONS if r in question)
-    return Scope(regions=regions, doc_types=_named(question, DOC_TYPE_ALIASES), other_regions=others)
+def _without_place(name: str, region_names: Mapping[str, tuple[str, ...]]) -> str:
+    for w in sorted((w for ws in region_names.values() for w in ws), key=len, reverse=True):
+        name = name.removeprefix(w)
+    return re.sub(r"^(?:省|市|自治区)", "", name)

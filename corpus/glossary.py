@@ -1,0 +1,106 @@
+"""The domain words the code needs (places, programmes, who a requirement is for), loaded from
+corpus/glossary.yaml. Language knowledge only: which places and programmes are *in scope* is
+decided by the library's metadata (retriever/scope.py), never here."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+GLOSSARY_PATH = Path(__file__).resolve().parent / "glossary.yaml"
+_BRACKETS = re.compile(r"[（(][^）)]*[）)]")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    regions: dict[str, tuple[str, ...]]          # canonical region → its names, longest first
+    cities: dict[str, str]                       # city → canonical region
+    national_region: str
+    national_words: tuple[str, ...]
+    programme_aliases: dict[str, tuple[str, ...]]
+    programmes: tuple[str, ...]
+    document_kinds: tuple[str, ...]              # longest first
+    title_verbs: tuple[str, ...]
+    holders: frozenset[str]
+    entities: tuple[str, ...]
+    levels: tuple[str, ...]
+    grades: tuple[str, ...]
+
+    def canonical_region(self, name: str) -> str:
+        """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
+        document whose region is unknown ("其他", blank) is not ruled out for any place: 全国."""
+        name = name.strip()
+        if name in self.national_words or name in (self.national_region, "其他", ""):
+            return self.national_region
+        for region, names in self.regions.items():
+            if name in names or name == region:
+                return region
+        for city, region in self.cities.items():
+            if name.startswith(city):
+                return region
+        return name
+
+    def region_in_text(self, text: str) -> str | None:
+        """The region a title or an issuer names first (national words count), else None."""
+        found = {self.national_region: min((text.index(w) for w in self.national_words if w in text), default=None)}
+        for region, names in self.regions.items():
+            found[region] = min((text.index(w) for w in names if len(w) > 1 and w in text), default=None)
+        for city, region in self.cities.items():
+            if city in text and (found.get(region) is None or text.index(city) < found[region]):
+                found[region] = text.index(city)
+        named = {r: i for r, i in found.items() if i is not None}
+        return min(named, key=named.get) if named else None
+
+    def programme_of_title(self, title: str) -> str:
+        """What a document is about, read off its title: the region, the kind of document
+        (管理办法, 建设指引…) and verbs around it removed; a known programme's canonical name
+        when the rest names one. "江苏省新型研发机构管理办法（试行）" → 新型研发机构."""
+        rest = _BRACKETS.sub("", title).strip()
+        rest = re.sub(r"^关于印发|的通知$", "", rest)
+        rest = rest.strip("《》 ")
+        for names in sorted(self.regions.values(), key=lambda ns: -len(ns[0])):
+            for name in names:
+                if len(name) > 1 and rest.startswith(name):
+                    rest = rest[len(name):]
+        for city in self.cities:
+            rest = rest.removeprefix(city)
+        rest = re.sub(r"^(?:省|市|自治区|壮族自治区)", "", rest)
+        changed = True
+        while changed:
+            changed = False
+            for kind in (*self.document_kinds, *self.title_verbs):
+                if rest.endswith(kind) and len(rest) > len(kind) + 1:
+                    rest, changed = rest[: -len(kind)], True
+            for verb in self.title_verbs:
+                if rest.startswith(verb) and len(rest) > len(verb) + 1:
+                    rest, changed = rest[len(verb):], True
+        for programme, names in self.programme_aliases.items():
+            if any(n in rest for n in names):
+                return programme
+        return rest
+
+
+def _longest_first(words) -> tuple[str, ...]:
+    return tuple(sorted(dict.fromkeys(str(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Glossary(
+        regions={str(r): _longest_first(names) for r, names in data["regions"].items()},
+        cities={str(c): str(r) for c, r in (data.get("cities") or {}).items()},
+        national_region=str(data["national_region"]),
+        national_words=tuple(map(str, data.get("national_words") or ())),
+        programme_aliases={str(p): _longest_first([p, *names]) for p, names in data["programme_aliases"].items()},
+        programmes=tuple(map(str, data.get("programmes") or ())),
+        document_kinds=_longest_first(data.get("document_kinds") or ()),
+        title_verbs=tuple(map(str, data.get("title_verbs") or ())),
+        holders=frozenset(map(str, data.get("holders") or ())),
+        entities=tuple(map(str, data.get("entities") or ())),
+        levels=tuple(map(str, data.get("levels") or ())),
+        grades=tuple(map(str, data.get("grades") or ())),
+    )
