@@ -36,15 +36,16 @@ def register(app: typer.Typer) -> None:
                 old = json.loads(previous.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 fail(f"无法读取对比报告“{previous}”：{exc}", field="compare")
-        try:
-            gold = shipped_gold_set() if gold_set is None else read_gold_set(gold_set)
+        assistant = build_assistant(settings_for(data_dir), mode)
+        try:  # the doc column may name any document of the index, uploaded ones included
+            gold = shipped_gold_set() if gold_set is None else read_gold_set(
+                gold_set, documents=assistant.retriever.state.documents)
         except (GoldFileError, OSError) as exc:
             fail(str(exc), field="set")
         for p in gold.problems:
             typer.secho(f"跳过第 {p.row} 行：{p.message}", err=True, fg=typer.colors.YELLOW)
         if not gold.questions:
             fail("金标集中没有可用的题目", field="set")
-        assistant = build_assistant(settings_for(data_dir), mode)
         with typer.progressbar(length=len(gold.questions), label="评测中") as bar:
             report = _guard(lambda: evaluate_set(assistant, gold, mode, baseline=baseline,
                                                  with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),

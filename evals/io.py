@@ -7,7 +7,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from corpus import load_documents
 from ingest.clean import visible_text
@@ -112,9 +112,12 @@ def load_gold(path: Path) -> list[GoldQuestion]:
     return list(read_gold_set(path).questions)
 
 
-def read_gold_set(path: Path, data: bytes | None = None) -> GoldSet:
+def read_gold_set(path: Path, data: bytes | None = None,
+                  documents: Mapping[str, Mapping[str, Any]] | None = None) -> GoldSet:
     """A gold set in .jsonl, .csv or .xlsx. Rows that cannot be used are listed with their
-    row number (1 = first data row after a header) and a Chinese reason."""
+    row number (1 = first data row after a header) and a Chinese reason. `documents`: the
+    index's documents (doc id → metadata with title), so that a set about uploaded documents
+    reads; the shipped ones by default."""
     suffix = path.suffix.lower()
     data = path.read_bytes() if data is None else data
     if suffix == ".jsonl":
@@ -126,7 +129,7 @@ def read_gold_set(path: Path, data: bytes | None = None) -> GoldSet:
     else:
         raise GoldFileError(f"不支持的金标文件类型“{suffix or path.name}”，可选：.jsonl、.csv、.xlsx")
     questions, problems, seen = [], [], set()
-    resolve = _doc_resolver()
+    resolve = _doc_resolver(documents)
     for row, rec in records:
         if isinstance(rec, str):
             problems.append(RowProblem(row, rec))
@@ -199,18 +202,20 @@ def _decode(data: bytes) -> str:
     raise GoldFileError("无法识别文件编码（支持 UTF-8、GBK）")
 
 
-def _doc_resolver():
+def _doc_resolver(documents: Mapping[str, Mapping[str, Any]] | None = None):
     """doc column: a document id, or a keyword of its title (湖南, 创新联合体, 示范区)."""
-    docs = load_documents()
+    if documents is None:
+        documents = {d.id: {"title": d.title, "short_title": d.short_title} for d in load_documents()}
+    titles = {d: (str(m.get("title") or ""), str(m.get("short_title") or "")) for d, m in documents.items()}
 
     def resolve(value: str) -> str:
-        if not value or value in {d.id for d in docs}:
+        if not value or value in titles:
             return value
-        matches = [d.id for d in docs if value in d.title or value in d.short_title]
+        matches = [d for d, names in titles.items() if any(value in n for n in names)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise ValueError(f"文件“{value}”不存在，可选：{'、'.join(d.id for d in docs)}")
+            raise ValueError(f"文件“{value}”不存在，可选：{'、'.join(titles)}")
         raise ValueError(f"文件关键词“{value}”对应多份文件：{'、'.join(matches)}，请写文件编号")
 
     return resolve

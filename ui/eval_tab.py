@@ -23,12 +23,14 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
              progress: gr.Progress = gr.Progress()):
     mode = mode_of(mode_label)
     with for_people():
-        gold = read_gold_set(Path(upload)) if upload else shipped_gold_set()
+        assistant = ctx.assistant(mode)
+        gold = read_gold_set(Path(upload), documents=assistant.retriever.state.documents) if upload \
+            else shipped_gold_set()
         skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
         if not gold.questions:
             raise GoldFileError("金标集中没有可用的题目" + (f"：\n{skipped}" if skipped else ""))
         progress((0, len(gold.questions)), desc="评测中")
-        report = evaluate_set(ctx.assistant(mode), gold, mode, baseline="naive" if baseline else None,
+        report = evaluate_set(assistant, gold, mode, baseline="naive" if baseline else None,
                               with_selfcheck=upload is None,
                               on_progress=lambda i, n: progress((i, n), desc="评测中"))
         paths = write_report(report, Path(tempfile.mkdtemp(prefix="eval-")))

@@ -139,3 +139,17 @@ def test_shipped_gold_sets_load_cleanly():
     assert not gold.problems
     assert len(gold.questions) >= 120
     assert len([q for q in gold.questions if not q.answerable]) >= 20
+
+
+def test_a_gold_set_about_uploaded_documents_reads_against_the_index(tmp_path):
+    """Officials write gold sets about the documents they added: the doc column is checked
+    against the index's documents, not only the shipped five."""
+    path = tmp_path / "uploaded.jsonl"
+    path.write_text('{"id": "u1", "q": "汕头的科技创新条例什么时候施行？", "doc": "st-sti", "evidence": "施行"}\n'
+                    '{"id": "u2", "q": "按标题关键词", "doc": "汕头", "evidence": "施行"}\n', encoding="utf-8")
+    shipped_only = read_gold_set(path)
+    assert [p.row for p in shipped_only.problems] == [1, 2] and "st-sti" in shipped_only.problems[0].message
+    index_docs = {"gx-tic": {"title": "广西技术创新中心建设实施方案（暂行）"},
+                  "st-sti": {"title": "汕头经济特区科技创新条例", "short_title": "汕头经济特区科技创新条例"}}
+    gold = read_gold_set(path, documents=index_docs)
+    assert not gold.problems and [g.doc for g in gold.questions] == ["st-sti", "st-sti"]
