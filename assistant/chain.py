@@ -136,7 +136,8 @@ class Assistant:
     def _answers(self, r: followup.Resolution):
         """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
         topic from the conversation, so only the kind of figure is checked there."""
-        return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question))
+        return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question),
+                                             self.retriever.document_frequency)
 
     def _topic_terms(self, question: str) -> list[str]:
         return guard.topic_terms(self.retriever.expand_query(question, words_only=True),

@@ -102,7 +102,8 @@ def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
     return ANSWERABLE
 
 
-def answers_figure_question(question: str, topic: list[str]) -> Callable[[Clause], bool]:
+def answers_figure_question(question: str, topic: list[str],
+                            document_frequency: Callable[[str], float] | None = None) -> Callable[[Clause], bool]:
     """A predicate: does a clause state what the question asks for? Always true unless the
     question asks for a quantity; then a sentence on the question's topic must state a figure
     in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金").
@@ -135,7 +136,9 @@ def answers_figure_question(question: str, topic: list[str]) -> Callable[[Clause
     terms = measured_terms(question, [t for t in topic if not (grant and t in _MONEY_WORDS)])
     if limit and not terms:
         terms = _word_group(limit.group(1))
-    counted = _counted_words(question)
+    # "拉几家单位一起" or "列几个不希望评我本子的专家": a counted word the documents never use
+    # (一起, 本子) is the asker's own; it cannot be required of a clause.
+    counted = [w for w in _counted_words(question) if document_frequency is None or document_frequency(w) > 0]
 
     def answers(clause: Clause) -> bool:
         return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted)
@@ -246,6 +249,9 @@ def _names_indicator(question: str, indicator: str) -> bool:
 def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list[str],
                            relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
                            grant: bool = False, counted: list[str] = ()) -> bool:
+    # What the clause's place says it is about: its heading, the headings above it and its
+    # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施).
+    context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title))
     for sentence in split_sentences(clause.text):
         bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
         if not (figure.search(sentence) or bound):
@@ -254,16 +260,28 @@ def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list
             continue
         if counted and not any(counted_in_phrase(sentence, figure, counted)):
             continue
-        if not topic_terms or any(t in sentence or t in clause.heading for t in topic_terms):
+        if not topic_terms or any(says(sentence, t) or says(context, t) for t in topic_terms):
             return True
     return False
+
+
+def says(text: str, term: str) -> bool:
+    """Whether a text says a term, allowing the documents' fuller wording around its
+    characters: 建设期 in "以三年为建设周期", 研发投入 in "研究开发投入" (each gap at most two
+    characters, in the same phrase; two-character words only as written)."""
+    if term in text:
+        return True
+    if len(term) < 3:
+        return False
+    gaps = "[^，。；：,;:]{0,2}"
+    return re.search(gaps.join(map(re.escape, term)), text) is not None
 
 
 def counted_in_phrase(sentence: str, figure: re.Pattern, counted: list[str]):
     """For each phrase of a sentence that states a figure: whether it is about the counted thing."""
     for phrase in re.split(r"[，,；;：:]", sentence):
         if figure.search(phrase):
-            yield any(w in phrase for w in counted)
+            yield any(says(phrase, w) for w in counted)
 
 
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic

@@ -22,6 +22,8 @@ class Glossary:
     national_words: tuple[str, ...]
     programme_aliases: dict[str, tuple[str, ...]]
     programmes: tuple[str, ...]
+    subjects: tuple[str, ...]
+    place_suffixes: tuple[str, ...]              # longest first
     document_kinds: tuple[str, ...]              # longest first
     title_verbs: tuple[str, ...]
     holders: frozenset[str]
@@ -54,6 +56,14 @@ class Glossary:
         named = {r: i for r, i in found.items() if i is not None}
         return min(named, key=named.get) if named else None
 
+    def place_of_title(self, title: str) -> str | None:
+        """A place the glossary does not know, named at the start of a title with a suffix that
+        says it is one ("汕头经济特区科技创新条例" → 汕头), else None."""
+        rest = re.sub(r"^关于印发|^《", "", _BRACKETS.sub("", title).strip())
+        suffixes = "|".join(map(re.escape, self.place_suffixes))
+        m = re.match(rf"([\u4e00-\u9fff]{{2,4}}?)(?:{suffixes})", rest) if suffixes else None
+        return m.group(1) if m else None
+
     def programme_of_title(self, title: str) -> str:
         """What a document is about, read off its title: the region, the kind of document
         (管理办法, 建设指引…) and verbs around it removed; a known programme's canonical name
@@ -61,13 +71,13 @@ class Glossary:
         rest = _BRACKETS.sub("", title).strip()
         rest = re.sub(r"^关于印发|的通知$", "", rest)
         rest = rest.strip("《》 ")
-        for names in sorted(self.regions.values(), key=lambda ns: -len(ns[0])):
-            for name in names:
-                if len(name) > 1 and rest.startswith(name):
-                    rest = rest[len(name):]
-        for city in self.cities:
-            rest = rest.removeprefix(city)
-        rest = re.sub(r"^(?:省|市|自治区|壮族自治区)", "", rest)
+        places = [n for ns in self.regions.values() for n in ns if len(n) > 1]
+        places += [*self.cities, self.place_of_title(rest) or ""]
+        place = max((p for p in places if p and rest.startswith(p)), key=len, default="")
+        if place:  # "广西壮族自治区…", "玉林市…", "汕头经济特区…": the place and what kind it is
+            rest = rest[len(place):]
+            kinds = "|".join(map(re.escape, ("壮族自治区", "自治区", "省", *self.place_suffixes)))
+            rest = re.sub(rf"^(?:{kinds})", "", rest)
         changed = True
         while changed:
             changed = False
@@ -97,6 +107,8 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         national_words=tuple(map(str, data.get("national_words") or ())),
         programme_aliases={str(p): _longest_first([p, *names]) for p, names in data["programme_aliases"].items()},
         programmes=tuple(map(str, data.get("programmes") or ())),
+        subjects=tuple(map(str, data.get("subjects") or ())),
+        place_suffixes=_longest_first(data.get("place_suffixes") or ()),
         document_kinds=_longest_first(data.get("document_kinds") or ()),
         title_verbs=tuple(map(str, data.get("title_verbs") or ())),
         holders=frozenset(map(str, data.get("holders") or ())),

@@ -155,13 +155,14 @@ def _guess_title(blocks: list[Block]) -> str | None:
 
 
 def guess_region(title: str, blocks: list[Block] = ()) -> str:
-    """The region a title names (a province, its city, or 全国 for a ministry's document), else
-    the one the lines before the first article name (the issuer); "其他" when none does — such
-    a document is not ruled out for any place."""
+    """The region a title names (a province, its city, 全国 for a ministry's document, or a
+    place the glossary does not know: 汕头经济特区… → 汕头), else the one the lines before the
+    first article name (the issuer); "其他" when none does — such a document is not ruled out
+    for any place."""
     g = load_glossary()
     head: list[str] = []
     for b in blocks[:6]:
         if not isinstance(b, str) or re.match(r"第[一二三四五六七八九十]+[章条]", b):
             break
         head.append(b)
-    return g.region_in_text(title) or g.region_in_text(" ".join(head)) or "其他"
+    return g.region_in_text(title) or g.place_of_title(title) or g.region_in_text(" ".join(head)) or "其他"

@@ -70,7 +70,8 @@ class Retriever:
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._synonyms = load_synonyms()
         self.regions = tuple(sorted({c.region for c in clauses}))
-        self.scope = LibraryScope.from_documents(state.documents)
+        self.scope = LibraryScope.from_documents(state.documents, mentions=self._mentions)
+        self._all_text: str | None = None
 
     @classmethod
     def open(cls, data_dir: Path, *, chroma_url: str | None = None, embedder: Embedder | None = None,
@@ -92,6 +93,12 @@ class Retriever:
             raise IndexError_(f"索引“{state.generation}”不完整或已损坏：{exc}；"
                               "请运行 policy-assistant ingest --rebuild") from exc
         return cls(clauses, lexical, collection, embedder, state)
+
+    def _mentions(self, word: str) -> bool:
+        """Whether any indexed clause says a word (one substring search over all the text)."""
+        if self._all_text is None:
+            self._all_text = "\n".join(c.text for c in self.clauses)
+        return word in self._all_text
 
     # ---- the public call -------------------------------------------------------------
     def search(self, question: str, k: int = 5, *, region: str | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from corpus.glossary import Glossary, load_glossary
 
@@ -36,17 +36,20 @@ class LibraryScope:
     region_of_doc: dict[str, str]        # doc id → canonical region (全国 for national documents)
     type_of_doc: dict[str, str]          # doc id → programme
     titles: tuple[str, ...]
+    mentions: Callable[[str], bool] = lambda word: False  # does any indexed clause say it?
 
     @classmethod
-    def from_documents(cls, documents: Mapping[str, Mapping[str, Any]],
-                       glossary: Glossary | None = None) -> "LibraryScope":
-        """`documents`: doc id → metadata with region, doc_type and title (the index state's)."""
+    def from_documents(cls, documents: Mapping[str, Mapping[str, Any]], glossary: Glossary | None = None,
+                       mentions: Callable[[str], bool] | None = None) -> "LibraryScope":
+        """`documents`: doc id → metadata with region, doc_type and title (the index state's);
+        `mentions`: whether the indexed text says a word."""
         g = glossary or load_glossary()
         return cls(
             glossary=g,
             region_of_doc={d: g.canonical_region(str(m.get("region") or "")) for d, m in documents.items()},
             type_of_doc={d: str(m.get("doc_type") or "") for d, m in documents.items()},
             titles=tuple(str(m.get("title") or "") for m in documents.values()),
+            mentions=mentions or (lambda word: False),
         )
 
     # ---- what the library covers ----------------------------------------------------
@@ -102,6 +105,7 @@ class LibraryScope:
         named = _named(question, self.region_names(), self.glossary.cities)
         programmes = _named(question, self.programme_names())
         others = tuple(p for p in self.glossary.programmes if p in question and not self.covers_programme(p))
+        others += tuple(s for s in self.glossary.subjects if s in question and not self.mentions(s))
         if not others and (m := _RECOGNITION_ASKED.search(question)):
             subject = _without_place(m.group(1), self.region_names())
             if subject and not self.covers_programme(subject) and not programmes:
