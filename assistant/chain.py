@@ -91,6 +91,10 @@ class Assistant:
         timings = {**answer.timings, "total": time.perf_counter() - start}
         return replace(answer, timings=timings)
 
+    def _missing_programme_note(self, question: str) -> str:
+        library = self.retriever.scope
+        return _missing_note(library.programmes_missing(library.detect(question)), library.regions_with)
+
     # ---- chain steps ------------------------------------------------------------------
     def _resolve(self, s: _State) -> _State:
         t = time.perf_counter()
@@ -203,12 +207,21 @@ class Assistant:
     def _make(self, s: _State, text: str, clauses: Sequence[Clause], *, refused: bool = False,
               refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
               mode: str | None = None) -> Answer:
+        if not refused:
+            text = self._missing_programme_note(s.resolution.question) + text
         return Answer(
             question=s.question, text=text, citations=tuple(Citation(i, c) for i, c in enumerate(clauses, 1)),
             refused=refused, refusal=refusal, hits=s.hits, related=related, mode=mode or s.mode, note=note,
             resolved_question=s.resolution.question if s.resolution.question != s.question else None,
             timings=s.timings,
         )
+
+
+def _missing_note(missing: list[tuple[str, str]], regions_with) -> str:
+    """"湖南的创新联合体": say that no such document exists before quoting the nearest one."""
+    parts = [f"现有政策文件中没有{region}的{programme}文件（{programme}文件来自：{'、'.join(regions_with(programme))}）"
+             for region, programme in missing]
+    return "；".join(parts) + "。以下是最接近的规定：\n" if parts else ""
 
 
 def _renumber(text: str, cited: tuple[int, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from corpus.glossary import load_glossary
@@ -17,12 +18,6 @@ from retriever.scope import LibraryScope, Scope
 # Gold set: answerable questions ≥ 0.893; chit-chat and injections ≤ 0.838.
 MIN_TOP_SIMILARITY = 0.865
 
-_INJECTION = re.compile(
-    r"忽略(?:之前|以上|上面|前面|所有|你的)|无视(?:之前|以上|规则)|系统提示|system\s*prompt|提示词|"
-    r"ignore\s+(?:all|any|previous|the)|developer\s*mode|调试模式|越狱|jailbreak|"
-    r"你现在是|扮演|不受限制|不用看政策|复述.{0,8}(?:规则|指令|提示)|(?:规则|指令|提示词).{0,8}复述|"
-    r"API\s*密钥|api[_\s-]*key|"
-    r"【系统|\[system|做假账|伪造|弄虚作假.{0,6}(?:方法|怎么)", re.IGNORECASE)
 
 # Words that say "how much/when" but carry no topic.
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
@@ -38,13 +33,15 @@ _NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年�
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成|批|月|号)|多久|多长时间"
                             r"|多大|多高|多长|比例是|什么比例|多大比例|百分之|几分之")
 # "中心主任有年龄限制吗？" asks for a limit on 年龄 although it is a yes/no question.
-_ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)")
+# "园区面积有没有最低要求？" asks for a minimum of 面积 (the thing named before it).
+_ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)"
+                         r"|([\u4e00-\u9fff]{2,6}?)(?:有没有|有无|有)(?:什么)?(?:最低|最高|最少|最多)(?:要求|标准|门槛|限额)")
 # Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
 _UNIT_FAMILIES = {
     "org": (r"家|所", r"家|个|所"), "any_count": (r"几个(?!月)|多少个", r"家|个|所|例|项|次|件|人|名|位"),
     "person": (r"人|名", r"人|名"), "piece": (r"件", r"件"),
-    "money": (r"亿|万元|钱|经费|资金|营收|收入|营业额|投入", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之", r"[%％]|分之"),
-    "duration": (r"几年|几个月|多久|多长时间|多少年|多长", r"年|个月|月|天"),
+    "money": (r"亿|万元|钱|费|资金|营收|收入|营业额|投入", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之", r"[%％]|分之"),
+    "duration": (r"几年|几个月|多久|多长时间|多少年|多长|几天|多少天", r"年|个月|月|天|周|工作日|日(?!前)"),
     "batch": (r"几批|多少批|批次", r"批"), "date": (r"几月|几号|哪天|截止", r"月底|月\s*\d+\s*日|日前"),
     "area": (r"面积|多大|占地", r"平方米|平方公里|亩|公顷"), "age": (r"年龄|岁", r"岁"),
 }
@@ -81,8 +78,14 @@ class Verdict:
 ANSWERABLE = Verdict(False)
 
 
+@lru_cache(maxsize=1)
+def _injection() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in load_glossary().injection_patterns), re.IGNORECASE)
+
+
 def looks_like_injection(question: str) -> bool:
-    return bool(_INJECTION.search(question))
+    """A message that tries to steer the assistant (the patterns are data: corpus/glossary.yaml)."""
+    return bool(_injection().search(question))
 
 
 def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
@@ -135,7 +138,7 @@ def answers_figure_question(question: str, topic: list[str],
     # "能给多少项目经费": what is granted is the topic; 经费/资金 only say it is money.
     terms = measured_terms(question, [t for t in topic if not (grant and t in _MONEY_WORDS)])
     if limit and not terms:
-        terms = _word_group(limit.group(1))
+        terms = _word_group(limit.group(1) or limit.group(2))
     # "拉几家单位一起" or "列几个不希望评我本子的专家": a counted word the documents never use
     # (一起, 本子) is the asker's own; it cannot be required of a clause.
     counted = [w for w in _counted_words(question) if document_frequency is None or document_frequency(w) > 0]

@@ -30,6 +30,7 @@ class Glossary:
     entities: tuple[str, ...]
     levels: tuple[str, ...]
     grades: tuple[str, ...]
+    injection_patterns: tuple[str, ...] = ()
 
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
@@ -115,4 +116,5 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         entities=tuple(map(str, data.get("entities") or ())),
         levels=tuple(map(str, data.get("levels") or ())),
         grades=tuple(map(str, data.get("grades") or ())),
+        injection_patterns=tuple(map(str, data.get("injection_patterns") or ())),
     )

@@ -127,6 +127,21 @@ class LibraryScope:
                 return candidate
         return set(docs)
 
+    def programmes_missing(self, scope: Scope) -> list[tuple[str, str]]:
+        """(region, programme) that a question names together although no document of that
+        region (nor a national one) is about that programme: "湖南的创新联合体"."""
+        if not scope.regions or not scope.doc_types:
+            return []
+        missing = []
+        for region in scope.regions:
+            have = {self.type_of_doc[d] for d, r in self.region_of_doc.items() if r == region or d in self.national_docs}
+            if not have & set(scope.doc_types):
+                missing.append((region, scope.doc_types[0]))
+        return missing
+
+    def regions_with(self, programme: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.region_of_doc[d] for d, t in self.type_of_doc.items() if t == programme))
+
     def documents_for_place(self, scope: Scope) -> set[str]:
         """For a question that names only places without documents: the national documents
         that could answer it (of the programme it names, if any)."""
