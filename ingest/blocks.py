@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.clean import clean_line, clean_text
+from ingest.markers import closes_paragraph, opens_level
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
@@ -103,9 +104,6 @@ def blocks_from_docx(path: Path) -> list[Block]:
     return blocks
 
 
-_LINE_END = re.compile(r"[。；：！？:;!?）)」”]$")
-
-
 def blocks_from_pdf(path: Path) -> list[Block]:
     """PDF: page text with the layout's line wraps joined back into paragraphs."""
     import pdfplumber
@@ -119,16 +117,11 @@ def blocks_from_pdf(path: Path) -> list[Block]:
     for line in (clean_line(ln).strip() for ln in lines):
         if not line or re.fullmatch(r"[-—\s\d]+|第\s*\d+\s*页.*", line):  # page numbers
             continue
-        if paragraphs and not _LINE_END.search(paragraphs[-1]) and not _opens_level(line):
+        if paragraphs and not closes_paragraph(paragraphs[-1]) and not opens_level(line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
     return paragraphs
-
-
-def _opens_level(line: str) -> bool:
-    from ingest.parser import _APPENDIX, _match_heading
-    return _match_heading(line) is not None or bool(_APPENDIX.match(line))
 
 
 def decode_text(data: bytes, name: str) -> str:

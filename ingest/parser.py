@@ -13,11 +13,16 @@ from dataclasses import dataclass, field
 from corpus import DocumentMeta
 from ingest.blocks import Block, Table
 from ingest.clean import squeeze_spaces
+from ingest.markers import is_chapter, is_title_only, match_appendix, match_heading, split_spaced_article
 from ingest.model import Clause, clause_id
 from ingest.split import split_long
 
-_CN = "一二三四五六七八九十百零"
-_TITLE_PUNCT = re.compile(r"[。；，：！？]")
+# Nodes that never have children: any heading after them closes them.
+_LEAF_KINDS = ("preamble", "list", "table_row")
+_ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
+_NOTES = re.compile(r"^备\s*注[：:]?\s*$")
+_NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
 @dataclass
@@ -29,59 +34,6 @@ class _Node:
     lines: list[str] = field(default_factory=list)
     children: list["_Node"] = field(default_factory=list)
     absolute: bool = False  # path restarts at the appendix (outline numbers are self-contained)
-
-
-# (kind, rank, pattern, segment format). Order matters: outline before l3, l4 before l2 clash-free.
-_HEADINGS: list[tuple[str, int, re.Pattern, str]] = [
-    ("chapter", 1, re.compile(rf"^第([{_CN}\d]+)章\s*(.{{0,20}})$"), ""),
-    ("article", 2, re.compile(rf"^第([{_CN}]+)条(?=【|\s|$)\s*(?:【([^】]*)】)?\s*(.*)$"), "第{}条"),
-    ("l1", 3, re.compile(rf"^([{_CN}]+)、\s*(.*)$"), "{}、"),
-    ("l2", 4, re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$"), "（{}）"),
-    ("outline", 5, re.compile(r"^(\d+\.\d+)\s*(.*)$"), "{}"),
-    ("l3", 5, re.compile(r"^(\d+)[\.．、](?!\d)\s*(.*)$"), "{}"),
-    ("l4", 6, re.compile(r"^[（(](\d+)[）)]\s*(.*)$"), "（{}）"),
-    ("dash", 7, re.compile(r"^——\s*(.*)$"), ""),
-]
-# Nodes that never have children: any heading after them closes them.
-_LEAF_KINDS = ("preamble", "list", "table_row")
-_APPENDIX = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*$")
-_ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
-_NOTES = re.compile(r"^备\s*注[：:]?\s*$")
-_NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
-_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-_ARTICLE_MARKER = re.compile(rf"^第[{_CN}]+条\s+")
-
-
-def is_title_only(text: str) -> bool:
-    """A heading with no sentence of its own: short and without inner punctuation."""
-    core = text.rstrip("。.")
-    return bool(core) and len(core) <= 30 and not _TITLE_PUNCT.search(core)
-
-
-def _short_title(text: str) -> str:
-    """The lead phrase of "坚持科技与产业融合。创新联合体要…" as a heading, if it is one."""
-    head = re.split(r"[。：:]", text, maxsplit=1)[0]
-    is_lead = 0 < len(head) <= 18 and head != text.rstrip("。")
-    return head if is_lead or is_title_only(text) else ""
-
-
-def _match_heading(line: str) -> tuple[str, int, str, str, str] | None:
-    """(kind, rank, segment, title, rest) for a heading line, else None."""
-    for kind, rank, pattern, fmt in _HEADINGS:
-        m = pattern.match(line)
-        if not m:
-            continue
-        if kind == "chapter":
-            return kind, rank, "", f"第{m.group(1)}章 {m.group(2).strip()}".strip(), ""
-        if kind == "article":
-            title = m.group(2) or ""
-            return kind, rank, fmt.format(m.group(1)), title, m.group(3)
-        if kind == "dash":
-            rest = m.group(1)
-            return kind, rank, "", _short_title(rest) or "", rest
-        rest = m.group(2)
-        return kind, rank, fmt.format(m.group(1)), _short_title(rest), rest
-    return None
 
 
 class _TreeBuilder:
@@ -111,21 +63,21 @@ class _TreeBuilder:
 
     def line(self, raw: str) -> None:
         stripped = raw.strip()
-        chapter = _HEADINGS[0][2].match(stripped)
-        article = _ARTICLE_MARKER.match(stripped)
+        chapter = is_chapter(stripped)
+        article = split_spaced_article(stripped)
         if chapter:
             line = stripped
         elif article:  # "第一条 为规范……": the space is what marks it as a heading, keep it
-            line = f"{article.group(0).strip()} {squeeze_spaces(stripped[article.end():])}".strip()
+            line = f"{article[0]} {squeeze_spaces(article[1])}".strip()
         else:
             line = squeeze_spaces(raw)
         if not line:
             self.in_attachment_list = False
             return
-        m = _APPENDIX.match(line)
-        if m and self.body_started:
+        number = match_appendix(line)
+        if number is not None and self.body_started:
             self.stack = [self.root]
-            self._push(_Node("appendix", 0, f"附件{m.group(1)}"))
+            self._push(_Node("appendix", 0, f"附件{number}"))
             self.notes_for = None
             return
         if self.body_started and _ATTACHMENT_LIST.match(line):
@@ -145,12 +97,11 @@ class _TreeBuilder:
             if m and int(m.group(1)) in self.notes_for:
                 self.notes_for[int(m.group(1))].lines.append(f"备注：{_strip_marker(line)}")
                 return
-        heading = _match_heading(line)
+        heading = match_heading(line)
         if heading:
-            kind, rank, segment, title, rest = heading
             self.body_started = True
-            node = _Node(kind, rank, segment, title, lines=[rest] if rest else [],
-                         absolute=kind == "outline")
+            node = _Node(heading.kind, heading.rank, heading.segment, heading.title,
+                         lines=[heading.rest] if heading.rest else [], absolute=heading.kind == "outline")
             self._push(node)
             return
         self._text(line)
