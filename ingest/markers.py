@@ -50,7 +50,7 @@ def is_title_only(text: str) -> bool:
     return bool(core) and len(core) <= 30 and not _TITLE_PUNCT.search(core)
 
 
-def _short_title(text: str) -> str:
+def lead_phrase(text: str) -> str:
     """The lead phrase of "坚持科技与产业融合。创新联合体要…" as a heading, if it is one."""
     head = re.split(r"[。：:]", text, maxsplit=1)[0]
     is_lead = 0 < len(head) <= 18 and head != text.rstrip("。")
@@ -70,9 +70,9 @@ def match_heading(line: str) -> Heading | None:
             return Heading(kind, rank, fmt.format(m.group(1)), m.group(2) or "", m.group(3))
         if kind == "dash":
             rest = m.group(1)
-            return Heading(kind, rank, "", _short_title(rest) or "", rest)
+            return Heading(kind, rank, "", lead_phrase(rest) or "", rest)
         rest = m.group(2)
-        return Heading(kind, rank, fmt.format(m.group(1)), _short_title(rest), rest)
+        return Heading(kind, rank, fmt.format(m.group(1)), lead_phrase(rest), rest)
     return None
 
 

@@ -3,7 +3,8 @@
 Levels these documents use, outermost first: 附件N > 第X章 > 第X条【标题】 > 一、 > （一） >
 1./1．(or appendix outlines 1.1) > （1） > ——principle items. Only a marker at the start of a
 line opens a level, so cross-references in running text ("符合本办法第五条申报条件") stay text.
-A heading stays with its body; ancestors become the breadcrumb.
+A heading stays with its body; ancestors become the breadcrumb. An unnumbered paragraph after
+a list of items is its parent's next 款 (第十一条第二款), not part of the last item.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field
 from corpus import DocumentMeta
 from ingest.blocks import Block, Table
 from ingest.clean import squeeze_spaces
-from ingest.markers import is_chapter, is_title_only, match_appendix, match_heading, split_spaced_article
+from ingest.markers import (closes_paragraph, is_chapter, is_title_only, lead_phrase, match_appendix,
+                            match_heading, split_spaced_article)
 from ingest.model import Clause, clause_id
 from ingest.split import split_long
 
@@ -27,7 +29,7 @@ _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 @dataclass
 class _Node:
-    kind: str            # root, appendix, chapter, article, l1, l2, l3, outline, l4, dash, table_row, preamble, list
+    kind: str  # root, appendix, chapter, article, l1, l2, l3, outline, l4, dash, paragraph (款), table_row, preamble, list
     rank: int
     segment: str         # this level's part of the citation path
     title: str = ""      # heading shown in breadcrumbs
@@ -153,7 +155,105 @@ def build_tree(blocks: list[Block]) -> _Node:
             builder.table(block)
         else:
             builder.line(block)
+    _close_lists(builder.root)
     return builder.root
+
+
+# The legal hierarchy 条 > 款 > 项 > 目: a paragraph that follows a list of numbered items and is
+# not numbered itself closes the list's parent: it is the parent's next 款, not part of the last
+# item. It is cited as the parent's path plus 第N款 (第十一条第二款, 三、（一）第二款), N counting
+# the parent's own paragraphs, the one that opens the list included (so the first closing
+# paragraph of an article whose only text is "…下列条件：" is 第二款).
+# Where the last item ends is inferred from its siblings. In a list of 项 (each item says its
+# piece in its own paragraph: "（一）在本市注册成立一年以上；") it ends with its paragraph. In a list
+# of sections (bare headings with a body below: "1.综合类", "（六）长期管理。") it owns its body
+# paragraph too, and what follows closes the parent only if the parent opened the list in its own
+# words (an article, or an item with a sentence of its own); under a bare heading ("三、建设布局")
+# sections keep all their paragraphs. A line that stops mid-sentence is a wrapped line of the
+# paragraph before it, never a new paragraph.
+_ITEM_KINDS = ("l1", "l2", "l3", "outline", "l4", "dash")
+
+
+def _close_lists(node: _Node) -> None:
+    for child in node.children:
+        _close_lists(child)
+    if node.kind == "article" or node.kind in _ITEM_KINDS:
+        node.children = _with_closing_paragraphs(node)
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    """Lines grouped into paragraphs: a line after one that stops mid-sentence was wrapped."""
+    out: list[list[str]] = []
+    for line in lines:
+        if out and not closes_paragraph(out[-1][-1]):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _is_bare_heading(item: _Node) -> bool:
+    return bool(item.lines) and is_title_only(item.lines[0])
+
+
+def _is_section(item: _Node) -> bool:
+    """A bare heading with a body of its own (paragraphs or sub-items) below it."""
+    return _is_bare_heading(item) and (len(item.lines) > 1 or bool(item.children))
+
+
+def _own_paragraphs(parent: _Node) -> list[list[str]]:
+    """The paragraphs a parent writes before its list, its heading ("三、建设布局") not counted."""
+    paragraphs = _paragraphs(parent.lines)
+    if parent.kind != "article" and paragraphs and is_title_only("".join(paragraphs[0])):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _trailing_paragraphs(item: _Node, section: bool) -> list[list[str]]:
+    """The paragraphs after the item's own one (and after its body, for a section whose
+    heading, "长期管理。", is a paragraph by itself)."""
+    paragraphs = _paragraphs(item.lines)
+    own = 2 if section and paragraphs and is_title_only("".join(paragraphs[0])) else 1
+    return paragraphs[own:]
+
+
+def _with_closing_paragraphs(parent: _Node) -> list[_Node]:
+    """The parent's children with each closing paragraph taken out of the last item of a list
+    and made a 款 of the parent. A list that restarts at its first marker after such a
+    paragraph ("…应当提交下列材料：（一）…") belongs to that new 款."""
+    speaks = parent.kind == "article" or any(not is_title_only(line) for line in parent.lines)
+    ordinal = max(1, len(_own_paragraphs(parent)))
+    items = [c for c in parent.children if c.kind in _ITEM_KINDS]
+    out: list[_Node] = []
+    siblings, current = out, []  # where children go; the items of the list being read
+    for child in parent.children:
+        siblings.append(child)
+        if child.kind not in _ITEM_KINDS:
+            continue
+        section = _is_bare_heading(child) and (not current or any(_is_section(s) for s in current))
+        current.append(child)
+        later = items[items.index(child) + 1:]
+        restarts = bool(later) and later[0].kind == child.kind and later[0].segment == current[0].segment
+        trailing = _trailing_paragraphs(child, section)
+        if child.children or not trailing or (later and not restarts) or (section and not speaks):
+            continue
+        child.lines = child.lines[: len(child.lines) - sum(len(p) for p in trailing)]
+        for paragraph in trailing:
+            ordinal += 1
+            clause = _Node("paragraph", child.rank, f"第{_cn_number(ordinal)}款",
+                           lead_phrase(paragraph[0]), lines=paragraph)
+            out.append(clause)
+        siblings, current = clause.children, []
+    return out
+
+
+def _cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (款 ordinals)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return digits[n]
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
@@ -190,8 +290,8 @@ def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
 
 
 def _crumb(node: _Node) -> str:
-    marker = {"article": node.segment, "l1": node.segment, "l2": node.segment,
-              "l3": f"{node.segment}.", "outline": node.segment, "l4": node.segment}.get(node.kind, "")
+    marker = {"article": node.segment, "l1": node.segment, "l2": node.segment, "l3": f"{node.segment}.",
+              "outline": node.segment, "l4": node.segment, "paragraph": node.segment}.get(node.kind, "")
     title = node.title if node.kind == "article" else (node.title or "")
     if node.kind == "article" and title:
         title = f"【{title}】"
