@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from corpus import DOC_TYPE_ALIASES, REGION_ALIASES, DocumentMeta, load_documents
-from ingest.blocks import SUPPORTED_SUFFIXES, Block, UnreadableDocument, blocks_from_text, read_blocks
+from ingest.blocks import SUPPORTED_SUFFIXES, Block, Title, UnreadableDocument, blocks_from_text, read_blocks
 from ingest.clean import clean_line
 from ingest.model import Clause
 from ingest.parser import is_title_only, parse_blocks
@@ -147,6 +147,11 @@ def _slug(stem: str) -> str:
 
 
 def _guess_title(blocks: list[Block]) -> str | None:
+    """The title the file marks (Word's Title style, a PDF's large type), else the first
+    title-like line near the top."""
+    marked = next((b.text for b in blocks if isinstance(b, Title)), "")
+    if 0 < len(marked) <= MAX_TITLE_CHARS:
+        return marked
     for b in blocks[:8]:
         if isinstance(b, str) and is_title_only(b) and len(b) >= 6 and not b.startswith("附件"):
             return b.rstrip("。")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus import DocumentMeta
-from ingest.blocks import Block, Table
+from ingest.blocks import Block, Table, Title
 from ingest.clean import squeeze_spaces
 from ingest.markers import (closes_paragraph, is_chapter, is_title_only, lead_phrase, match_appendix,
                             match_heading, split_spaced_article)
@@ -153,7 +153,7 @@ def build_tree(blocks: list[Block]) -> _Node:
     for block in blocks:
         if isinstance(block, Table):
             builder.table(block)
-        else:
+        elif not isinstance(block, Title):  # the title is the document's metadata, not a clause
             builder.line(block)
     _close_lists(builder.root)
     return builder.root
