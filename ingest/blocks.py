@@ -1,12 +1,15 @@
 """Read a document in any format a user brings into the same stream of blocks:
-cleaned lines of text and tables. The clause parser only ever sees blocks."""
+cleaned lines of text, tables, and the title where the format marks one (Word's Title style,
+a PDF's large type). The clause parser only ever sees blocks."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.clean import clean_line, clean_text
+from ingest.markers import closes_paragraph, match_heading, opens_level
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
@@ -16,7 +19,15 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-Block = str | Table
+@dataclass(frozen=True)
+class Title:
+    """The document's title as its author marked it: Word paragraphs in the Title style (or a
+    Heading 1 above the text), a PDF's first lines set in larger type. Metadata, not a clause."""
+
+    text: str
+
+
+Block = str | Table | Title
 
 
 class UnreadableDocument(ValueError):
@@ -76,8 +87,13 @@ def blocks_from_markdown(text: str) -> list[Block]:
     return blocks
 
 
+_WORD_TITLE_STYLES = ("Title", "标题")
+_WORD_HEADING_STYLES = ("Heading 1", "标题 1")
+
+
 def blocks_from_docx(path: Path) -> list[Block]:
-    """Word: paragraphs and tables in document order."""
+    """Word: paragraphs and tables in document order; the Title-style paragraphs (else the
+    Heading 1 above the text) become the Title."""
     import docx
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
@@ -87,12 +103,15 @@ def blocks_from_docx(path: Path) -> list[Block]:
     except Exception as exc:  # python-docx raises many types for a broken package
         raise UnreadableDocument(f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx 格式") from exc
     blocks: list[Block] = []
+    styles: list[str] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            text = clean_line(Paragraph(element, document).text).strip()
+            paragraph = Paragraph(element, document)
+            text = clean_line(paragraph.text).strip()
             if text:
                 blocks.append(text)
+                styles.append(paragraph.style.name if paragraph.style is not None else "")
         elif tag == "tbl":
             rows = tuple(
                 tuple(clean_line(cell.text).strip() for cell in r.cells)
@@ -100,35 +119,102 @@ def blocks_from_docx(path: Path) -> list[Block]:
             )
             if rows:
                 blocks.append(Table(rows))
-    return blocks
-
-
-_LINE_END = re.compile(r"[。；：！？:;!?）)」”]$")
+                styles.append("")
+    titled = [s if s in _WORD_TITLE_STYLES else None for s in styles]
+    run = _first_run(titled)
+    if not run:
+        run = _title_run(blocks, [s if s in _WORD_HEADING_STYLES else None for s in styles])
+    return _with_title(blocks, run)
 
 
 def blocks_from_pdf(path: Path) -> list[Block]:
-    """PDF: page text with the layout's line wraps joined back into paragraphs."""
+    """PDF: page text with the layout's line wraps joined back into paragraphs; the first
+    page's lines set larger than its body text, above the text, become the Title."""
     import pdfplumber
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            lines = [ln for page in pdf.pages for ln in (page.extract_text() or "").split("\n")]
+            pages = [page.extract_text_lines(return_chars=True) for page in pdf.pages]
     except Exception as exc:
         raise UnreadableDocument(f"无法读取 PDF 文件“{path.name}”：文件已损坏或加密") from exc
+    lines: list[str] = []
+    sizes: list[float] = []
+    first_page = 0
+    for number, page in enumerate(pages):
+        for entry in page:
+            line = clean_line(entry["text"]).strip()
+            if not line or re.fullmatch(r"[-—\s\d]+|第\s*\d+\s*页.*", line):  # page numbers
+                continue
+            lines.append(line)
+            sizes.append(_median([c["size"] for c in entry["chars"]]))
+            if number == 0:
+                first_page += 1
+    body = _body_size(pages[0]) if pages else 0.0
+    large = [round(size) if size >= 1.15 * body else None for size in sizes[:first_page]]
+    run = _title_run(lines, large)
+    if not run:
+        return _join_wrapped(lines)
+    title = Title("".join(lines[run.start:run.stop]))
+    return [*_join_wrapped(lines[:run.start]), title, *_join_wrapped(lines[run.stop:])]
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """Lines into paragraphs: a line that stops mid-sentence goes on in the next one, unless
+    that one opens a level."""
     paragraphs: list[str] = []
-    for line in (clean_line(ln).strip() for ln in lines):
-        if not line or re.fullmatch(r"[-—\s\d]+|第\s*\d+\s*页.*", line):  # page numbers
-            continue
-        if paragraphs and not _LINE_END.search(paragraphs[-1]) and not _opens_level(line):
+    for line in lines:
+        if paragraphs and not closes_paragraph(paragraphs[-1]) and not opens_level(line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
     return paragraphs
 
 
-def _opens_level(line: str) -> bool:
-    from ingest.parser import _APPENDIX, _match_heading
-    return _match_heading(line) is not None or bool(_APPENDIX.match(line))
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2] if values else 0.0
+
+
+def _body_size(page_lines: list[dict]) -> float:
+    """The type size most of a page's characters are set in."""
+    counts = Counter(round(c["size"], 1) for entry in page_lines for c in entry["chars"])
+    return counts.most_common(1)[0][0] if counts else 0.0
+
+
+def _first_run(keys: list[object | None]) -> range:
+    """The first stretch of consecutive entries with the same non-None key."""
+    start = next((i for i, k in enumerate(keys) if k is not None), None)
+    if start is None:
+        return range(0)
+    stop = start
+    while stop < len(keys) and keys[stop] == keys[start]:
+        stop += 1
+    return range(start, stop)
+
+
+def _title_run(blocks: list[Block], keys: list[object | None]) -> range:
+    """Where the title is among the first blocks: the last stretch of consecutive marked ones
+    (same key: style, type size) before the text begins, i.e. before a table, a line that opens
+    a level, or an unmarked line that ends a sentence. The last, because a red-header line
+    ("……科学技术厅文件") set still larger comes above the title."""
+    runs: list[range] = []
+    for i, (block, key) in enumerate(zip(blocks, keys)):
+        if not isinstance(block, str) or match_heading(block) or (key is None and closes_paragraph(block)):
+            break
+        if key is None:
+            continue
+        if runs and runs[-1].stop == i and keys[runs[-1].start] == key:
+            runs[-1] = range(runs[-1].start, i + 1)
+        else:
+            runs.append(range(i, i + 1))
+    return runs[-1] if runs else range(0)
+
+
+def _with_title(blocks: list[Block], run: range) -> list[Block]:
+    """The blocks with those in `run` replaced by one Title (a title set on two lines is one)."""
+    if not run:
+        return blocks
+    title = Title("".join(str(b) for b in blocks[run.start:run.stop]))
+    return [*blocks[:run.start], title, *blocks[run.stop:]]
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from corpus import DocumentMeta, load_documents
 from corpus.glossary import load_glossary
-from ingest.blocks import SUPPORTED_SUFFIXES, Block, UnreadableDocument, blocks_from_text, read_blocks
+from ingest.blocks import SUPPORTED_SUFFIXES, Block, Title, UnreadableDocument, blocks_from_text, read_blocks
 from ingest.clean import clean_line
 from ingest.model import Clause
 from ingest.parser import is_title_only, parse_blocks
@@ -148,6 +148,11 @@ def _slug(stem: str) -> str:
 
 
 def _guess_title(blocks: list[Block]) -> str | None:
+    """The title the file marks (Word's Title style, a PDF's large type), else the first
+    title-like line near the top."""
+    marked = next((b.text for b in blocks if isinstance(b, Title)), "")
+    if 0 < len(marked) <= MAX_TITLE_CHARS:
+        return marked
     for b in blocks[:8]:
         if isinstance(b, str) and is_title_only(b) and len(b) >= 6 and not b.startswith("附件"):
             return b.rstrip("。")
@@ -162,6 +167,8 @@ def guess_region(title: str, blocks: list[Block] = ()) -> str:
     g = load_glossary()
     head: list[str] = []
     for b in blocks[:6]:
+        if isinstance(b, Title):
+            continue
         if not isinstance(b, str) or re.match(r"第[一二三四五六七八九十]+[章条]", b):
             break
         head.append(b)

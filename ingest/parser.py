@@ -3,7 +3,8 @@
 Levels these documents use, outermost first: 附件N > 第X章 > 第X条【标题】 > 一、 > （一） >
 1./1．(or appendix outlines 1.1) > （1） > ——principle items. Only a marker at the start of a
 line opens a level, so cross-references in running text ("符合本办法第五条申报条件") stay text.
-A heading stays with its body; ancestors become the breadcrumb.
+A heading stays with its body; ancestors become the breadcrumb. An unnumbered paragraph after
+a list of items is its parent's next 款 (第十一条第二款), not part of the last item.
 """
 from __future__ import annotations
 
@@ -11,77 +12,30 @@ import re
 from dataclasses import dataclass, field
 
 from corpus import DocumentMeta
-from ingest.blocks import Block, Table
+from ingest.blocks import Block, Table, Title
 from ingest.clean import squeeze_spaces
+from ingest.markers import (closes_paragraph, is_chapter, is_title_only, lead_phrase, match_appendix,
+                            match_heading, split_spaced_article)
 from ingest.model import Clause, clause_id
 from ingest.split import split_long
 
-_CN = "一二三四五六七八九十百零"
-_TITLE_PUNCT = re.compile(r"[。；，：！？]")
+# Nodes that never have children: any heading after them closes them.
+_LEAF_KINDS = ("preamble", "list", "table_row")
+_ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
+_NOTES = re.compile(r"^备\s*注[：:]?\s*$")
+_NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
 @dataclass
 class _Node:
-    kind: str            # root, appendix, chapter, article, l1, l2, l3, outline, l4, dash, table_row, preamble, list
+    kind: str  # root, appendix, chapter, article, l1, l2, l3, outline, l4, dash, paragraph (款), table_row, preamble, list
     rank: int
     segment: str         # this level's part of the citation path
     title: str = ""      # heading shown in breadcrumbs
     lines: list[str] = field(default_factory=list)
     children: list["_Node"] = field(default_factory=list)
     absolute: bool = False  # path restarts at the appendix (outline numbers are self-contained)
-
-
-# (kind, rank, pattern, segment format). Order matters: outline before l3, l4 before l2 clash-free.
-_HEADINGS: list[tuple[str, int, re.Pattern, str]] = [
-    ("chapter", 1, re.compile(rf"^第([{_CN}\d]+)章\s*(.{{0,20}})$"), ""),
-    ("article", 2, re.compile(rf"^第([{_CN}]+)条(?=【|\s|$)\s*(?:【([^】]*)】)?\s*(.*)$"), "第{}条"),
-    ("l1", 3, re.compile(rf"^([{_CN}]+)、\s*(.*)$"), "{}、"),
-    ("l2", 4, re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$"), "（{}）"),
-    ("outline", 5, re.compile(r"^(\d+\.\d+)\s*(.*)$"), "{}"),
-    ("l3", 5, re.compile(r"^(\d+)[\.．、](?!\d)\s*(.*)$"), "{}"),
-    ("l4", 6, re.compile(r"^[（(](\d+)[）)]\s*(.*)$"), "（{}）"),
-    ("dash", 7, re.compile(r"^——\s*(.*)$"), ""),
-]
-# Nodes that never have children: any heading after them closes them.
-_LEAF_KINDS = ("preamble", "list", "table_row")
-_APPENDIX = re.compile(r"^附\s*件\s*([0-9一二三四五六七八九十]*)\s*$")
-_ATTACHMENT_LIST = re.compile(r"^附件[：:]\s*\S")
-_NOTES = re.compile(r"^备\s*注[：:]?\s*$")
-_NOTE_ITEM = re.compile(r"^\d+[\.．、]\s*指标\s*(\d+)\s*[，,：:]?")
-_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
-_ARTICLE_MARKER = re.compile(rf"^第[{_CN}]+条\s+")
-
-
-def is_title_only(text: str) -> bool:
-    """A heading with no sentence of its own: short and without inner punctuation."""
-    core = text.rstrip("。.")
-    return bool(core) and len(core) <= 30 and not _TITLE_PUNCT.search(core)
-
-
-def _short_title(text: str) -> str:
-    """The lead phrase of "坚持科技与产业融合。创新联合体要…" as a heading, if it is one."""
-    head = re.split(r"[。：:]", text, maxsplit=1)[0]
-    is_lead = 0 < len(head) <= 18 and head != text.rstrip("。")
-    return head if is_lead or is_title_only(text) else ""
-
-
-def _match_heading(line: str) -> tuple[str, int, str, str, str] | None:
-    """(kind, rank, segment, title, rest) for a heading line, else None."""
-    for kind, rank, pattern, fmt in _HEADINGS:
-        m = pattern.match(line)
-        if not m:
-            continue
-        if kind == "chapter":
-            return kind, rank, "", f"第{m.group(1)}章 {m.group(2).strip()}".strip(), ""
-        if kind == "article":
-            title = m.group(2) or ""
-            return kind, rank, fmt.format(m.group(1)), title, m.group(3)
-        if kind == "dash":
-            rest = m.group(1)
-            return kind, rank, "", _short_title(rest) or "", rest
-        rest = m.group(2)
-        return kind, rank, fmt.format(m.group(1)), _short_title(rest), rest
-    return None
 
 
 class _TreeBuilder:
@@ -111,21 +65,21 @@ class _TreeBuilder:
 
     def line(self, raw: str) -> None:
         stripped = raw.strip()
-        chapter = _HEADINGS[0][2].match(stripped)
-        article = _ARTICLE_MARKER.match(stripped)
+        chapter = is_chapter(stripped)
+        article = split_spaced_article(stripped)
         if chapter:
             line = stripped
         elif article:  # "第一条 为规范……": the space is what marks it as a heading, keep it
-            line = f"{article.group(0).strip()} {squeeze_spaces(stripped[article.end():])}".strip()
+            line = f"{article[0]} {squeeze_spaces(article[1])}".strip()
         else:
             line = squeeze_spaces(raw)
         if not line:
             self.in_attachment_list = False
             return
-        m = _APPENDIX.match(line)
-        if m and self.body_started:
+        number = match_appendix(line)
+        if number is not None and self.body_started:
             self.stack = [self.root]
-            self._push(_Node("appendix", 0, f"附件{m.group(1)}"))
+            self._push(_Node("appendix", 0, f"附件{number}"))
             self.notes_for = None
             return
         if self.body_started and _ATTACHMENT_LIST.match(line):
@@ -145,12 +99,11 @@ class _TreeBuilder:
             if m and int(m.group(1)) in self.notes_for:
                 self.notes_for[int(m.group(1))].lines.append(f"备注：{_strip_marker(line)}")
                 return
-        heading = _match_heading(line)
+        heading = match_heading(line)
         if heading:
-            kind, rank, segment, title, rest = heading
             self.body_started = True
-            node = _Node(kind, rank, segment, title, lines=[rest] if rest else [],
-                         absolute=kind == "outline")
+            node = _Node(heading.kind, heading.rank, heading.segment, heading.title,
+                         lines=[heading.rest] if heading.rest else [], absolute=heading.kind == "outline")
             self._push(node)
             return
         self._text(line)
@@ -200,9 +153,107 @@ def build_tree(blocks: list[Block]) -> _Node:
     for block in blocks:
         if isinstance(block, Table):
             builder.table(block)
-        else:
+        elif not isinstance(block, Title):  # the title is the document's metadata, not a clause
             builder.line(block)
+    _close_lists(builder.root)
     return builder.root
+
+
+# The legal hierarchy 条 > 款 > 项 > 目: a paragraph that follows a list of numbered items and is
+# not numbered itself closes the list's parent: it is the parent's next 款, not part of the last
+# item. It is cited as the parent's path plus 第N款 (第十一条第二款, 三、（一）第二款), N counting
+# the parent's own paragraphs, the one that opens the list included (so the first closing
+# paragraph of an article whose only text is "…下列条件：" is 第二款).
+# Where the last item ends is inferred from its siblings. In a list of 项 (each item says its
+# piece in its own paragraph: "（一）在本市注册成立一年以上；") it ends with its paragraph. In a list
+# of sections (bare headings with a body below: "1.综合类", "（六）长期管理。") it owns its body
+# paragraph too, and what follows closes the parent only if the parent opened the list in its own
+# words (an article, or an item with a sentence of its own); under a bare heading ("三、建设布局")
+# sections keep all their paragraphs. A line that stops mid-sentence is a wrapped line of the
+# paragraph before it, never a new paragraph.
+_ITEM_KINDS = ("l1", "l2", "l3", "outline", "l4", "dash")
+
+
+def _close_lists(node: _Node) -> None:
+    for child in node.children:
+        _close_lists(child)
+    if node.kind == "article" or node.kind in _ITEM_KINDS:
+        node.children = _with_closing_paragraphs(node)
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    """Lines grouped into paragraphs: a line after one that stops mid-sentence was wrapped."""
+    out: list[list[str]] = []
+    for line in lines:
+        if out and not closes_paragraph(out[-1][-1]):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _is_bare_heading(item: _Node) -> bool:
+    return bool(item.lines) and is_title_only(item.lines[0])
+
+
+def _is_section(item: _Node) -> bool:
+    """A bare heading with a body of its own (paragraphs or sub-items) below it."""
+    return _is_bare_heading(item) and (len(item.lines) > 1 or bool(item.children))
+
+
+def _own_paragraphs(parent: _Node) -> list[list[str]]:
+    """The paragraphs a parent writes before its list, its heading ("三、建设布局") not counted."""
+    paragraphs = _paragraphs(parent.lines)
+    if parent.kind != "article" and paragraphs and is_title_only("".join(paragraphs[0])):
+        return paragraphs[1:]
+    return paragraphs
+
+
+def _trailing_paragraphs(item: _Node, section: bool) -> list[list[str]]:
+    """The paragraphs after the item's own one (and after its body, for a section whose
+    heading, "长期管理。", is a paragraph by itself)."""
+    paragraphs = _paragraphs(item.lines)
+    own = 2 if section and paragraphs and is_title_only("".join(paragraphs[0])) else 1
+    return paragraphs[own:]
+
+
+def _with_closing_paragraphs(parent: _Node) -> list[_Node]:
+    """The parent's children with each closing paragraph taken out of the last item of a list
+    and made a 款 of the parent. A list that restarts at its first marker after such a
+    paragraph ("…应当提交下列材料：（一）…") belongs to that new 款."""
+    speaks = parent.kind == "article" or any(not is_title_only(line) for line in parent.lines)
+    ordinal = max(1, len(_own_paragraphs(parent)))
+    items = [c for c in parent.children if c.kind in _ITEM_KINDS]
+    out: list[_Node] = []
+    siblings, current = out, []  # where children go; the items of the list being read
+    for child in parent.children:
+        siblings.append(child)
+        if child.kind not in _ITEM_KINDS:
+            continue
+        section = _is_bare_heading(child) and (not current or any(_is_section(s) for s in current))
+        current.append(child)
+        later = items[items.index(child) + 1:]
+        restarts = bool(later) and later[0].kind == child.kind and later[0].segment == current[0].segment
+        trailing = _trailing_paragraphs(child, section)
+        if child.children or not trailing or (later and not restarts) or (section and not speaks):
+            continue
+        child.lines = child.lines[: len(child.lines) - sum(len(p) for p in trailing)]
+        for paragraph in trailing:
+            ordinal += 1
+            clause = _Node("paragraph", child.rank, f"第{_cn_number(ordinal)}款",
+                           lead_phrase(paragraph[0]), lines=paragraph)
+            out.append(clause)
+        siblings, current = clause.children, []
+    return out
+
+
+def _cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (款 ordinals)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return digits[n]
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
 
 
 def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
@@ -239,8 +290,8 @@ def parse_blocks(blocks: list[Block], doc: DocumentMeta) -> list[Clause]:
 
 
 def _crumb(node: _Node) -> str:
-    marker = {"article": node.segment, "l1": node.segment, "l2": node.segment,
-              "l3": f"{node.segment}.", "outline": node.segment, "l4": node.segment}.get(node.kind, "")
+    marker = {"article": node.segment, "l1": node.segment, "l2": node.segment, "l3": f"{node.segment}.",
+              "outline": node.segment, "l4": node.segment, "paragraph": node.segment}.get(node.kind, "")
     title = node.title if node.kind == "article" else (node.title or "")
     if node.kind == "article" and title:
         title = f"【{title}】"
