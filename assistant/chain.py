@@ -134,7 +134,9 @@ class Assistant:
         question = s.resolution.question
         verdict = guard.check_scope(question, self.retriever.scope.detect(question), self.retriever.scope)
         if not verdict.refused and not s.resolution.about_previous_clause:
-            verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution))
+            states_kind = guard.answers_figure_question(question, self._topic_terms(question),
+                                                        self.retriever.document_frequency, measured_only=False)
+            verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind)
         return replace(s, verdict=verdict)
 
     def _answers(self, r: followup.Resolution):

@@ -36,6 +36,7 @@ _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个�
 # "园区面积有没有最低要求？" asks for a minimum of 面积 (the thing named before it).
 _ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)"
                          r"|([\u4e00-\u9fff]{2,6}?)(?:有没有|有无|有)(?:什么)?(?:最低|最高|最少|最多)(?:要求|标准|门槛|限额)")
+_NO_LIMIT = r"不受.{0,8}限制|不设.{0,4}(?:上限|限制|门槛)|不限(?:制)?"
 # Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
 _UNIT_FAMILIES = {
     "org": (r"家|所", r"家|个|所"), "any_count": (r"几个(?!月)|多少个", r"家|个|所|例|项|次|件|人|名|位"),
@@ -106,12 +107,14 @@ def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
 
 
 def answers_figure_question(question: str, topic: list[str],
-                            document_frequency: Callable[[str], float] | None = None) -> Callable[[Clause], bool]:
+                            document_frequency: Callable[[str], float] | None = None,
+                            measured_only: bool = True) -> Callable[[Clause], bool]:
     """A predicate: does a clause state what the question asks for? Always true unless the
     question asks for a quantity; then a sentence on the question's topic must state a figure
     in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金").
     The topic is what is measured — the words nearest the quantity asked ("研发投入要多少"),
-    not who must meet it (牵头企业), unless the question names nothing else."""
+    not who must meet it (牵头企业), unless the question names nothing else; with
+    measured_only=False, any of the question's topic words."""
     # Only parts that are not yes/no questions: "想换几个成员，需要报备吗？" asks no quantity.
     # "几家共建单位之间…怎么分？": a "几" beside another question word asks nothing either.
     asking = [p for p in re.split(r"[？?。]", asking_text(question)) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
@@ -129,14 +132,18 @@ def answers_figure_question(question: str, topic: list[str],
         else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之"
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
         figure += "|" + _SHARE  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
+    if limit:  # "有没有比例上限？" is answered by "不受比例限制" as much as by a figure
+        figure += "|" + _NO_LIMIT
     figure = re.compile(figure)
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
     # a bound on the same kind of quantity, not on whatever else the sentence mentions.
     relative_ok = not re.search(r"多少(?:万|亿|件|人|家|个|%)|几(?:万|亿|件|人|家|个)", question)
     relative = re.compile("|".join(a for a, _ in asked)) if asked and relative_ok else None
-    grant = bool(_ASKS_GRANT.search(question))
+    # "能给多少经费" asks what is granted; "要给完成人多少年使用权" asks a span, granted or not.
+    grant = bool(_ASKS_GRANT.search(question)) and (not asked or _UNIT_FAMILIES["money"] in asked)
     # "能给多少项目经费": what is granted is the topic; 经费/资金 only say it is money.
-    terms = measured_terms(question, [t for t in topic if not (grant and t in _MONEY_WORDS)])
+    topic = [t for t in topic if not (grant and t in _MONEY_WORDS)]
+    terms = measured_terms(question, topic) if measured_only else [t for t in topic if t not in load_glossary().holders]
     if limit and not terms:
         terms = _word_group(limit.group(1) or limit.group(2))
     # "拉几家单位一起" or "列几个不希望评我本子的专家": a counted word the documents never use
@@ -227,12 +234,16 @@ def _counted_words(question: str) -> list[str]:
     return _word_group(head)
 
 
-def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool]) -> Verdict:
+def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool],
+                   states_kind: Callable[[Clause], bool] | None = None) -> Verdict:
     """Whether the retrieved clauses answer: something on topic, and — when the question asks
-    for a figure — a clause that states it."""
+    for a figure — a clause that states it. "文件未作规定" is a claim about the documents: when
+    the best clause states a figure of the asked kind (`states_kind`, topic aside) the words may
+    simply differ ("结题后" / "项目完成后"), so it is answered from that clause, not refused.
+    `states_kind`: such a figure in a sentence with any of the question's topic words."""
     if not hits or max((h.dense_similarity or 0.0) for h in hits) < MIN_TOP_SIMILARITY:
         return Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。")
-    if any(answers(h.clause) for h in hits[:5]):
+    if any(answers(h.clause) for h in hits[:5]) or (states_kind is not None and states_kind(hits[0].clause)):
         return ANSWERABLE
     top = hits[0].clause
     if top.level == "table_row" and _names_indicator(question, top.text.splitlines()[0]):
