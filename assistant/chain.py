@@ -78,7 +78,7 @@ class Assistant:
                doc_ids: Sequence[str] | None = None) -> Answer:
         question = clean_question(question)  # ValueError: empty, too long, not text
         if region is not None and not isinstance(region, str):
-            raise ValueError(f"地区 region 应为文本，如 广西（收到 {type(region).__name__}）")
+            raise ValueError(f"地区 region 应为文本（收到 {type(region).__name__}）")
         if doc_ids is not None and not all(isinstance(d, str) for d in doc_ids):
             raise ValueError("文件 doc_ids 应为文件编号（文本）的列表")
         if mode not in MODES:

@@ -31,6 +31,7 @@ class Glossary:
     levels: tuple[str, ...]
     grades: tuple[str, ...]
     injection_patterns: tuple[str, ...] = ()
+    organisation_kinds: tuple[str, ...] = ()     # longest first
 
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
@@ -117,4 +118,5 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         levels=tuple(map(str, data.get("levels") or ())),
         grades=tuple(map(str, data.get("grades") or ())),
         injection_patterns=tuple(map(str, data.get("injection_patterns") or ())),
+        organisation_kinds=_longest_first(data.get("organisation_kinds") or ()),
     )

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     ):
         """评测回答准确率：检索命中、要点、引用、拒答、分题型/分文件、延迟，生成报告与图表。"""
         from assistant.cli import build_assistant
-        from evals.io import GoldFileError, read_gold_set, shipped_gold_set
+        from evals.io import ANY_DOCUMENT, GoldFileError, read_gold_set, shipped_gold_set
         from evals.report import write_report
         from evals.runner import evaluate_set
         from evals.selfcheck_eval import SELFCHECK_GOLD
@@ -36,12 +36,19 @@ def register(app: typer.Typer) -> None:
                 old = json.loads(previous.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 fail(f"无法读取对比报告“{previous}”：{exc}", field="compare")
+        data = None
+        if gold_set is not None:  # a bad file is reported before the index is opened
+            try:
+                data = gold_set.read_bytes()
+                shape = read_gold_set(gold_set, data, documents=ANY_DOCUMENT)
+            except (GoldFileError, OSError) as exc:
+                fail(str(exc), field="set")
+            if not shape.questions:
+                fail("金标集中没有可用的题目", field="set")
         assistant = build_assistant(settings_for(data_dir), mode)
-        try:  # the doc column may name any document of the index, uploaded ones included
-            gold = shipped_gold_set() if gold_set is None else read_gold_set(
-                gold_set, documents=assistant.retriever.state.documents)
-        except (GoldFileError, OSError) as exc:
-            fail(str(exc), field="set")
+        # the doc column may name any document of the index, uploaded ones included
+        gold = shipped_gold_set() if gold_set is None else read_gold_set(
+            gold_set, data, documents=assistant.retriever.state.documents)
         for p in gold.problems:
             typer.secho(f"跳过第 {p.row} 行：{p.message}", err=True, fg=typer.colors.YELLOW)
         if not gold.questions:

@@ -202,8 +202,14 @@ def _decode(data: bytes) -> str:
     raise GoldFileError("无法识别文件编码（支持 UTF-8、GBK）")
 
 
+ANY_DOCUMENT: Mapping[str, Mapping[str, Any]] = {}
+"""`documents=ANY_DOCUMENT` reads a file's shape before an index is open: any doc name passes."""
+
+
 def _doc_resolver(documents: Mapping[str, Mapping[str, Any]] | None = None):
     """doc column: a document id, or a keyword of its title (湖南, 创新联合体, 示范区)."""
+    if documents is ANY_DOCUMENT:
+        return lambda value: value
     if documents is None:
         documents = {d.id: {"title": d.title, "short_title": d.short_title} for d in load_documents()}
     titles = {d: (str(m.get("title") or ""), str(m.get("short_title") or "")) for d, m in documents.items()}

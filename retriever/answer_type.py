@@ -20,7 +20,7 @@ ANSWER_TYPES: dict[str, tuple[re.Pattern, re.Pattern]] = {
         re.compile(rf"{_NUM}\s*(?:家|个|人|名|次|例|项|所)"),
     ),
     "ratio": (
-        re.compile(r"比例|比重|百分之|占比|多少%|几成|几分之|占多少|能占|占几"),
+        re.compile(r"比例|比重|百分之|占比|多少%|几成|几分之|占多少|能占|占几|率(?:是|为|按)?多少|多少.?率"),
         re.compile(rf"\d+(?:\.\d+)?\s*[%％]|{_NUM}分之{_NUM}"),
     ),
     # Not figures, but kinds of answer a clause gives all the same:

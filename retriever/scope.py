@@ -10,10 +10,14 @@ from typing import Any, Callable, Mapping
 
 from corpus.glossary import Glossary, load_glossary
 
-# "X认定需要满足什么条件？": the recognition conditions of a kind of organisation.
-_RECOGNITION_ASKED = re.compile(
-    r"([\u4e00-\u9fff]{2,12}?(?:机构|企业|中心|基地|平台|实验室|空间|孵化器|科技园|工作站))(?:的)?(认定|评定|评价)"
-    r"(?:需要|要|得)?(?:满足|具备|符合|达到)?(?:什么|哪些|啥|哪几个)(?:样的)?(?:条件|标准|要求)")
+
+
+def _recognition_asked(kinds: tuple[str, ...]) -> re.Pattern:
+    """"X认定需要满足什么条件？": the recognition conditions of a kind of organisation (the
+    glossary's organisation_kinds)."""
+    return re.compile(
+        rf"([\u4e00-\u9fff]{{2,12}}?(?:{'|'.join(map(re.escape, kinds)) or '(?!)'}))(?:的)?(认定|评定|评价)"
+        r"(?:需要|要|得)?(?:满足|具备|符合|达到)?(?:什么|哪些|啥|哪几个)(?:样的)?(?:条件|标准|要求)")
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class LibraryScope:
         programmes = _named(question, self.programme_names())
         others = tuple(p for p in self.glossary.programmes if p in question and not self.covers_programme(p))
         others += tuple(s for s in self.glossary.subjects if s in question and not self.mentions(s))
-        if not others and (m := _RECOGNITION_ASKED.search(question)):
+        if not others and (m := _recognition_asked(self.glossary.organisation_kinds).search(question)):
             subject = _without_place(m.group(1), self.region_names())
             if subject and not self.covers_programme(subject) and not programmes:
                 others = (f"{subject}{m.group(2)}",)
