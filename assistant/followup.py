@@ -52,8 +52,7 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
     if _IN_PRINCIPLE.search(question) and _REFERS_BACK.search(question) and cited:
         return Resolution(cited.resolved, cited.regions, cited.doc_ids, about_previous_clause=True)
-    if not scope.regions and not scope.doc_types and (
-            len(rest) <= SHORT_FOLLOW_UP or _REFERS_BACK.match(question) or _CONTINUES.search(question)):
+    if not scope.regions and not scope.doc_types and _borrows_subject(question, rest):
         # "需要多少人？": the last turn's documents, whom it was about, and the list it quoted from.
         near = cited.answer.citations[0].clause.breadcrumb if cited else ()
         if len(rest) <= SHORT_FOLLOW_UP and (swapped := _swap_parallel(prev.resolved, question)):
@@ -64,6 +63,19 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
             subject += _elided_object(prev.resolved, question, library)
         return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
     return Resolution(question)
+
+
+def _borrows_subject(question: str, rest: str) -> bool:
+    """A question naming no place and no programme takes its subject from the conversation
+    unless it names its own (an entity such as 牵头企业 or 成员单位 plus what it asks):
+    "能拿几次？" borrows, "牵头企业营收要多少？" stands alone, "那成员单位呢？" (the entity and
+    nothing else) and "那要是…" (it says it refers back) borrow."""
+    named = [e for e in load_glossary().entities if e in question]
+    if not named:
+        return True
+    for e in sorted(named, key=len, reverse=True):
+        rest = rest.replace(e, "")
+    return not rest or bool(_REFERS_BACK.match(question) or _CONTINUES.search(question))
 
 
 # A question that carries on from the last one without naming its subject again

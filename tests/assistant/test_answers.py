@@ -181,3 +181,17 @@ def test_follow_ups_resolve_against_the_last_question(real_retriever, turns, res
     for turn in turns:
         answer = session.ask(turn)
     assert resolved in (answer.resolved_question or "") and fact in answer.text, (answer.resolved_question, answer.text)
+
+
+def test_a_question_naming_its_own_subject_stands_alone(real_retriever):
+    """After an unrelated turn, "牵头企业营收要多少？" (an entity and what is asked) is answered as
+    if asked alone; a question naming no place, programme or entity takes the last turn's."""
+    alone = Assistant(real_retriever).answer("牵头企业营收要多少？")
+    session = Session(Assistant(real_retriever))
+    session.ask("广西技术创新中心主任每年要在中心工作多久？")
+    after = session.ask("牵头企业营收要多少？")
+    assert after.resolved_question is None and after.text == alone.text
+    session = Session(Assistant(real_retriever))
+    session.ask("新认定的广西创新联合体专项项目最多支持多少钱？")
+    borrowed = session.ask("绩效评估拿了优秀，之后还能再申报几次？")
+    assert "创新联合体" in (borrowed.resolved_question or "") and "最多获得1次" in borrowed.text, borrowed.text
