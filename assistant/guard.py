@@ -309,11 +309,14 @@ def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
     generic, not quantifiers, not names of regions or programmes) and the documents' own
     wording for the user's words (参加 → 参与). `names`: the library's names of places and
     programmes (LibraryScope.name_words)."""
+    # the documents' wording of what is asked ("截止" → 日前, 月底前) says how it is asked, not about what
+    asked = [w for key, words in (synonyms or {}).items() if key in question and key in _GENERIC for w in words]
     specific = [t for t in dict.fromkeys(tokens)
                 if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
-                and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE]
+                and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE
+                and (t in question or not any(t in w for w in asked))]
     wording = [w for key, words in (synonyms or {}).items() if key in question and key not in _GENERIC
-               for w in words if 0 < document_frequency(w) <= WORDING_SHARE]
+               for w in words if 0 < document_frequency(w) <= WORDING_SHARE and not any(w in n for n in names)]
     return list(dict.fromkeys(specific + wording))
 
 

@@ -195,3 +195,13 @@ def test_a_question_naming_its_own_subject_stands_alone(real_retriever):
     session.ask("新认定的广西创新联合体专项项目最多支持多少钱？")
     borrowed = session.ask("绩效评估拿了优秀，之后还能再申报几次？")
     assert "创新联合体" in (borrowed.resolved_question or "") and "最多获得1次" in borrowed.text, borrowed.text
+
+
+def test_how_a_question_asks_is_not_what_it_is_about():
+    """The documents' wording of an ask word (截止 → 日前, 月底前) and of a programme's name
+    (联合体 → 创新联合体) is no topic: "申报几月几号截止" is not answered by a 年报's "12月31日前"."""
+    synonyms = {"截止": ("月底前", "日前"), "联合体": ("创新联合体",), "申报": ("申报", "申请")}
+    tokens = ["今年", "申报", "截止", "月底", "日前", "创新联合体", "申请"]
+    topic = guard.topic_terms(tokens, lambda w: 0.05, synonyms, "广西联合体今年的申报几月几号截止？",
+                              frozenset({"创新联合体", "联合体", "广西"}))
+    assert {"申报", "申请"} <= set(topic) and not {"月底", "日前", "创新联合体"} & set(topic)
