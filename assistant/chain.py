@@ -165,13 +165,14 @@ class Assistant:
     def _extractive(self, s: _State, note: str | None = None) -> Answer:
         t = time.perf_counter()
         question = s.resolution.question
-        named = self.retriever.scope.detect(question).regions
+        scope = self.retriever.scope.detect(question)
         per_document = (not s.region and not s.doc_ids and not s.resolution.regions
-                        and not s.resolution.doc_ids and not named)
+                        and not s.resolution.doc_ids and not scope.regions)
         answers = self._answers(s.resolution)
         comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
                                   self.retriever.clauses, per_document, answers,
-                                  self.retriever.document_frequency, compared=named if not s.region else (),
+                                  self.retriever.document_frequency,
+                                  compared=self.retriever.scope.compared_documents(scope) if not s.region else (),
                                   names=self.retriever.scope.name_words())
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")

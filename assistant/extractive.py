@@ -28,10 +28,12 @@ class Composition:
 
 
 def answering_hits(hits: Sequence[Hit], per_document: bool,
-                   answers: Callable[[Clause], bool] = lambda c: True, compared: Sequence[str] = ()) -> list[Hit]:
+                   answers: Callable[[Clause], bool] = lambda c: True,
+                   compared: Sequence[frozenset[str]] = ()) -> list[Hit]:
     """The best hit, and — when the question names no region — the best hit of every other
     document that answers nearly as well (中心主任工作时间 in 广西 and in 内蒙古); when it
-    compares named regions (湖南和广西…有什么不同), the best answering hit of each.
+    compares named regions or programmes (湖南和广西…有什么不同, 示范区和创新联合体哪个…),
+    the best answering hit of each: `compared` holds their documents, one group each.
     `answers` says whether a clause states what was asked (a figure of the asked kind)."""
     if not hits:
         return []
@@ -40,9 +42,9 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
         first = next((h for h in hits if h.clause.doc_id == first.clause.doc_id and h is not first
                       and h.clause.path.startswith(first.clause.path)), first)
     if len(compared) >= 2:
-        per_region = [next((h for h in hits if h.clause.region == r and answers(h.clause)),
-                           next((h for h in hits if h.clause.region == r), None)) for r in compared]
-        return [h for h in per_region if h is not None] or [first]
+        per_group = [next((h for h in hits if h.clause.doc_id in docs and answers(h.clause)),
+                          next((h for h in hits if h.clause.doc_id in docs), None)) for docs in compared]
+        return [h for h in per_group if h is not None] or [first]
     chosen = [first]
     if not per_document:
         return chosen
@@ -161,7 +163,7 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
 
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
-            document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[str] = (),
+            document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[frozenset[str]] = (),
             names: frozenset[str] = frozenset()) -> Composition:
     """The answer, quoted from the clauses that answer. `names`: the library's names of places
     and programmes, which say where to look, not which sentence answers."""
@@ -191,10 +193,11 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
             return Composition("\n".join(lines), tuple(cited))
 
     parts = []
+    by_region = len({h.clause.region for h in chosen}) == len(chosen) > 1  # else each by its document
     for h in chosen:
         c = whole_clause(h.clause, corpus)
         quote = "……".join(pick_sentences(c, tokens, question, document_frequency, names))
-        label = f"{c.region}（《{c.doc_title}》{c.path}）" if len(chosen) > 1 else f"根据《{c.doc_title}》{c.path}"
+        label = f"{c.region}（《{c.doc_title}》{c.path}）" if by_region else f"根据《{c.doc_title}》{c.path}"
         intro = list_intro(c, corpus)
         if intro is not None:  # "有下列情况之一的，取消…资格：" + the item that applies
             parts.append(f"{label}：“{intro.text.strip().replace(chr(10), '')}……{quote}”{cite(intro)}{cite(c)}")

@@ -131,6 +131,26 @@ class LibraryScope:
                 return candidate
         return set(docs)
 
+    def compared_documents(self, scope: Scope) -> tuple[frozenset[str], ...]:
+        """The documents of each thing a question names when it names two or more: its regions
+        (of the programmes it names, when they have such documents), else its programmes (of
+        the regions it names). "湖南和广西…" → ({hn…}, {gx…}); "示范区和创新联合体…" → by type."""
+        def group(keep) -> frozenset[str]:
+            return frozenset(d for d in self.region_of_doc if keep(d))
+
+        def of_types(d: str) -> bool:
+            return not scope.doc_types or self.type_of_doc[d] in scope.doc_types
+
+        if len(scope.regions) >= 2:
+            groups = [group(lambda d, r=r: self.region_of_doc[d] == r and of_types(d)) or
+                      group(lambda d, r=r: self.region_of_doc[d] == r) for r in scope.regions]
+        elif len(scope.doc_types) >= 2:
+            groups = [group(lambda d, t=t: self.type_of_doc[d] == t and
+                            (not scope.regions or self.region_of_doc[d] in scope.regions)) for t in scope.doc_types]
+        else:
+            return ()
+        return tuple(g for g in groups if g)
+
     def programmes_missing(self, scope: Scope) -> list[tuple[str, str]]:
         """(region, programme) that a question names together although no document of that
         region (nor a national one) is about that programme: "湖南的创新联合体"."""

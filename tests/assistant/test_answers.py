@@ -205,3 +205,10 @@ def test_how_a_question_asks_is_not_what_it_is_about():
     topic = guard.topic_terms(tokens, lambda w: 0.05, synonyms, "广西联合体今年的申报几月几号截止？",
                               frozenset({"创新联合体", "联合体", "广西"}))
     assert {"申报", "申请"} <= set(topic) and not {"月底", "日前", "创新联合体"} & set(topic)
+
+
+def test_a_comparison_of_two_programmes_answers_each(assistant):
+    """Two programmes named in one question: each one's own clause, labelled by its document."""
+    answer = assistant.answer("广西的示范区和创新联合体，年度报告分别什么时候交？")
+    assert {c.clause.doc_id for c in answer.citations} == {"gx-demo-zone", "gx-consortium"}, answer.text
+    assert "1月底前" in answer.text and "12月31日前" in answer.text and "根据《" in answer.text
