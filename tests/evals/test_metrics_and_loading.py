@@ -66,26 +66,30 @@ ROWS = [
     {"id": "1", "q": "重复", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "fact"},
     {"id": "7", "q": "那湖南呢？", "doc": "湖南", "evidence": "4000万元", "facts": "4000万元", "answerable": "",
      "type": "follow_up", "history": "广西创新联合体牵头企业营收要多少？"},
-    {"id": "8", "q": "问题", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "riddle"},
+    {"id": "8", "q": "问题", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "definition"},
+    {"id": "9", "q": "问题", "doc": "gx-tic", "evidence": "y", "facts": "", "answerable": "", "type": "很" * 41},
 ]
+HEADER = list(ROWS[6])  # the row with every column
 
 
 def _check(gold_set):
-    assert [q.id for q in gold_set.questions] == ["1", "3", "7"]
+    assert [q.id for q in gold_set.questions] == ["1", "3", "7", "8"]
     first = gold_set.questions[0]
     assert first.doc == "gx-consortium" and first.facts == ("10亿元", "原则上") and first.answerable
     assert not gold_set.questions[1].answerable
     assert gold_set.questions[2].history == ("广西创新联合体牵头企业营收要多少？",)
     problems = {p.row: p.message for p in gold_set.problems}
-    assert set(problems) == {2, 4, 5, 6, 8}
+    assert set(problems) == {2, 4, 5, 6, 9}
     assert "缺少问题 q" in problems[2] and "对应多份文件" in problems[4]
-    assert "answerable" in problems[5] and "重复" in problems[6] and "题型" in problems[8]
+    assert "answerable" in problems[5] and "重复" in problems[6] and "题型 type 过长" in problems[9]
+    # a set's own type label is a grouping label, not a reason to skip the row
+    assert gold_set.questions[3].type == "definition" and gold_set.questions[3].answerable
 
 
 def test_csv_with_bad_rows(tmp_path):
     path = tmp_path / "gold.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(ROWS[-2]))
+        writer = csv.DictWriter(fh, fieldnames=HEADER)
         writer.writeheader()
         writer.writerows(ROWS)
     _check(read_gold_set(path))
@@ -95,7 +99,7 @@ def test_xlsx_with_bad_rows(tmp_path):
     from openpyxl import Workbook
     wb = Workbook()
     ws = wb.active
-    header = list(ROWS[-2])
+    header = HEADER
     ws.append(header)
     for row in ROWS:
         ws.append([row.get(h, "") for h in header])
@@ -114,7 +118,7 @@ def test_jsonl_with_bad_rows(tmp_path):
     path = tmp_path / "gold.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     gold_set = read_gold_set(path)
-    assert [q.id for q in gold_set.questions] == ["1", "3", "7"]
+    assert [q.id for q in gold_set.questions] == ["1", "3", "7", "8"]
     assert any("JSON" in p.message and p.row == 4 for p in gold_set.problems)
 
 
