@@ -12,6 +12,11 @@ LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命�
           "fact_accuracy": "要点全部命中率", "citation_precision": "引用精确率",
           "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率"}
 REGRESSION = 0.005  # a drop larger than this is flagged
+# Per-question columns of results.xlsx, in the order officials read them.
+QUESTION_COLUMNS = {"id": "编号", "q": "问题", "type": "题型", "answerable": "应回答", "correct": "正确",
+                    "expected": "金标条款", "rank": "金标条款名次", "retrieved": "检索首条", "refused": "拒答",
+                    "refusal": "拒答原因", "facts": "要点", "facts_present": "要点全部命中",
+                    "citations": "引用", "answer": "回答", "ms": "用时（毫秒）"}
 
 
 def compare(current: dict, previous: dict) -> list[dict]:
@@ -127,10 +132,36 @@ def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> d
         report = {**report, "comparison": comparison}
     paths = {"json": out_dir / "report.json", "md": out_dir / "report.md",
              "by_type": out_dir / "accuracy_by_type.png", "by_document": out_dir / "accuracy_by_document.png",
-             "latency": out_dir / "latency.png"}
+             "latency": out_dir / "latency.png", "xlsx": out_dir / "results.xlsx"}
     paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     paths["md"].write_text(render_markdown(report, comparison), encoding="utf-8")
     _bar_chart(report["by_type"], paths["by_type"], "按题型")
     _bar_chart(report["by_document"], paths["by_document"], "按文件")
     _latency_chart(report["latencies_ms"], paths["latency"])
+    write_questions_xlsx(report.get("questions", []), paths["xlsx"])
     return paths
+
+
+def write_questions_xlsx(rows: list[dict], path: Path) -> None:
+    """One row per question. Every cell is written as text or a number, never as a formula: a
+    question beginning with "=" stays a question when the file is opened in Excel."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "逐题结果"
+    ws.append(list(QUESTION_COLUMNS.values()))
+    for row in rows:
+        ws.append([_cell(row.get(key)) for key in QUESTION_COLUMNS])
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    wb.save(path)
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else value

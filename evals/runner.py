@@ -97,19 +97,27 @@ def breakdown(results: Sequence[QuestionResult], key: Callable[[QuestionResult],
     return {k: group_metrics(v) for k, v in sorted(groups.items())}
 
 
-def failures(results: Sequence[QuestionResult]) -> list[dict]:
-    """What to review: wrong answers with the expected clause and what came back."""
+def question_rows(results: Sequence[QuestionResult]) -> list[dict]:
+    """Every question with what came back, for people to read (report.md's review list, the
+    per-question XLSX officials open in Excel)."""
     out = []
     for r in results:
-        if r.correct:
-            continue
         expected = ("；".join(f"{doc}：{ev}" for doc, ev in r.gold.evidences) if r.gold.answerable
                     else f"拒答（{r.gold.type}）")
         top = r.answer.hits[0].clause.citation if r.answer.hits else "—"
-        out.append({"id": r.gold.id, "q": r.gold.q, "type": r.gold.type, "expected": expected,
-                    "rank": r.rank, "retrieved": top, "refused": r.answer.refused,
-                    "answer": r.answer.text[:200]})
+        out.append({"id": r.gold.id, "q": r.gold.q, "type": r.gold.type, "answerable": r.gold.answerable,
+                    "expected": expected, "rank": r.rank, "retrieved": top, "refused": r.answer.refused,
+                    "refusal": r.answer.refusal, "facts": "|".join(r.gold.facts),
+                    "facts_present": r.facts_present, "correct": r.correct,
+                    "citations": "；".join(c.clause.citation for c in r.answer.citations),
+                    "answer": r.answer.text, "ms": round(1000 * r.seconds, 1)})
     return out
+
+
+def failures(rows: Sequence[dict]) -> list[dict]:
+    """What to review: wrong answers with the expected clause and what came back."""
+    keys = ("id", "q", "type", "expected", "rank", "retrieved", "refused")
+    return [{**{k: row[k] for k in keys}, "answer": row["answer"][:200]} for row in rows if not row["correct"]]
 
 
 def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: int = 5) -> dict[str, float]:
@@ -137,6 +145,7 @@ def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: i
 def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
                  baseline: dict | None = None, selfcheck: dict | None = None) -> dict:
     latencies = [r.seconds for r in results]
+    rows = question_rows(results)
     retrieve = [r.answer.timings.get("retrieve", 0.0) for r in results]
     return {
         "set": gold.source, "mode": mode, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -150,7 +159,8 @@ def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
         "baseline": baseline,
         "selfcheck": selfcheck,
         "problems": [{"row": p.row, "message": p.message} for p in gold.problems],
-        "failures": failures(results),
+        "failures": failures(rows),
+        "questions": rows,
         "latencies_ms": [round(1000 * s, 2) for s in latencies],
     }
 

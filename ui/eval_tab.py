@@ -45,7 +45,7 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
     failures = [[f["id"], f["q"], f["type"], f["expected"], f["retrieved"], f["answer"]] for f in report["failures"]]
     return (summary, metrics_rows(o, report.get("baseline")), str(paths["by_type"]), str(paths["by_document"]),
             str(paths["latency"]), failures, gr.update(value=str(paths["md"]), visible=True),
-            gr.update(value=str(paths["json"]), visible=True))
+            gr.update(value=str(paths["json"]), visible=True), gr.update(value=str(paths["xlsx"]), visible=True))
 
 
 def build(ctx: AppContext) -> None:
@@ -72,6 +72,7 @@ def build(ctx: AppContext) -> None:
         with gr.Row():
             md = gr.DownloadButton("下载报告（report.md）", visible=False)
             js = gr.DownloadButton("下载数据（report.json）", visible=False)
+            xlsx = gr.DownloadButton("下载逐题结果（results.xlsx）", visible=False)
         run.click(lambda u, b, m, progress=gr.Progress(): run_eval(ctx, u, b, m, progress),
-                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, failures, md, js],
+                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, failures, md, js, xlsx],
                   concurrency_limit=1)

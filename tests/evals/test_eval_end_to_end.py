@@ -37,6 +37,11 @@ def test_eval_writes_reports_charts_and_comparison(real_index, tmp_path):
         assert (out / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "朴素基线" in md and "按题型" in md
+    from openpyxl import load_workbook
+    sheet = load_workbook(out / "results.xlsx").active
+    table = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert table[0][:5] == ["编号", "问题", "题型", "应回答", "正确"] and [r[0] for r in table[1:]] == list("abcd")
+    assert all(r[4] == "是" for r in table[1:])  # every question right, as the overall figures say
 
     better_before = tmp_path / "old.json"
     better_before.write_text(json.dumps({"overall": {"hit@1": 1.0, "fact_accuracy": 1.0, "mrr": 1.2}}),

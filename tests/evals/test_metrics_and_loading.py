@@ -157,3 +157,16 @@ def test_a_gold_set_about_uploaded_documents_reads_against_the_index(tmp_path):
                   "st-sti": {"title": "汕头经济特区科技创新条例", "short_title": "汕头经济特区科技创新条例"}}
     gold = read_gold_set(path, documents=index_docs)
     assert not gold.problems and [g.doc for g in gold.questions] == ["st-sti", "st-sti"]
+
+
+def test_per_question_xlsx_keeps_formulas_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from evals.report import write_questions_xlsx
+
+    rows = [{"id": "1", "q": '=HYPERLINK("http://evil.example","点我")', "type": "fact", "answerable": True,
+             "correct": False, "rank": None, "refused": True, "answer": "@SUM(A1)"}]
+    write_questions_xlsx(rows, tmp_path / "r.xlsx")
+    cells = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=2))[0]
+    assert cells[1].value == rows[0]["q"] and cells[1].data_type == "s"
+    assert cells[3].value == "是" and cells[4].value == "否" and cells[6].value is None
