@@ -14,6 +14,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
+from assistant import applied as applied_questions
 from assistant import extractive, followup, guard
 from assistant.grounding import check_grounding
 from assistant.llm import failure_note
@@ -54,6 +55,7 @@ class _State:
     verdict: guard.Verdict | None = None
     timings: dict[str, float] = field(default_factory=dict)
     llm_failure: str | None = None     # the model already failed in this answer (its note)
+    applied: applied_questions.Applied | None = None  # the asker's own facts, judged
 
 
 class Assistant:
@@ -133,11 +135,37 @@ class Assistant:
     def _decide(self, s: _State) -> _State:
         question = s.resolution.question
         verdict = guard.check_scope(question, self.retriever.scope.detect(question), self.retriever.scope)
-        if not verdict.refused and not s.resolution.about_previous_clause:
-            states_kind = guard.answers_figure_question(question, self._topic_terms(question),
-                                                        self.retriever.document_frequency, measured_only=False)
-            verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind)
-        return replace(s, verdict=verdict)
+        if verdict.refused or s.resolution.about_previous_clause:
+            return replace(s, verdict=verdict)
+        applied = self._applied(s)
+        if applied is not None and (applied.decided or applied.solutions):
+            # the rules engine judged the asker's facts: the clauses it judged on answer first
+            return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
+        states_kind = guard.answers_figure_question(question, self._topic_terms(question),
+                                                    self.retriever.document_frequency, measured_only=False)
+        verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind)
+        return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
+
+    def _applied(self, s: _State) -> applied_questions.Applied | None:
+        """The asker's facts judged against the programme the question (or the conversation)
+        names, else the programmes of the documents retrieved, best first."""
+        library = self.retriever.scope
+        scope = library.detect(s.resolution.question)
+        named = library.allowed_documents(scope, s.region) if (scope.regions or scope.doc_types or s.region) else set()
+        retrieved = list(dict.fromkeys(h.clause.doc_id for h in s.hits))
+        candidates = [d for d in retrieved if not named or d in named] + sorted(named - set(retrieved))
+        return applied_questions.assess_question(s.question, candidates)
+
+    def _lead_with(self, hits: tuple[Hit, ...], refs: list[tuple[str, str]]) -> tuple[Hit, ...]:
+        by_ref: dict[tuple[str, str], Clause] = {}
+        for c in self.retriever.clauses:  # a clause split in parts is cited by its first
+            by_ref.setdefault((c.doc_id, c.path), c)
+        top = hits[0].score if hits else 1.0
+        first = [next((h for h in hits if (h.clause.doc_id, h.clause.path) == r), None) or Hit(by_ref[r], top)
+                 for r in refs if r in by_ref]
+        chosen = {h.clause.id for h in first}
+        rest = tuple(h for h in hits if h.clause.id not in chosen)
+        return (tuple(first) + rest)[:max(len(hits), len(first))]
 
     def _answers(self, r: followup.Resolution):
         """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
@@ -211,12 +239,13 @@ class Assistant:
               refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
               mode: str | None = None) -> Answer:
         if not refused:
-            text = self._missing_programme_note(s.resolution.question) + text
+            verdict = applied_questions.render(s.applied) if s.applied else ""
+            text = self._missing_programme_note(s.resolution.question) + verdict + text
         return Answer(
             question=s.question, text=text, citations=tuple(Citation(i, c) for i, c in enumerate(clauses, 1)),
             refused=refused, refusal=refusal, hits=s.hits, related=related, mode=mode or s.mode, note=note,
             resolved_question=s.resolution.question if s.resolution.question != s.question else None,
-            timings=s.timings,
+            timings=s.timings, assessment=s.applied if not refused else None,
         )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.applied import Applied
 from ingest.model import Clause
 from retriever import Hit
 
@@ -58,6 +59,7 @@ class Answer:
     note: str | None = None             # e.g. generated text failed verification
     resolved_question: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    assessment: Applied | None = None   # an applied question's verdict from the rules engine
 
     def to_dict(self) -> dict:
         return {
@@ -70,4 +72,5 @@ class Answer:
                            "clause_path": h.clause.path, "text": h.clause.text,
                            "score": round(h.score, 6)} for h in self.hits],
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
+            "assessment": self.assessment.to_dict() if self.assessment else None,
         }

@@ -4,7 +4,7 @@ decided by the library's metadata (retriever/scope.py), never here."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,7 @@ class Glossary:
     grades: tuple[str, ...]
     injection_patterns: tuple[str, ...] = ()
     organisation_kinds: tuple[str, ...] = ()     # longest first
+    applied_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
@@ -119,4 +120,5 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         grades=tuple(map(str, data.get("grades") or ())),
         injection_patterns=tuple(map(str, data.get("injection_patterns") or ())),
         organisation_kinds=_longest_first(data.get("organisation_kinds") or ()),
+        applied_cues={str(k): tuple(map(str, v)) for k, v in (data.get("applied_cues") or {}).items()},
     )

@@ -47,6 +47,13 @@ class FieldSpec:
     minimum: Fraction | None = None
     maximum: Fraction | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (value, Chinese label), in form order
+    # How people say it in a question (data in the rules file, read by selfcheck/facts.py):
+    # the words naming a number field ("营收" → lead_annual_revenue_wan), the phrases stating
+    # yes or no for a yes/no field, and for an option field the phrases naming each option.
+    said_as: tuple[str, ...] = ()
+    said_yes: tuple[str, ...] = ()
+    said_no: tuple[str, ...] = ()
+    choices_said: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def name(self) -> str:

@@ -68,7 +68,8 @@ class _Reader:
             if not unit:
                 raise self.fail(key, "数值字段必须写明单位（unit）")
             self.check_unit(unit, key)
-        choices = tuple(self.choice(c, key) for c in rec.get("choices") or ())
+        raw_choices = rec.get("choices") or ()
+        choices = tuple(self.choice(c, key) for c in raw_choices)
         if (ftype == "enum") != bool(choices):
             raise self.fail(key, "只有 enum 字段有、且必须有选项（choices）")
         minimum = rec.get("minimum", 0 if ftype in ("integer", "number") else None)
@@ -78,11 +79,22 @@ class _Reader:
             unit=unit, short=rec.get("short", ""), choices=choices,
             minimum=None if minimum is None else self.number(minimum, key),
             maximum=None if maximum is None else self.number(maximum, key),
+            said_as=self.words(rec, "said_as", key), said_yes=self.words(rec, "said_yes", key),
+            said_no=self.words(rec, "said_no", key),
+            choices_said=tuple((str(c["value"]), self.words(c, "said_as", key)) for c in raw_choices
+                               if c.get("said_as")),
         )
 
+    def words(self, rec: dict, name: str, key: str) -> tuple[str, ...]:
+        """A list of phrases (said_as, said_yes, said_no): non-empty strings."""
+        value = rec.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+            raise self.fail(key, f"{name} 应为非空词语的列表")
+        return tuple(w.strip() for w in value)
+
     def choice(self, rec: Any, key: str) -> tuple[str, str]:
-        if not isinstance(rec, dict) or set(rec) != {"value", "label"}:
-            raise self.fail(key, "选项应写作 {value: …, label: …}")
+        if not isinstance(rec, dict) or not {"value", "label"} <= set(rec) <= {"value", "label", "said_as"}:
+            raise self.fail(key, "选项应写作 {value: …, label: …}（可加 said_as: [说法…]）")
         return str(rec["value"]), str(rec["label"])
 
     def check_unit(self, unit: str, rule_id: str) -> None:

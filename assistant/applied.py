@@ -1,0 +1,139 @@
+"""Applied questions in the chat ("我们营收8亿，能牵头组建创新联合体吗？"): the verdict comes
+from the self-assessment engine, criterion by criterion with the gap and the clause, not from
+the reader comparing figures. The programme is one the question (or the conversation) points
+to; the facts are what the question states (selfcheck.facts); what it does not state is listed
+as still to confirm — no verdict beyond what the facts support."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from corpus.glossary import load_glossary
+from selfcheck import InputError, load_program
+from selfcheck.engine import assess
+from selfcheck.facts import ReadFacts, read_facts
+from selfcheck.model import CriterionResult, ProgramRules
+from selfcheck.rules import program_ids
+from selfcheck.solve import Solution, solve_count
+
+MAX_PENDING_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class Applied:
+    rules: ProgramRules
+    facts: ReadFacts
+    decided: tuple[CriterionResult, ...] = ()     # pass / fail on the stated facts alone
+    solutions: tuple[Solution, ...] = ()          # "最多能有几个": the count the rule allows
+    pending: tuple[CriterionResult, ...] = ()     # read a stated fact but need another
+    untouched: int = 0                            # criteria the question says nothing about
+    problem: str | None = None                    # the stated facts contradict each other
+
+    @property
+    def clause_refs(self) -> list[tuple[str, str]]:
+        """(doc_id, clause path) of the clauses the verdict rests on, most telling first."""
+        results = [s.criterion for s in self.solutions] + sorted(self.decided, key=lambda c: c.status != "fail")
+        return list(dict.fromkeys((c.citation.doc_id, c.citation.clause_path) for c in results))
+
+    def to_dict(self) -> dict:
+        def criterion(c: CriterionResult) -> dict:
+            return {"id": c.id, "title": c.title, "status": c.status, "value": c.actual,
+                    "required": c.required, "gap": c.gap, "citation": c.citation.to_dict(),
+                    "exception": c.exception.to_dict() if c.exception else None}
+        return {
+            "programme": self.rules.program.id, "programme_name": self.rules.program.name,
+            "facts": {k: {"value": v, "said": self.facts.said.get(k, "")} for k, v in self.facts.values.items()},
+            "criteria": [criterion(c) for c in self.decided],
+            "solutions": [{"field": s.field, "value": s.value, "bound": "most" if s.most else "least",
+                           **{"criterion": criterion(s.criterion)}} for s in self.solutions],
+            "to_confirm": [c.title for c in self.pending], "unrecognised": list(self.facts.unmapped),
+            "problem": self.problem,
+        }
+
+
+def asks_to_judge(question: str) -> bool:
+    """Whether it asks if the asker qualifies (能不能, 够不够, 达标…) or how far off it is (还差)."""
+    cues = load_glossary().applied_cues
+    return any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
+
+
+def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:
+    """The assessment of the facts `question` states, against the candidate programme whose
+    fields they fill best (ties: the first candidate). None when it states no fact of theirs."""
+    cues = load_glossary().applied_cues
+    best: tuple[int, ProgramRules, ReadFacts] | None = None
+    for pid in (p for p in programmes if p in program_ids()):
+        rules = load_program(pid)
+        facts = read_facts(question, rules, cues.get("requirement", ()), cues.get("ask", ()))
+        if facts.values and (best is None or len(facts.values) > best[0]):
+            best = (len(facts.values), rules, facts)
+    if best is None:
+        return None
+    _, rules, facts = best
+    try:
+        assessment = assess(rules, facts.values)
+    except InputError as exc:
+        return Applied(rules, facts, problem=str(exc))
+    stated = set(facts.values)
+    decided = tuple(c for c in assessment.criteria if c.status in ("pass", "fail"))
+    most = _bound_asked(question, cues)
+    solutions = tuple(s for field in facts.asked for c in rules.criteria if field in c.fields
+                      for s in [solve_count(rules, c, facts.values, field, most)] if s is not None)
+    solved = {s.criterion.id for s in solutions}
+    pending = tuple(c for c in assessment.criteria
+                    if c.status == "unknown" and stated & set(c.fields) and c.id not in solved)
+    if not (solutions or asks_to_judge(question) and (decided or pending)):
+        return None
+    untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in assessment.criteria)
+    return Applied(rules, facts, decided, solutions, pending, untouched)
+
+
+def _bound_asked(question: str, cues: dict) -> bool | None:
+    if any(w in question for w in cues.get("most", ())):
+        return True
+    if any(w in question for w in cues.get("least", ())):
+        return False
+    return None
+
+
+_STATUS = {"pass": "满足", "fail": "不满足"}
+
+
+def _quote(rules: ProgramRules, criterion_id: str) -> str:
+    return next(c.quote for c in rules.criteria if c.id == criterion_id)
+
+
+def render(applied: Applied) -> str:
+    """The verdict block that leads the answer; the clause quotation follows it."""
+    program = applied.rules.program
+    lines = [f"按问题中给出的情况对照《{program.doc_title}》自评（只依据问题中的信息）："]
+    if applied.problem:
+        lines.append(f"- 问题中的情况相互矛盾，无法自评：{applied.problem}")
+    for s in applied.solutions:
+        c, spec = s.criterion, applied.rules.field(s.field)
+        if s.value is None:
+            lines.append(f"- {spec.brief}：按所给情况，没有满足要求的数量（要求{c.required}）。依据{c.citation.clause_path}")
+        else:
+            bound = "最多" if s.most else "至少"
+            lines.append(f"- {spec.brief}：{bound} {s.value} {spec.unit}（此时 {c.actual}；要求{c.required}）。"
+                         f"依据{c.citation.clause_path}")
+    for c in sorted(applied.decided, key=lambda c: c.status != "fail"):
+        if c.kind == "declared":  # a yes/no: what the document asks, in its own words
+            said = "；".join(applied.facts.said[k] for k in c.fields if k in applied.facts.said)
+            line = f"- {c.title}：{_STATUS[c.status]}（问题中说“{said}”）；文件要求：“{_quote(applied.rules, c.id)}”"
+        else:
+            line = f"- {c.title}：{_STATUS[c.status]}。{c.actual}；要求{c.required}" + (f"；{c.gap}" if c.gap else "")
+        line += f"。依据{c.citation.clause_path}"
+        if c.exception:
+            line += f"。{c.exception.message}" + (f"（{c.exception.citation.clause_path}）" if c.exception.citation else "")
+        lines.append(line)
+    if applied.pending:
+        def needs(c: CriterionResult) -> str:
+            missing = [applied.rules.field(k).brief for k in c.fields if k not in applied.facts.values]
+            return f"{c.title}（还需知道{'、'.join(missing)}）" if missing else c.title
+        lines.append("- 还需确认：" + "；".join(needs(c) for c in applied.pending[:MAX_PENDING_SHOWN]))
+    if applied.untouched:
+        lines.append(f"- 其余 {applied.untouched} 项条件问题中未涉及，可在“申报自评”页逐项填写后判断。")
+    for words in applied.facts.unmapped:
+        lines.append(f"- 没能识别“{words}”对应的条件，未计入判断。")
+    return "\n".join(lines) + "\n\n"
