@@ -2,6 +2,8 @@
 reported by its row number and skipped; it never stops the rest of the file."""
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -14,7 +16,11 @@ from ingest.clean import visible_text
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 MAX_QUESTION_CHARS = 2000
-COLUMNS = ("id", "q", "doc", "evidence", "facts", "answerable", "type", "history")
+COLUMNS = ("id", "q", "doc", "evidence", "facts", "answerable", "type", "history", "expected_verdicts",
+           "expected_answer")
+# An applied question's expected verdicts: criterion id → pass/fail (or the words people write).
+_VERDICTS = {"pass": "pass", "met": "pass", "满足": "pass", "通过": "pass",
+             "fail": "fail", "not_met": "fail", "不满足": "fail", "未通过": "fail"}
 # The labels the shipped sets use. A set's own labels are just as valid: a type only groups the
 # report; whether a row is answerable is its own column.
 TYPES = ("threshold", "deadline", "procedure", "list", "fact", "comparison", "applied",
@@ -46,6 +52,9 @@ class GoldQuestion:
     # Further gold clauses, (doc, evidence), when the answer needs several: "广西和内蒙古…一样吗？"
     # is answered by one clause of each. Written as doc "gx-tic|nm-tic", evidence "…|…".
     also: tuple[tuple[str, str], ...] = ()
+    # Applied questions: the criteria the stated facts decide, (criterion id, pass|fail); None
+    # when the row does not say (then verdicts are not scored).
+    expected_verdicts: tuple[tuple[str, str], ...] | None = None
 
     @property
     def evidences(self) -> tuple[tuple[str, str], ...]:
@@ -238,6 +247,23 @@ def _split_list(value: Any) -> tuple[str, ...]:
     return tuple(p.strip() for p in str(value).split("|") if p.strip())
 
 
+def _verdicts(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """{"lead_revenue": "fail"} (JSONL) or "lead_revenue=fail|members_count=pass" (CSV/XLSX)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        pairs = [re.split(r"[=:：]", part, maxsplit=1) for part in _split_list(value)]
+        if any(len(p) != 2 for p in pairs):
+            raise ValueError(f"expected_verdicts 应写作 条件id=pass|条件id=fail，收到“{value[:50]}”")
+        value = {k.strip(): v.strip() for k, v in pairs}
+    if not isinstance(value, dict):
+        raise ValueError("expected_verdicts 应为 {条件id: pass/fail}")
+    bad = [str(v) for v in value.values() if str(v).strip().lower() not in _VERDICTS]
+    if bad:
+        raise ValueError(f"expected_verdicts 的结论应为 pass 或 fail，收到“{bad[0][:20]}”")
+    return tuple(sorted((str(k), _VERDICTS[str(v).strip().lower()]) for k, v in value.items()))
+
+
 def _as_bool(value: Any) -> bool:
     if value is None or value == "":
         return True
@@ -271,8 +297,9 @@ def _gold_question(rec: dict, resolve) -> GoldQuestion:
     (doc, evidence), *also = pairs or [(resolve(named[0]) if named else "", "")]
     return GoldQuestion(
         id=str(qid).strip(), q=q.strip(), doc=doc, evidence=evidence, also=tuple(also),
-        facts=_split_list(rec.get("facts")), answerable=answerable, type=qtype,
-        history=_split_list(rec.get("history")),
+        facts=_split_list(rec.get("facts")) + _split_list(rec.get("expected_answer")),
+        answerable=answerable, type=qtype, history=_split_list(rec.get("history")),
+        expected_verdicts=_verdicts(rec.get("expected_verdicts")),
         extra={k: v for k, v in rec.items() if k not in COLUMNS},
     )
 

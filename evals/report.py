@@ -6,17 +6,19 @@ import json
 from pathlib import Path
 
 HEADLINE = ("hit@1", "hit@5", "complete@5", "mrr", "fact_accuracy", "citation_precision", "refusal_recall",
-            "refusal_precision")
+            "refusal_precision", "verdict_accuracy")
 LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命中 hit@5",
           "complete@5": "全部金标条款在前 5", "mrr": "MRR",
           "fact_accuracy": "要点全部命中率", "citation_precision": "引用精确率",
-          "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率"}
+          "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率",
+          "verdict_accuracy": "应用题自评结论准确率"}
 REGRESSION = 0.005  # a drop larger than this is flagged
 # Per-question columns of results.xlsx, in the order officials read them.
 QUESTION_COLUMNS = {"id": "编号", "q": "问题", "type": "题型", "answerable": "应回答", "correct": "正确",
                     "expected": "金标条款", "rank": "金标条款名次", "retrieved": "检索首条", "refused": "拒答",
                     "refusal": "拒答原因", "facts": "要点", "facts_present": "要点全部命中",
-                    "citations": "引用", "answer": "回答", "ms": "用时（毫秒）"}
+                    "citations": "引用", "verdicts": "自评逐条结论", "verdicts_right": "自评结论正确",
+                    "answer": "回答", "ms": "用时（毫秒）"}
 
 
 def compare(current: dict, previous: dict) -> list[dict]:
@@ -48,6 +50,8 @@ def render_markdown(report: dict, comparison: list[dict] | None = None) -> str:
     for key in HEADLINE:
         if key in o:
             lines.append(f"| {LABELS[key]} | {fmt(o[key])} |" + (f" {fmt(base.get(key))} |" if base else ""))
+    if "criteria_overjudged" in o:
+        lines += ["", f"应用题：多判的条件（问题未给出依据却下了结论）共 {o['criteria_overjudged']} 条。"]
     lines += ["", f"回答延迟 p50 {lat['answer_p50']:.1f} ms，p95 {lat['answer_p95']:.1f} ms；"
                   f"检索 p50 {lat['retrieval_p50']:.1f} ms，p95 {lat['retrieval_p95']:.1f} ms。", ""]
     if comparison:

@@ -32,6 +32,20 @@ class QuestionResult:
         return all(_WS.sub("", f) in text for f in self.gold.facts)
 
     @property
+    def judged(self) -> dict[str, str]:
+        """Criterion id → pass/fail as the answer's assessment judged them."""
+        if self.answer.assessment is None:
+            return {}
+        return {c.id: c.status for c in self.answer.assessment.decided}
+
+    @property
+    def verdicts_right(self) -> bool | None:
+        """Exactly the expected criteria judged, each as expected (None: not scored)."""
+        if self.gold.expected_verdicts is None:
+            return None
+        return self.judged == dict(self.gold.expected_verdicts)
+
+    @property
     def correct(self) -> bool:
         """Answerable: not refused and every fact present; unanswerable: refused."""
         if not self.gold.answerable:
@@ -87,6 +101,10 @@ def group_metrics(results: Sequence[QuestionResult]) -> dict[str, float]:
         out["refusal_recall"] = sum(r.answer.refused for r in unanswerable) / len(unanswerable)
     if refused:
         out["refusal_precision"] = sum(not r.gold.answerable for r in refused) / len(refused)
+    scored = [r for r in results if r.gold.expected_verdicts is not None]
+    if scored:
+        out["verdict_accuracy"] = sum(bool(r.verdicts_right) for r in scored) / len(scored)
+        out["criteria_overjudged"] = sum(len(set(r.judged) - dict(r.gold.expected_verdicts).keys()) for r in scored)
     return out
 
 
@@ -109,6 +127,8 @@ def question_rows(results: Sequence[QuestionResult]) -> list[dict]:
                     "expected": expected, "rank": r.rank, "retrieved": top, "refused": r.answer.refused,
                     "refusal": r.answer.refusal, "facts": "|".join(r.gold.facts),
                     "facts_present": r.facts_present, "correct": r.correct,
+                    "verdicts_right": r.verdicts_right,
+                    "verdicts": "|".join(f"{k}={v}" for k, v in sorted(r.judged.items())),
                     "citations": "；".join(c.clause.citation for c in r.answer.citations),
                     "answer": r.answer.text, "ms": round(1000 * r.seconds, 1)})
     return out

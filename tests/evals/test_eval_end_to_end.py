@@ -58,3 +58,26 @@ def test_bad_set_is_a_chinese_error(real_index, tmp_path):
     bad.write_text("question\nfoo\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["eval", "--set", str(bad), "--data-dir", str(real_index)])
     assert result.exit_code == 2 and "表头缺少列" in result.stderr
+
+
+def test_applied_questions_are_scored_on_their_verdicts(real_retriever, tmp_path):
+    from assistant import Assistant
+    from evals.io import read_gold_set
+    from evals.runner import build_report, run_questions
+
+    gold = tmp_path / "applied.csv"
+    gold.write_text(
+        "id,q,doc,evidence,facts,expected_verdicts,expected_answer,type\n"
+        "a,我们公司去年营收8亿元，能牵头组建广西创新联合体吗？,gx-consortium,年主营业务收入原则上应达到10亿元以上,"
+        "10亿元,lead_revenue=fail,,applied\n"
+        "b,专家委员会15个人，里面最多能有几个是我们自己单位的？,gx-tic,其中牵头单位和共建单位的人员不超过总人数三分之一,"
+        "三分之一,,5人,applied\n"
+        "c,我们营收12亿，专职研发人员40人，够格牵头广西创新联合体吗？,gx-consortium,年主营业务收入原则上应达到10亿元以上,"
+        "10亿元,lead_revenue=pass|lead_rd_staff=fail,,applied\n", encoding="utf-8")
+    questions = read_gold_set(gold).questions
+    assert questions[1].facts == ("三分之一", "5人") and questions[1].expected_verdicts is None
+    results = run_questions(Assistant(real_retriever), questions)
+    overall = build_report(read_gold_set(gold), results, "extractive")["overall"]
+    assert overall["fact_accuracy"] == 1.0
+    # c expects rd_staff to fail, but 40 人 meets 30 人: its verdicts are wrong, a and b's are not scored/right
+    assert overall["verdict_accuracy"] == 0.5 and overall["criteria_overjudged"] == 0

@@ -170,3 +170,18 @@ def test_per_question_xlsx_keeps_formulas_as_text(tmp_path):
     cells = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=2))[0]
     assert cells[1].value == rows[0]["q"] and cells[1].data_type == "s"
     assert cells[3].value == "是" and cells[4].value == "否" and cells[6].value is None
+
+
+def test_expected_verdicts_are_read_from_jsonl_and_csv(tmp_path):
+    rows = [{"id": "1", "q": "我们营收8亿，够吗？", "doc": "gx-consortium", "evidence": "10亿元以上",
+             "expected_verdicts": {"lead_revenue": "不满足"}},
+            {"id": "2", "q": "我们营收8亿，够吗？", "doc": "gx-consortium", "evidence": "10亿元以上",
+             "expected_verdicts": "lead_revenue=maybe"},
+            {"id": "3", "q": "我们营收8亿，够吗？", "doc": "gx-consortium", "evidence": "10亿元以上",
+             "expected_verdicts": "lead_revenue=pass|members_count:fail"}]
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    gold = read_gold_set(path)
+    assert [q.expected_verdicts for q in gold.questions] == [
+        (("lead_revenue", "fail"),), (("lead_revenue", "pass"), ("members_count", "fail"))]
+    assert "pass 或 fail" in gold.problems[0].message and gold.problems[0].row == 2
