@@ -6,11 +6,12 @@ validated inputs (inputs.py), and every step is written to the criterion's audit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Mapping
 
 from selfcheck.citations import resolve
-from selfcheck.figures import exact, format_number
+from selfcheck.figures import exact, format_number, is_money
 from selfcheck.inputs import validate_inputs
 from selfcheck.model import (
     Assessment, Citation, ClauseRef, Condition, Criterion, CriterionResult, ExceptionHint,
@@ -18,7 +19,7 @@ from selfcheck.model import (
 )
 from selfcheck.operators import COMPARATORS, MEASURES, condition_holds
 from selfcheck.rules import load_program
-from selfcheck.wording import actual_text, gap_of, requirement_text, value_text
+from selfcheck.wording import actual_text, figure_text, gap_of, requirement_text, value_text
 
 DISCLAIMER = ("本结果依据申报单位自填信息逐条比对文件条款得出，仅供申报前自查参考，"
               "不代表主管部门的审核或认定结论。")
@@ -36,6 +37,7 @@ class Outcome:
     missing: tuple[str, ...] = ()
     note: str | None = None
     trail: tuple[str, ...] = ()
+    incalculable: bool = False       # every value given, but the measure is undefined (÷ 0)
 
 
 @lru_cache(maxsize=None)
@@ -65,7 +67,8 @@ def run_test(test: Test, rules: ProgramRules, inputs: Mapping[str, Any], in_prin
                        trail=(f"缺少 {'、'.join(missing)} → 无法判断",))
     if measured.undefined:
         spec = rules.field(measured.undefined)
-        return Outcome("unknown", note=f"{spec.name}为 0，无法计算比例",
+        words = f"无法计算比例（{spec.brief}为 0）"
+        return Outcome("unknown", actual=words, note=words, incalculable=True,
                        trail=(*_reads(rules, test, inputs), "分母为 0 → 无法判断"))
     threshold = exact(inputs[test.threshold_field]) if test.threshold_field else test.threshold
     passed = COMPARATORS[test.operator].passes(measured.value, threshold)
@@ -175,6 +178,7 @@ def assess_criterion(c: Criterion, rules: ProgramRules, inputs: Mapping[str, Any
         gap_amount=single.gap_amount if single and failed else None,
         gap_unit=single.gap_unit if single and failed else None,
         note="；".join(o.note for o in outcomes if o.note) if status == "unknown" else None,
+        incalculable=status == "unknown" and all(o.incalculable for o in outcomes if o.status == "unknown"),
         exception=exception_hint(rules) if failed and c.strictness == "in_principle" else None,
         trail=tuple(([gate] if gate else []) + branch_trail(outcomes, status)),
     )
@@ -211,11 +215,30 @@ def notes_for(rules: ProgramRules, results: tuple[CriterionResult, ...], verdict
         labels = "；".join(rules.field(k).label for k in missing)
         notes.append(f"尚有 {len(missing)} 项信息未填写，相关条件标为“待补充”：{labels}。")
     elif verdict == "incomplete":  # every field given, yet a criterion cannot be decided (e.g. a zero denominator)
-        notes.append("有条件无法根据所填数据判定（如比例的分母为 0），相关条件标为“待补充”，请核对所填数值。")
+        notes.append("有条件无法根据所填数据判定（如比例的分母为 0），相关条件标为“无法计算”，请核对所填数值。")
     if rules.program.doc_status != "印发":
         notes.append(f"依据文件为{rules.program.doc_status}，正式发布时条件可能调整。")
     notes.append(DISCLAIMER)
     return tuple(notes)
+
+
+SLIP_FACTOR = 1000  # an amount this many times below its threshold was probably typed in 亿元
+
+
+def unit_slips(rules: ProgramRules, inputs: Mapping[str, Any]) -> list[str]:
+    """"8" in a 万元 field against "10亿元以上" is most likely 8 亿元 typed in the wrong unit."""
+    notes = []
+    for c in rules.criteria:
+        for t in c.tests:
+            key = t.fields[0] if t.measure == "value" and t.fields else None
+            value = inputs.get(key) if key else None
+            if value is None or not isinstance(t.threshold, Fraction) or not is_money(rules.field(key).unit or ""):
+                continue
+            if 0 < exact(value) * SLIP_FACTOR <= t.threshold:
+                spec = rules.field(key)
+                notes.append(f"{spec.name}填写为 {value_text(value, spec)}，而要求为{figure_text(t.figure)}："
+                             f"是否把单位填成了亿元？金额请以{spec.unit}为单位填写。")
+    return list(dict.fromkeys(notes))
 
 
 def assess(rules: ProgramRules, inputs: Any) -> Assessment:
@@ -229,7 +252,8 @@ def assess(rules: ProgramRules, inputs: Any) -> Assessment:
         passed=sum(r.status == "pass" for r in results),
         applicable=sum(r.status != "not_applicable" for r in results),
         criteria=results, inputs=tuple(clean.items()), missing=missing,
-        notes=notes_for(rules, results, verdict, missing), rules_digest=rules.digest,
+        notes=tuple(unit_slips(rules, clean)) + notes_for(rules, results, verdict, missing),
+        rules_digest=rules.digest,
     )
 
 

@@ -140,6 +140,10 @@ def check_consistency(rules: ProgramRules, rule: Consistency, values: Mapping[st
         other = rules.field(rule.other)
         raise InconsistentInputError(
             specs[0].key, f"{subject}，不能大于{other.name}（当前为 {describe(values[other.key])}）{reason}")
+    if rule.op == "less_than" and total >= exact(values[rule.other]):
+        other = rules.field(rule.other)
+        raise InconsistentInputError(
+            specs[0].key, f"{subject}，应小于{other.name}（当前为 {describe(values[other.key])}）{reason}")
     if rule.op == "at_least" and total < rule.value:
         raise InconsistentInputError(
             specs[0].key, f"{subject}，应至少为 {format_number(rule.value)}{reason}")

@@ -202,10 +202,16 @@ class CriterionResult:
     note: str | None = None
     exception: ExceptionHint | None = None
     trail: tuple[str, ...] = ()
+    incalculable: bool = False      # undecided with every value given (a ratio over 0)
+
+    @property
+    def status_label(self) -> str:
+        return "无法计算" if self.incalculable else STATUS_LABELS[self.status]
 
     def to_dict(self) -> dict:
         return {
             "id": self.id, "title": self.title, "kind": self.kind, "status": self.status,
+            "status_label": self.status_label,
             "strictness": self.strictness, "fields": list(self.fields), "actual": self.actual,
             "required": self.required, "gap": self.gap, "gap_amount": self.gap_amount,
             "gap_unit": self.gap_unit, "note": self.note,

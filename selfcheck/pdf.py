@@ -5,7 +5,7 @@ package (pylopdf-fonts-zh-cn), so no system font is needed and the PDF embeds th
 """
 from __future__ import annotations
 
-from selfcheck.model import STATUS_LABELS, VERDICT_LABELS, Assessment
+from selfcheck.model import VERDICT_LABELS, Assessment
 from selfcheck.report import _cited_clauses, criterion_details
 
 _COLOURS = {"pass": (22, 120, 60), "fail": (190, 30, 30), "unknown": (150, 110, 0), "not_applicable": (110, 110, 110)}
@@ -45,7 +45,7 @@ def render_pdf(assessment: Assessment) -> bytes:
     pdf.ln(2)
     para("逐项结果", 13, gap=2)
     for i, c in enumerate(assessment.criteria, 1):
-        para(f"{i}. {c.title}　【{STATUS_LABELS[c.status]}】", 11, _COLOURS[c.status], gap=0.5)
+        para(f"{i}. {c.title}　【{c.status_label}】", 11, _COLOURS[c.status], gap=0.5)
         for label, text in criterion_details(c):
             para(f"{label}：{text}", 9.5, (40, 40, 40), gap=0.3)
         pdf.ln(1.5)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from selfcheck.model import (
-    STATUS_LABELS, STRICTNESS_LABELS, VERDICT_LABELS, Assessment, Citation, CriterionResult,
+    STRICTNESS_LABELS, VERDICT_LABELS, Assessment, Citation, CriterionResult,
 )
 
 STATUS_MARKS = {"pass": "✔", "fail": "✘", "unknown": "？", "not_applicable": "－"}
@@ -74,13 +74,13 @@ def render_markdown(assessment: Assessment) -> str:
     for i, c in enumerate(assessment.criteria, 1):
         out.append(
             f"| {i} | {_cell(c.title)} | {'原则上' if c.strictness == 'in_principle' else '硬性'} "
-            f"| {STATUS_MARKS[c.status]} {STATUS_LABELS[c.status]} | {_cell(c.actual)} | {_cell(c.required)} "
+            f"| {STATUS_MARKS[c.status]} {c.status_label} | {_cell(c.actual)} | {_cell(c.required)} "
             f"| {_cell(c.gap)} | {_cell(c.citation.clause_path)} |")
     flagged = [c for c in assessment.criteria if c.status in ("fail", "unknown")]
     if flagged:
         out += ["", "## 未通过与待补充事项", ""]
         for i, c in enumerate(flagged, 1):
-            out += [f"### {i}. {c.title}（{STATUS_LABELS[c.status]}）", "", *_detail_lines(c), ""]
+            out += [f"### {i}. {c.title}（{c.status_label}）", "", *_detail_lines(c), ""]
     out += ["", "## 引用条款原文", ""]
     for cit in _cited_clauses(assessment):
         out += [f"**《{cit.doc_title}》{cit.clause_path}**", "", _quote(cit.text), ""]
@@ -98,7 +98,7 @@ def render_text(assessment: Assessment) -> str:
     ]
     for c in assessment.criteria:
         tag = _SOFT_TAG if c.strictness == "in_principle" else ""
-        head = f"{STATUS_MARKS[c.status]} {STATUS_LABELS[c.status]:<4}{c.title}{tag}"
+        head = f"{STATUS_MARKS[c.status]} {c.status_label:<4}{c.title}{tag}"
         where = f"  〔{c.citation.clause_path}〕"
         if c.status == "pass":
             out.append(f"{head}：{c.actual}{where}")

@@ -146,7 +146,8 @@ class _Reader:
             raise self.fail(rule_id, f"布尔字段“{spec.key}”只能用 equals: true/false")
 
     def consistency(self, rec: Any) -> Consistency:
-        """`field: a` or `fields: [a, b]` (summed), then `not_greater_than: c` or `at_least: n`."""
+        """`field: a` or `fields: [a, b]` (summed), then `not_greater_than: c`, `less_than: c`
+        or `at_least: n`."""
         if not isinstance(rec, dict):
             raise self.fail("consistency", "每条一致性检查应为映射")
         keys = rec.get("fields") or [rec.get("field")]
@@ -155,13 +156,14 @@ class _Reader:
             raise self.fail("consistency", "相加的字段单位须一致")
         when = self.condition(rec["when"], "consistency") if "when" in rec else None
         reason, fields = rec.get("reason", ""), tuple(s.key for s in specs)
-        if "not_greater_than" in rec:
-            other = self.field_ref(rec["not_greater_than"], "consistency", ("integer", "number"))
-            return Consistency(fields, "not_greater_than", other=other.key, when=when, reason=reason)
+        for op in ("not_greater_than", "less_than"):
+            if op in rec:
+                other = self.field_ref(rec[op], "consistency", ("integer", "number"))
+                return Consistency(fields, op, other=other.key, when=when, reason=reason)
         if "at_least" in rec and len(fields) == 1:
             value = self.number(rec["at_least"], "consistency")
             return Consistency(fields, "at_least", value=value, when=when, reason=reason)
-        raise self.fail("consistency", "一致性检查应有 not_greater_than，或对单个字段的 at_least")
+        raise self.fail("consistency", "一致性检查应有 not_greater_than、less_than，或对单个字段的 at_least")
 
     # ------------------------------------------------------------ criteria
 

@@ -18,6 +18,19 @@ from selfcheck.model import FieldSpec, ProgramRules, Test
 from selfcheck.operators import COMPARATORS, EXCESS
 
 _IN_PRINCIPLE = "原则上"
+MAX_PLACES = 6
+
+
+def distinct_number(value: Fraction, other: Fraction | None = None) -> str:
+    """`value` with as many decimals as it takes (up to MAX_PLACES) not to read as `other`
+    (2999 ÷ 100000 is "2.999%", not "3%" against 3%) and, when non-zero, not as 0."""
+    value = exact(value)
+    for places in range(2, MAX_PLACES + 1):
+        text = format_number(value, places)
+        same = other is not None and value != other and text == format_number(exact(other), places)
+        if not same and not (value and text in ("0", "-0")):
+            return text
+    return text
 
 
 def comparison_words(test: Test) -> str:
@@ -76,7 +89,8 @@ def actual_text(test: Test, rules: ProgramRules, inputs: Mapping[str, Any], valu
     if test.measure == "ratio":
         den = rules.field(test.fields[1])
         parts = (value_text(inputs[first.key], first), value_text(inputs[den.key], den))
-        return f"{format_quantity(value, '%')}（{parts[0]} ÷ {parts[1]}）"
+        threshold = test.threshold if isinstance(test.threshold, Fraction) else None
+        return f"{distinct_number(value, threshold)}%（{parts[0]} ÷ {parts[1]}）"
     shown = value_text(value, first, test.display_unit)
     if test.plus:
         own = value_text(inputs[first.key], first)
@@ -99,7 +113,7 @@ def value_gap(test: Test, rules: ProgramRules, value: Fraction, threshold: Any
     amount, unit = convert(amount, spec.unit, display), display
     if unit == "%":  # a percentage falls short by percentage points, not by percent
         unit = "个百分点"
-        figure = f"{format_number(amount)} 个百分点"
+        figure = f"{distinct_number(amount)} 个百分点"
     exclusive = COMPARATORS[test.operator].inclusive is False and not whole
     if direction == EXCESS:
         return (f"须再减少超过 {figure}" if exclusive else f"超出 {figure}"), amount, unit
@@ -115,11 +129,11 @@ def ratio_gap(test: Test, rules: ProgramRules, inputs: Mapping[str, Any], value:
     bound = test.threshold * base / 100
     if direction == EXCESS:
         limit = Fraction(math.floor(bound)) if num.type == "integer" else bound
-        head = f"超出 {format_number(points)} 个百分点"
+        head = f"超出 {distinct_number(points)} 个百分点"
         detail = f"{num.brief}至多 {value_text(limit, num)}，超出 {value_text(have - limit, num)}"
     else:
         need = Fraction(math.ceil(bound)) if num.type == "integer" else bound
-        head = f"还差 {format_number(points)} 个百分点"
+        head = f"还差 {distinct_number(points)} 个百分点"
         detail = f"{num.brief}需至少 {value_text(need, num)}，还差 {value_text(need - have, num)}"
     if test.operator in ("more_than", "less_than"):
         return head, points, "个百分点"
@@ -130,7 +144,7 @@ def gap_of(test: Test, rules: ProgramRules, inputs: Mapping[str, Any], value: An
            ) -> tuple[str, int | float | None, str | None]:
     """The gap of a failing test in words, with its amount and unit when it has one."""
     if test.measure == "declared":
-        return "尚不满足（自评为“否”）", None, None
+        return f"文件要求{test.subject.replace('是否', '')}，自评为“否”", None, None
     if test.measure == "choice":
         label = rules.field(test.fields[0]).choice_label(value)
         return f"当前为“{label}”，不在要求范围内", None, None

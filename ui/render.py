@@ -12,7 +12,7 @@ from assistant.types import REFUSAL_LABELS
 from evals.report import HEADLINE, LABELS, fmt
 from ingest.model import Clause
 from selfcheck import Assessment
-from selfcheck.model import STATUS_LABELS, VERDICT_LABELS
+from selfcheck.model import VERDICT_LABELS
 from selfcheck.report import STATUS_MARKS
 
 # Plain marks, not emoji: they render with any Chinese font.
@@ -55,7 +55,7 @@ def source_message(title: str, clause: Clause) -> dict:
 def criteria_rows(assessment: Assessment) -> list[list[str]]:
     """One row per criterion: status, what, the enterprise's figure, what is required, the
     gap, and the clause the requirement comes from."""
-    return [[f"{STATUS_MARKS[r.status]} {STATUS_LABELS[r.status]}", r.title, r.actual or "—", r.required,
+    return [[f"{STATUS_MARKS[r.status]} {r.status_label}", r.title, r.actual or "—", r.required,
              r.gap or "—", f"《{r.citation.doc_title}》{r.citation.clause_path}"] for r in assessment.criteria]
 
 
