@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional
 
 import typer
-import yaml
 
 from selfcheck.engine import evaluate
 from selfcheck.errors import InputError, RulesError
+from selfcheck.input_text import parse_inputs_text
 from selfcheck.report import render_markdown, render_text
 from selfcheck.rules import list_programs, program_ids
 from selfcheck.schema import schema
@@ -54,18 +54,7 @@ def read_inputs(source: str) -> Any:
         if not path.is_file():
             raise InputError("input", f"找不到输入文件“{source}”")
         text, is_yaml = _read_text(path), path.suffix.lower() in (".yaml", ".yml")
-    if not text.strip():
-        raise InputError("input", "输入为空：请提供 JSON 对象，例如 {\"members_total\": 9}")
-    try:
-        return yaml.safe_load(text) if is_yaml else json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError("input", f"输入不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from exc
-    except ValueError as exc:  # e.g. an integer literal of thousands of digits
-        raise InputError("input", "输入不是可用的 JSON（其中的数字位数过多）") from exc
-    except yaml.YAMLError as exc:
-        raise InputError("input", f"输入不是合法的 YAML：{exc}") from exc
-    except RecursionError as exc:  # [[[[… thousands deep: the parser gives up, so do we
-        raise InputError("input", "输入嵌套层数过多，请提供字段名: 值形式的 JSON 对象") from exc
+    return parse_inputs_text(text, is_yaml)
 
 
 def _read_text(path: Path) -> str:

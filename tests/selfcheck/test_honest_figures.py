@@ -42,3 +42,17 @@ def test_a_lead_outside_guangxi_is_not_counted_among_members_registered_there():
                                    "lead_registered_in_guangxi": False})
     assert evaluate("gx-consortium", {"members_total": 8, "members_registered_in_guangxi": 7,
                                       "lead_registered_in_guangxi": False}).verdict == "not_eligible"
+
+
+def test_inputs_as_text_are_read_as_strictly_as_the_form():
+    from selfcheck import InputError, InvalidValueError
+    from selfcheck.input_text import parse_inputs_text
+
+    values = parse_inputs_text("lead_registered_in_guangxi: yes\nmembers_total: 010\n", is_yaml=True)
+    assert values == {"lead_registered_in_guangxi": "yes", "members_total": "010"}  # text, not True / 8
+    with pytest.raises(InvalidValueError):
+        evaluate("gx-consortium", values)
+    for text, as_yaml in (("members_total: 8\nmembers_total: 9\n", True), ('{"members_total": 8, "members_total": 9}', False)):
+        with pytest.raises(InputError, match="出现了两次") as caught:
+            parse_inputs_text(text, is_yaml=as_yaml)
+        assert caught.value.field == "members_total"
