@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Callable
 
 from corpus.glossary import load_glossary
@@ -79,14 +78,9 @@ class Verdict:
 ANSWERABLE = Verdict(False)
 
 
-@lru_cache(maxsize=1)
-def _injection() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in load_glossary().injection_patterns), re.IGNORECASE)
-
-
 def looks_like_injection(question: str) -> bool:
     """A message that tries to steer the assistant (the patterns are data: corpus/glossary.yaml)."""
-    return bool(_injection().search(question))
+    return bool(load_glossary().injection().search(question))
 
 
 def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:

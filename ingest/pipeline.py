@@ -18,6 +18,7 @@ from tqdm import tqdm
 from ingest.embedders import Embedder
 from ingest.lexical import LexicalIndex
 from ingest.library import Source
+from ingest.lures import flagged_clauses
 from ingest.model import Clause
 from ingest.store import (
     LEGACY_NAMESPACE, REBUILD_HINT, EmbedderFunction, IndexClient, IndexError_, IndexState,
@@ -44,6 +45,7 @@ class IngestReport:
     seconds: float
     moved_aside: str | None = None  # an unreadable embedded store, renamed by --rebuild
     texts_embedded: int = 0  # distinct texts among the embedded clauses: what the model computed
+    flagged: tuple[str, ...] = ()  # clauses reading as instructions or payment lures (ingest/lures.py)
 
 
 def ingest(
@@ -68,7 +70,8 @@ def ingest(
         owned = (namespace,) if chroma_url else (namespace, LEGACY_NAMESPACE)
         report = _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuild,
                                 tokenizer, progress, on_progress, embedded=not chroma_url)
-    return replace(report, seconds=time.perf_counter() - started, moved_aside=str(moved) if moved else None)
+    return replace(report, seconds=time.perf_counter() - started, moved_aside=str(moved) if moved else None,
+                   flagged=flagged_clauses(c for s in sources for c in s.clauses()))
 
 
 def _open_store(data_dir: Path, chroma_url: str | None, rebuild: bool) -> tuple[IndexClient, Path | None]:
