@@ -59,9 +59,13 @@ class _State:
 
 
 class Assistant:
-    def __init__(self, retriever: Retriever, chat_model: BaseChatModel | None = None) -> None:
+    def __init__(self, retriever: Retriever, chat_model: BaseChatModel | None = None,
+                 answer_timeout: float | None = None) -> None:
+        """answer_timeout: seconds a generated answer may take in all (the model's own timeout
+        bounds each wait for a chunk; an endpoint trickling chunks is cut off here)."""
         self.retriever = retriever
         self.chat_model = chat_model
+        self.answer_timeout = answer_timeout
         self.chain = (
             RunnableLambda(self._resolve)
             | RunnableLambda(self._retrieve)
@@ -213,8 +217,11 @@ class Assistant:
         inputs = {"clauses": number_clauses(clauses), "question": s.resolution.question}
         pieces: list[str] = []
         first_token = None
+        deadline = t + self.answer_timeout if self.answer_timeout else None
         try:
             for piece in (PROMPT | self.chat_model | StrOutputParser()).stream(inputs):
+                if deadline is not None and time.perf_counter() > deadline:
+                    raise TimeoutError(f"answer took more than {self.answer_timeout} s")
                 if not piece:
                     continue
                 if first_token is None:

@@ -118,6 +118,16 @@ class _Stalling(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.requests.append(body)
+        if self.mode == "trickle" and body.get("stream"):  # a chunk a second, for ever
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            while not self.release.wait(1):
+                chunk = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                         "choices": [{"index": 0, "delta": {"content": "牵"}, "finish_reason": None}]}
+                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                self.wfile.flush()
+            return
         if self.mode == "mid_stream" and body.get("stream"):
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
@@ -161,6 +171,20 @@ def test_a_slow_endpoint_times_out_into_the_extractive_answer(real_retriever, st
     assert "10亿元" in answer.text and answer.citations[0].clause.path == "第五条（二）1"
     assert len(handler.requests) == 1  # no retry: the timeout is the whole wait
     assert tokens == (["牵头企业"] if handler.mode == "mid_stream" else [])
+
+
+@pytest.mark.parametrize("stalling", ["trickle"], indirect=True)
+def test_an_endpoint_trickling_chunks_is_cut_off_by_the_answer_timeout(real_retriever, stalling, tmp_path):
+    """Each chunk comes within the per-chunk timeout; the whole answer may not take longer."""
+    pytest.importorskip("langchain_openai")
+    url, handler = stalling
+    model = make_chat_model("openai", cache_dir=tmp_path, base_url=url, model="m", timeout=2)
+    tokens = []
+    started = time.monotonic()
+    answer = Assistant(real_retriever, model, answer_timeout=3).answer(QUESTION, mode="llm", on_token=tokens.append)
+    assert time.monotonic() - started < HANG_GUARD
+    assert "大模型响应超时" in answer.note and "10亿元" in answer.text
+    assert 1 <= len(tokens) < HANG_GUARD  # it was streaming, and it was stopped
 
 
 @pytest.mark.parametrize("stalling", ["silent"], indirect=True)
