@@ -17,13 +17,10 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 
 from ingest.embedders import Embedder, make_embedder
+from ingest.errors import IndexError_
 
 REBUILD_HINT = "请运行 policy-assistant ingest --rebuild"
 STORE_DIR = "chroma"
-
-
-class IndexError_(RuntimeError):
-    """The index is missing, half-written or unreadable (translated at the CLI/UI edge)."""
 
 
 def _failures() -> tuple[type[BaseException], ...]:
