@@ -47,7 +47,8 @@ def _param_name(exc: BadParameter) -> str:
 def is_usage_error(exc: BaseException) -> bool:
     """Click's UsageError family (exit code 2, with the context it arose in); the help shown
     for a bare `policy-assistant` is one too, and stays what it is."""
-    return (getattr(exc, "exit_code", None) == 2 and hasattr(exc, "ctx") and isinstance(getattr(exc, "message", None), str)
+    return (getattr(exc, "exit_code", None) == 2 and hasattr(exc, "ctx")
+            and isinstance(getattr(exc, "message", None), str)
             and type(exc).__name__ != "NoArgsIsHelpError")  # typer's own rich_utils tells it by name
 
 
