@@ -16,12 +16,14 @@ from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant import applied as applied_questions
 from assistant import extractive, followup, guard
+from assistant.errors import LLMNotConfigured
 from assistant.grounding import check_grounding
 from assistant.llm import failure_note
 from assistant.prompt import PROMPT, REWRITE, number_clauses
 from assistant.types import MODES, Answer, Citation, Turn
 from corpus import load_synonyms
 from ingest.clean import clean_question
+from ingest.errors import QueryError
 from ingest.model import Clause
 from retriever import Hit, Retriever
 
@@ -82,15 +84,15 @@ class Assistant:
     def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
                region: str | None = None, on_token: Callable[[str], None] | None = None,
                doc_ids: Sequence[str] | None = None) -> Answer:
-        question = clean_question(question)  # ValueError: empty, too long, not text
+        question = clean_question(question)  # QueryError: empty, too long, not text
         if region is not None and not isinstance(region, str):
-            raise ValueError(f"地区 region 应为文本（收到 {type(region).__name__}）")
+            raise QueryError("region", f"地区 region 应为文本（收到 {type(region).__name__}）")
         if doc_ids is not None and not all(isinstance(d, str) for d in doc_ids):
-            raise ValueError("文件 doc_ids 应为文件编号（文本）的列表")
+            raise QueryError("doc_id", "文件 doc_ids 应为文件编号（文本）的列表")
         if mode not in MODES:
-            raise ValueError(f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}")
+            raise QueryError("mode", f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}")
         if mode == "llm" and self.chat_model is None:
-            raise ValueError("未配置大模型：请设置 POLICY_LLM_PROVIDER（local 或 openai），或使用 extractive 模式")
+            raise LLMNotConfigured()
         start = time.perf_counter()
         state = _State(question, tuple(history or ()), mode, region, on_token, tuple(doc_ids or ()))
         answer: Answer = self.chain.invoke(state)

@@ -16,12 +16,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
+from assistant.errors import LLMUnavailable
+
 MODEL_PARTS = 22
 MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-class LLMUnavailable(RuntimeError):
-    """No generation model can be used (not installed, not configured, unreachable)."""
 
 
 def _causes(exc: BaseException):

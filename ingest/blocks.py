@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.clean import clean_line, clean_text
+from ingest.errors import UnreadableDocument
 from ingest.markers import closes_paragraph, match_heading, opens_level
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
@@ -28,10 +29,6 @@ class Title:
 
 
 Block = str | Table | Title
-
-
-class UnreadableDocument(ValueError):
-    """The file cannot be read as a policy document (format, encoding or corruption)."""
 
 
 def blocks_from_text(text: str) -> list[Block]:

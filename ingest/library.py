@@ -13,6 +13,7 @@ from corpus import DocumentMeta, load_documents
 from corpus.glossary import load_glossary
 from ingest.blocks import SUPPORTED_SUFFIXES, Block, Title, UnreadableDocument, blocks_from_text, read_blocks
 from ingest.clean import clean_line
+from ingest.errors import DocumentError, DocumentNotFound
 from ingest.model import Clause
 from ingest.parser import is_title_only, parse_blocks
 
@@ -79,10 +80,10 @@ def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title
     if size > max_bytes:
         raise UnreadableDocument(f"文件“{path.name}”有 {_megabytes(size)}，超过 {_megabytes(max_bytes)} 的上限")
     doc_id = check_doc_id(doc_id) if doc_id is not None else _slug(path.stem)
-    title = check_text_option("标题 title", title, MAX_TITLE_CHARS)
-    region = check_text_option("地区 region", region, MAX_REGION_CHARS)
+    title = check_text_option("title", "标题 title", title, MAX_TITLE_CHARS)
+    region = check_text_option("region", "地区 region", region, MAX_REGION_CHARS)
     if doc_id in {d.id for d in load_documents()}:
-        raise ValueError(f"文件编号“{doc_id}”与内置政策文件重复，请换一个编号")
+        raise DocumentError("id", f"文件编号“{doc_id}”与内置政策文件重复，请换一个编号")
     blocks = read_blocks(path)
     if not any(isinstance(b, str) and len(b) > 5 for b in blocks):
         raise UnreadableDocument(f"文件“{path.name}”中没有可识别的正文")
@@ -102,35 +103,35 @@ def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title
 def remove_document(data_dir: Path, doc_id: str) -> None:
     lib = library_dir(data_dir)
     if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
-        raise KeyError(f"文件库中没有“{doc_id}”")
+        raise DocumentNotFound("doc_id", f"文件库中没有“{doc_id}”")
     meta_path = lib / f"{doc_id}.json"
     if not meta_path.exists():
         builtin = doc_id in {d.id for d in load_documents()}
-        raise KeyError(f"“{doc_id}”是内置政策文件，不能删除" if builtin else f"文件库中没有“{doc_id}”")
+        raise DocumentNotFound("doc_id", f"“{doc_id}”是内置政策文件，不能删除" if builtin else f"文件库中没有“{doc_id}”")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     (lib / meta["file"]).unlink(missing_ok=True)
     meta_path.unlink()
 
 
 def check_doc_id(doc_id: object) -> str:
-    """A user-chosen document id, or ValueError: it becomes a file name in the library."""
+    """A user-chosen document id, or DocumentError: it becomes a file name in the library."""
     if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
-        raise ValueError(f"文件编号 id“{doc_id}”无效：只能用英文字母、数字、- 和 _，"
+        raise DocumentError("id", f"文件编号 id“{doc_id}”无效：只能用英文字母、数字、- 和 _，"
                          "以字母或数字开头，最长 64 个字符")
     return doc_id
 
 
-def check_text_option(name: str, value: object, limit: int) -> str | None:
+def check_text_option(field: str, name: str, value: object, limit: int) -> str | None:
     """An optional one-line text (title, region): no control characters, not blank, not huge."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{name}应为文本")
+        raise DocumentError(field, f"{name}应为文本")
     text = clean_line(" ".join(value.split()))
     if not text:
-        raise ValueError(f"{name}不能为空白")
+        raise DocumentError(field, f"{name}不能为空白")
     if len(text) > limit:
-        raise ValueError(f"{name}过长（{len(text)} 字，上限 {limit} 字）")
+        raise DocumentError(field, f"{name}过长（{len(text)} 字，上限 {limit} 字）")
     return text
 
 

@@ -6,14 +6,12 @@ import hashlib
 import re
 from pathlib import Path
 
+from ingest.errors import NamespaceError
+
 LEGACY_NAMESPACE = "clauses"  # collections were clauses_<generation> before namespaces
 MAX_NAMESPACE = 40
 _NAMESPACE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _GENERATION = re.compile(r"\d{8}T\d{12}")
-
-
-class NamespaceError(ValueError):
-    """A namespace Chroma would not accept as part of a collection name."""
 
 
 def default_namespace(data_dir: Path) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from ingest.errors import IndexDamaged
 from ingest.model import Clause
 from ingest.namespace import (  # re-exported
     LEGACY_NAMESPACE, NamespaceError, check_namespace, collection_name, default_namespace,
@@ -59,10 +60,10 @@ def read_state(data_dir: Path) -> IndexState | None:
     try:
         state = IndexState(**json.loads(path.read_bytes().decode("utf-8")))
     except (OSError, ValueError, TypeError) as exc:  # truncated, garbage, not an object
-        raise IndexError_(f"索引状态文件 {path} 已损坏（无法解析），{REBUILD_HINT}") from exc
+        raise IndexDamaged("state", f"索引状态文件 {path} 已损坏（无法解析），{REBUILD_HINT}") from exc
     problem = state_problem(state)
     if problem:
-        raise IndexError_(f"索引状态文件 {path} 内容无效（{problem}），{REBUILD_HINT}")
+        raise IndexDamaged("state", f"索引状态文件 {path} 内容无效（{problem}），{REBUILD_HINT}")
     return state
 
 
@@ -115,9 +116,9 @@ def read_clauses(gen_dir: Path) -> list[Clause]:
         expected = records.pop(0)[HEADER] if records and HEADER in records[0] else None
         clauses = [Clause.from_record(r) for r in records]
     except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise IndexError_(f"条款库 {path} 缺失或已损坏，{REBUILD_HINT}") from exc
+        raise IndexDamaged("clauses", f"条款库 {path} 缺失或已损坏，{REBUILD_HINT}") from exc
     if len(clauses) != expected and (expected is not None or not clauses):
-        raise IndexError_(f"条款库 {path} 不完整（应有 {expected or '若干'} 条，读到 {len(clauses)} 条），"
+        raise IndexDamaged("clauses", f"条款库 {path} 不完整（应有 {expected or '若干'} 条，读到 {len(clauses)} 条），"
                           f"{REBUILD_HINT}")
     return clauses
 

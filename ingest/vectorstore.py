@@ -17,13 +17,10 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, NotFoundError
 
 from ingest.embedders import Embedder, make_embedder
+from ingest.errors import IndexDamaged, IndexError_
 
 REBUILD_HINT = "请运行 policy-assistant ingest --rebuild"
 STORE_DIR = "chroma"
-
-
-class IndexError_(RuntimeError):
-    """The index is missing, half-written or unreadable (translated at the CLI/UI edge)."""
 
 
 def _failures() -> tuple[type[BaseException], ...]:
@@ -125,7 +122,7 @@ class IndexClient:
         try:
             collection = self._client.get_collection(name, **kwargs)
         except NotFoundError as exc:
-            raise IndexError_(f"{self.where}中没有向量集合“{name}”（已被删除，或索引状态文件指向了别处）") from exc
+            raise IndexDamaged("vectors", f"{self.where}中没有向量集合“{name}”（已被删除，或索引状态文件指向了别处）") from exc
         except _failures() as exc:
             raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）") from exc
         return IndexCollection(collection, self.where).probe()
@@ -172,7 +169,7 @@ def open_client(data_dir: Path, chroma_url: str | None = None) -> IndexClient:
         client = chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as exc:  # "file is not a database", "database disk image is malformed"
         _forget_failed_store(path)
-        raise IndexError_(f"向量库 {path / 'chroma.sqlite3'} 已损坏，无法打开（{_reason(exc)}）") from exc
+        raise IndexDamaged("vectors", f"向量库 {path / 'chroma.sqlite3'} 已损坏，无法打开（{_reason(exc)}）") from exc
     return IndexClient(client, f"向量库 {path} ")
 
 

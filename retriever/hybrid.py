@@ -13,6 +13,7 @@ import numpy as np
 from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
+from ingest.errors import IndexMissing, QueryError
 from ingest.lexical import LexicalIndex
 from ingest.model import Clause
 from ingest.store import (
@@ -78,7 +79,7 @@ class Retriever:
              tokenizer: Tokenizer | None = None) -> "Retriever":
         state = read_state(data_dir)
         if state is None:
-            raise IndexError_(f"{data_dir} 下还没有索引，请先运行 policy-assistant ingest")
+            raise IndexMissing(data_dir)
         embedder = embedder or make_embedder(state.embedder)
         if embedder.spec != state.embedder:
             raise IndexError_(f"索引由“{state.embedder}”生成，与当前模型“{embedder.spec}”不符，"
@@ -107,9 +108,9 @@ class Retriever:
         The question is cleaned here, for every caller (ingest.clean.clean_question)."""
         question = clean_question(question)
         if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-            raise ValueError(f"返回条数 k 应为 1 到 {MAX_K} 之间的整数，收到 {k!r}")
+            raise QueryError("k", f"返回条数 k 应为 1 到 {MAX_K} 之间的整数，收到 {k!r}")
         if region is not None and region not in self.regions:
-            raise ValueError(f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
+            raise QueryError("region", f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
         scope = self.scope.detect(question)
         if region is None and not doc_ids and len(scope.regions) >= 2:
             return self._search_each_region(question, k, scope)
@@ -193,7 +194,7 @@ class Retriever:
         if doc_ids:
             unknown = [d for d in doc_ids if d not in docs]
             if unknown:
-                raise ValueError(f"未知文件“{'、'.join(unknown)}”，可选：{'、'.join(docs)}")
+                raise QueryError("doc_id", f"未知文件“{'、'.join(unknown)}”，可选：{'、'.join(docs)}")
             return set(doc_ids)
         return self.scope.allowed_documents(scope, region)
 

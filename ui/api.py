@@ -18,7 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.types import MODES
 from ui.context import AppContext
-from ui.errors import explain
+from ui.errors import explain, field_of, http_status
+from ui.services import hit_record
 
 HTTP_MESSAGES = {400: "请求体无法解析：应为 UTF-8 编码的合法 JSON，其中的数字不超过 4300 位", 404: "没有这个接口，可用接口见 /api/docs",
                  405: "该接口不支持这种请求方法（问答、检索、自评用 POST，健康检查用 GET）"}
@@ -76,25 +77,15 @@ def translated():
     except ApiError:
         raise
     except Exception as exc:
-        field = getattr(exc, "field", None)
-        raise ApiError(status_of(exc), explain(exc), field if isinstance(field, str) else None) from None
-
-
-def status_of(exc: Exception) -> int:
-    from assistant.llm import LLMUnavailable
-    from ingest.embedders import EmbedderError
-    from ingest.store import IndexError_
-    return 503 if isinstance(exc, (IndexError_, LLMUnavailable, EmbedderError)) else 400
+        raise ApiError(http_status(exc), explain(exc), field_of(exc)) from None
 
 
 def checked_question(q: str) -> str:
     """The question as the assistant will read it (ingest.clean.clean_question), or a 400
     naming the field."""
     from ingest.clean import clean_question
-    try:
+    with translated():
         return clean_question(q)
-    except ValueError as exc:
-        raise ApiError(400, str(exc), "q") from None
 
 
 def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
@@ -125,14 +116,13 @@ def router(ctx: AppContext) -> APIRouter:
         try:
             r = ctx.retriever()
         except Exception as exc:
-            return error_response(status_of(exc), explain(exc))
+            return error_response(http_status(exc), explain(exc))
         return {"status": "ok", "generation": r.state.generation, "clauses": len(r.clauses),
                 "documents": len(r.state.documents), "embedder": r.state.embedder,
                 "llm": ctx.settings.llm_provider or None}
 
     @api.post("/search")
     def search(req: SearchRequest):
-        from ui.cli import hit_record
         q = checked_question(req.q)
         with translated():
             hits = ctx.retriever().search(q, k=req.k, region=req.region, doc_ids=[req.doc_id] if req.doc_id else None)

@@ -15,6 +15,7 @@ from typing import Callable
 from assistant import Assistant, Session, Turn
 from ingest.pipeline import IngestReport
 from retriever import Retriever
+from ui import services
 from ui.settings import Settings
 
 MAX_API_SESSIONS = 1000
@@ -44,7 +45,7 @@ class AppContext:
     def retriever(self) -> Retriever:
         """The index as CURRENT.json names it now: when another worker (or the CLI) swapped in a
         new generation, it is opened here too, so every worker serves the same clauses.
-        Raises ingest.store.IndexError_ when the index is missing or broken."""
+        Raises ingest.errors.IndexError_ when the index is missing or broken."""
         from ingest.store import read_state
         with self._lock:
             current = read_state(self.data_dir)
@@ -52,7 +53,7 @@ class AppContext:
                 embedder = self._retriever.embedder if self._retriever is not None else None
                 if embedder is not None and current is not None and embedder.spec != current.embedder:
                     embedder = None  # re-ingested with another model: load that one
-                self._retriever = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url, embedder=embedder)
+                self._retriever = services.open_retriever(self.settings, embedder)
             return self._retriever
 
     def assistant(self, mode: str = "extractive") -> Assistant:
@@ -61,32 +62,20 @@ class AppContext:
         with self._lock:
             retriever = self.retriever()
             if mode == "llm" and self._chat_model is None:
-                self._chat_model = self._make_chat_model()
+                self._chat_model = services.chat_model(self.settings)
             if self._assistant is None or self._assistant.retriever is not retriever \
                     or self._assistant.chat_model is not self._chat_model:
-                self._assistant = Assistant(retriever, self._chat_model)
+                self._assistant = Assistant(retriever, self._chat_model, answer_timeout=self.settings.llm_timeout)
             return self._assistant
-
-    def _make_chat_model(self):
-        from assistant.llm import LLMUnavailable, make_chat_model
-        s = self.settings
-        if not s.llm_provider:
-            raise LLMUnavailable("未配置大模型：请设置 POLICY_LLM_PROVIDER（local 或 openai），或使用原文摘录模式")
-        return make_chat_model(s.llm_provider, cache_dir=s.data_dir / "models", base_url=s.llm_base_url,
-                               model=s.llm_model, api_key=s.llm_api_key, timeout=s.llm_timeout)
 
     def ingest(self, on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False) -> IngestReport:
         """Bring the index up to date with the library (one ingest at a time), then serve it."""
         from ingest.embedders import make_embedder
-        from ingest.library import all_sources
-        from ingest.pipeline import ingest
 
         with self._ingest_lock:
             embedder = self._retriever.embedder if self._retriever is not None else make_embedder(self.settings.embedder)
-            report = ingest(all_sources(self.data_dir), self.data_dir, embedder, chroma_url=self.settings.chroma_url,
-                            namespace=self.settings.namespace, rebuild=rebuild, progress=False,
-                            on_progress=on_progress)
-            fresh = Retriever.open(self.data_dir, chroma_url=self.settings.chroma_url, embedder=embedder)
+            report = services.run_ingest(self.settings, embedder=embedder, rebuild=rebuild, on_progress=on_progress)
+            fresh = services.open_retriever(self.settings, embedder)
             with self._lock:
                 self._retriever = fresh
             return report

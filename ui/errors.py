@@ -1,50 +1,89 @@
-"""Errors reach people as Chinese messages (gr.Error), never as tracebacks. Each package raises
-its own typed error with a Chinese message where the problem happens; here, and only here,
-they become what the browser shows. Anything unexpected is logged with its traceback on the
-server and shown as a short apology, so the process and the user's session carry on."""
+"""Errors reach people as Chinese messages, never as tracebacks. Each package raises its own
+typed error with a Chinese message where the problem happens; here, and only here, the type
+becomes an exit code (CLI), an HTTP status (API) or a gr.Error (web). No error is recognised by
+its text. Anything unexpected is logged with its traceback and shown as a short apology, so the
+process and the user's session carry on."""
 from __future__ import annotations
 
 import logging
-import re
 from contextlib import contextmanager
-
-import gradio as gr
+from functools import lru_cache
 
 log = logging.getLogger("zhengcetong.ui")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+EXIT_RULES = 1        # a self-assessment rules file disagrees with the policy text (our bug)
+EXIT_BAD_INPUT = 2    # what the user gave or set: a question, an option, a file, a setting
+EXIT_UNAVAILABLE = 3  # the index is missing or broken, or a model cannot be used
+HTTP_UNEXPECTED = 400  # an unexpected error's status, as it has always been
 
 
-def expected_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is written for people (all carry Chinese text)."""
-    from assistant.llm import LLMUnavailable
+@lru_cache(maxsize=1)
+def error_table() -> dict[type[BaseException], tuple[int, int]]:
+    """Every error written for people: its exit code (CLI) and HTTP status (API). A subclass
+    not listed takes its nearest listed base's row. (Imported here, not at the top: the CLI
+    should not load the assistant to print its help.)"""
+    from assistant.errors import LLMNotConfigured, LLMUnavailable
     from evals.io import GoldFileError
-    from ingest.blocks import UnreadableDocument
-    from ingest.embedders import EmbedderError
-    from ingest.store import IndexError_
-    from selfcheck import SelfcheckError
-    return (IndexError_, LLMUnavailable, GoldFileError, UnreadableDocument, EmbedderError, SelfcheckError,
-            ValueError, KeyError)
+    from ingest.errors import (
+        EmbedderError, EmbedderUnavailable, IndexError_, InvalidInput, NamespaceError,
+    )
+    from selfcheck.errors import InputError, RulesError
+    return {
+        InvalidInput: (EXIT_BAD_INPUT, 400),        # a question, its filters, a document
+        InputError: (EXIT_BAD_INPUT, 400),          # a self-assessment input
+        GoldFileError: (EXIT_BAD_INPUT, 400),
+        NamespaceError: (EXIT_BAD_INPUT, 400),
+        EmbedderError: (EXIT_BAD_INPUT, 503),       # POLICY_EMBEDDER names no model
+        EmbedderUnavailable: (EXIT_UNAVAILABLE, 503),
+        IndexError_: (EXIT_UNAVAILABLE, 503),
+        LLMUnavailable: (EXIT_UNAVAILABLE, 503),
+        LLMNotConfigured: (EXIT_BAD_INPUT, 503),
+        RulesError: (EXIT_RULES, 400),
+    }
 
 
-def message_of(exc: BaseException) -> str | None:
-    """The Chinese message, or None when the error is a bug that happens to share a type
-    (a ValueError from a library says nothing a user can act on)."""
-    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-    return text if _CJK.search(text) else None
+def _row(exc: BaseException) -> tuple[int, int] | None:
+    table = error_table()
+    return next((table[cls] for cls in type(exc).__mro__ if cls in table), None)
 
 
-def explain(exc: Exception) -> str:
+def for_people_types() -> tuple[type[BaseException], ...]:
+    """The errors whose message is written for people (for an `except` clause)."""
+    return tuple(error_table())
+
+
+def is_for_people(exc: BaseException) -> bool:
+    return _row(exc) is not None
+
+
+def exit_code(exc: BaseException) -> int:
+    row = _row(exc)
+    return row[0] if row else EXIT_BAD_INPUT
+
+
+def http_status(exc: BaseException) -> int:
+    row = _row(exc)
+    return row[1] if row else HTTP_UNEXPECTED
+
+
+def field_of(exc: BaseException) -> str | None:
+    """The input field an error is about (InvalidInput, selfcheck's InputError), if any."""
+    field = getattr(exc, "field", None)
+    return field if isinstance(field, str) else None
+
+
+def explain(exc: BaseException) -> str:
     """What to tell the user; an unexpected error is logged with its traceback first."""
-    message = message_of(exc) if isinstance(exc, expected_errors()) else None
-    if message is None:
-        log.error("unexpected error in a web or API handler", exc_info=exc)
-        message = f"处理时出现内部错误（{type(exc).__name__}），已记录在服务器日志中，请稍后重试。"
-    return message
+    if is_for_people(exc):
+        return str(exc)
+    log.error("unexpected error in a web or API handler", exc_info=exc)
+    return f"处理时出现内部错误（{type(exc).__name__}），已记录在服务器日志中，请稍后重试。"
 
 
 @contextmanager
 def for_people():
     """Around a Gradio handler: every error becomes a gr.Error with a Chinese message."""
+    import gradio as gr
     try:
         yield
     except gr.Error:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from ingest.errors import DocumentError
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
 from ui.context import AppContext
 from ui.errors import for_people
@@ -54,7 +55,7 @@ def refreshed(ctx: AppContext, status: str, selected: str | None = None):
 def upload(ctx: AppContext, path: str | None, title: str, region: str, progress: gr.Progress = gr.Progress()):
     with for_people():
         if not path:
-            raise ValueError("请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
+            raise DocumentError("file", "请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
         progress(0, desc="读取文件")
         meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None,
                             max_bytes=ctx.settings.max_upload_bytes)
@@ -68,7 +69,7 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, progress:
 def remove(ctx: AppContext, doc_id: str | None, progress: gr.Progress = gr.Progress()):
     with for_people():
         if not doc_id:
-            raise ValueError("请先选择要删除的上传文件")
+            raise DocumentError("doc_id", "请先选择要删除的上传文件")
         remove_document(ctx.data_dir, doc_id)
         progress(0, desc="更新索引")
         report = ctx.ingest()

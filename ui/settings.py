@@ -67,8 +67,8 @@ def settings_error_message(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         name = "POLICY_" + "_".join(str(p) for p in err.get("loc", ())).upper()
-        msg = str(err.get("msg", "")).removeprefix("Value error, ")
+        ours = (err.get("ctx") or {}).get("error")  # raised by a validator above, naming the variable
         hint = _TYPE_HINTS.get(err.get("type", ""))
-        parts.append(f"配置 {name} 无效：{hint}，收到“{err.get('input')}”" if hint else msg if "POLICY_" in msg
-                     else f"配置 {name} 无效：{msg}")
+        parts.append(str(ours) if isinstance(ours, ValueError) else
+                     f"配置 {name} 无效：{hint}，收到“{err.get('input')}”" if hint else f"配置 {name} 无效：{err.get('msg', '')}")
     return "；".join(parts)

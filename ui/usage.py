@@ -1,16 +1,16 @@
 """Command-line usage errors (a bad --k, an unknown option, a missing file) in Chinese, naming
 the option. Typer words them in English; the translation happens here, at the edge.
 
-Typer ships its own fork of click (typer._click); its exceptions are the ones raised."""
+Typer runs its own fork of click and exports only `typer.BadParameter` of its exceptions, so the
+others are told apart by click's documented attributes (`option_name`, `possibilities`,
+`param_type`, `ctx`), and the Chinese one is raised through the public `Context.fail`."""
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from typer._click.exceptions import (
-    BadOptionUsage, BadParameter, MissingParameter, NoArgsIsHelpError, NoSuchOption, UsageError,
-)
+from typer import BadParameter
 from typer.core import TyperGroup
 
 # Typer's value checks (pydantic wording) and click's file checks → what the value should be.
@@ -44,16 +44,26 @@ def _param_name(exc: BadParameter) -> str:
     return f"参数 {(getattr(param, 'name', None) or '').upper()}".rstrip()
 
 
-def chinese_usage_message(exc: UsageError) -> str:
+def is_usage_error(exc: BaseException) -> bool:
+    """Click's UsageError family (exit code 2, with the context it arose in); the help shown
+    for a bare `policy-assistant` is one too, and stays what it is."""
+    return (getattr(exc, "exit_code", None) == 2 and hasattr(exc, "ctx")
+            and isinstance(getattr(exc, "message", None), str)
+            and type(exc).__name__ != "NoArgsIsHelpError")  # typer's own rich_utils tells it by name
+
+
+def chinese_usage_message(exc: Exception) -> str:
     """The Chinese sentence for a usage error, naming the option or argument."""
-    message = exc.message or ""
-    if isinstance(exc, NoSuchOption):
-        hint = f"，是否想用 {'、'.join(sorted(exc.possibilities))}？" if exc.possibilities else ""
-        return f"没有 {exc.option_name} 这个选项{hint}"
-    if isinstance(exc, BadOptionUsage):
+    message = getattr(exc, "message", "") or ""
+    option = getattr(exc, "option_name", None)
+    if option and hasattr(exc, "possibilities"):  # NoSuchOption
+        possibilities = exc.possibilities
+        hint = f"，是否想用 {'、'.join(sorted(possibilities))}？" if possibilities else ""
+        return f"没有 {option} 这个选项{hint}"
+    if option:  # BadOptionUsage
         needs = "不带值" if "does not take a value" in message else "后面需要一个值"
-        return f"选项 {exc.option_name} {needs}"
-    if isinstance(exc, MissingParameter):
+        return f"选项 {option} {needs}"
+    if isinstance(exc, BadParameter) and hasattr(exc, "param_type"):  # MissingParameter
         return f"缺少{_param_name(exc)}"
     if isinstance(exc, BadParameter):
         return f"{_param_name(exc)} 的值无效：{_detail(message)}"
@@ -72,10 +82,13 @@ def chinese_usage_message(exc: UsageError) -> str:
 def chinese_usage_errors() -> Iterator[None]:
     try:
         yield
-    except NoArgsIsHelpError:
-        raise  # that one shows the help, as it should
-    except UsageError as exc:
-        raise UsageError(chinese_usage_message(exc), ctx=exc.ctx) from exc
+    except Exception as exc:
+        if not is_usage_error(exc):
+            raise
+        if exc.ctx is None:  # not seen in practice; keep the error, in Chinese
+            exc.message = chinese_usage_message(exc)
+            raise
+        exc.ctx.fail(chinese_usage_message(exc))
 
 
 class ChineseUsageGroup(TyperGroup):

@@ -4,6 +4,7 @@ Chroma and jieba with the fast fake embedder."""
 import numpy as np
 import pytest
 
+from ingest.errors import IndexDamaged, IndexMissing
 from ingest.library import builtin_sources
 from ingest.pipeline import ingest
 from ingest.store import (
@@ -48,6 +49,21 @@ def test_damage_is_named_and_rebuild_recovers(tmp_path, sources, kind):
     report = ingest(sources, tmp_path, FakeEmbedder(), rebuild=True, progress=False)
     assert report.clauses == first.clauses and report.embedded == report.clauses
     _serves_like_before(tmp_path, before, first.clauses)
+
+
+@pytest.mark.parametrize("kind, part", [("state_garbage", "state"), ("state_foreign", "state"),
+                                        ("generation_deleted", "clauses"), ("clauses_cut_at_line", "clauses")])
+def test_damage_is_typed_with_the_broken_part(tmp_path, sources, kind, part):
+    ingest(sources, tmp_path, FakeEmbedder(), progress=False)
+    damage(tmp_path, kind)
+    with pytest.raises(IndexDamaged) as raised:
+        Retriever.open(tmp_path, embedder=FakeEmbedder())
+    assert raised.value.part == part
+
+
+def test_no_index_is_typed_missing(tmp_path):
+    with pytest.raises(IndexMissing, match="还没有索引"):
+        Retriever.open(tmp_path, embedder=FakeEmbedder())
 
 
 @pytest.mark.parametrize("kind", sorted(DAMAGE))

@@ -78,7 +78,7 @@ def test_selfcheck_scores_and_reports_the_gap(client):
     ("/api/ask", {"q": 12}, 422, "q", "应为文字"),
     ("/api/ask", {"q": "营收要多少", "mode": "magic"}, 400, "mode", "未知的回答模式"),
     ("/api/ask", {"q": "营收要多少", "mode": "llm"}, 503, None, "未配置大模型"),
-    ("/api/ask", {"q": "营收要多少", "region": "火星"}, 400, None, "未知地区"),
+    ("/api/ask", {"q": "营收要多少", "region": "火星"}, 400, "region", "未知地区"),
     ("/api/ask", {"q": "政" * 100_000}, 400, "q", "问题过长"),
     ("/api/search", {"q": "研发", "k": 0}, 422, "k", "超出范围"),
     ("/api/search", {"q": "研发", "k": "五"}, 422, "k", "应为整数"),

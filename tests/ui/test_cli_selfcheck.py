@@ -1,35 +1,21 @@
-"""`policy-assistant selfcheck`, driven through a typer app built here (the lead's app calls
-the same `register`)."""
+"""`policy-assistant selfcheck` (ui/cli/selfcheck.py), driven through the application's app."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from selfcheck.cli import register
 from selfcheck.rules import program_ids
+from ui.cli import app
 
 GOOD_HN = {"lead_type": "enterprise", "lead_avg_rd_expense_3y_wan": 3500,
            "center_independent_legal_entity": True, "center_registered_capital_wan": 1000}
 
 
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main() -> None:
-        """政策通"""
-
-    register(app)
-    return app
-
-
 @pytest.fixture()
-def run(app):
+def run():
     runner = CliRunner()
 
     def invoke(*args: str, stdin: str | None = None):

@@ -1,0 +1,27 @@
+"""policy-assistant: the command line. One module per group of commands; errors are turned
+into exit codes by their type (ui/errors.py), here and in no package of the core."""
+from __future__ import annotations
+
+import typer
+
+from ui.cli import ask, evals, library, selfcheck, serve
+from ui.cli.common import settings_for
+from ui.usage import ChineseUsageGroup
+
+__all__ = ["app", "main", "settings_for"]
+
+app = typer.Typer(cls=ChineseUsageGroup, add_completion=False, no_args_is_help=True,
+                  help="政策通：省级科技政策文件检索、问答与申报自评")
+
+# In the order `--help` lists them.
+for command, name, help_text in (
+    (library.ingest, None, None), (library.info, None, None), (ask.search, None, None),
+    (library.add, None, None), (library.remove, None, None), (serve.serve, None, None),
+    (selfcheck.selfcheck_command, "selfcheck", selfcheck.HELP), (ask.ask, None, None), (ask.chat, None, None),
+    (evals.eval_command, "eval", None), (evals.bench, None, None),
+):
+    app.command(name, help=help_text)(command)
+
+
+def main() -> None:
+    app()
