@@ -221,9 +221,12 @@ class Assistant:
         first_token = None
         deadline = t + self.answer_timeout if self.answer_timeout else None
         try:
-            for piece in (PROMPT | self.chat_model | StrOutputParser()).stream(inputs):
+            # The model's own stream, not an LCEL pipe: stopping it at the deadline closes the
+            # connection (a piped stream drains the rest of the response while it closes).
+            for chunk in self.chat_model.stream(PROMPT.format_messages(**inputs)):
                 if deadline is not None and time.perf_counter() > deadline:
                     raise TimeoutError(f"answer took more than {self.answer_timeout} s")
+                piece = chunk.text if isinstance(chunk.content, list) else chunk.content
                 if not piece:
                     continue
                 if first_token is None:

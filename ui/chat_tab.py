@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 import gradio as gr
 
 from assistant import Answer, Session
+from assistant.applied import Applied
 from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS
 from ui.context import AppContext
@@ -104,12 +105,21 @@ def build(ctx: AppContext) -> dict:
                              elem_id="question", max_length=MAX_QUESTION_CHARS)
             send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
+        fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
         handler = partial(respond, ctx)
         inputs = [box, chatbot, history, region, doc, mode]
         outputs = [chatbot, history, box]
         # One queue for both triggers; "/chat" is also what API clients and the load test call.
-        send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
-        box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat")
-        clear.click(lambda: ([], [], ""), None, [chatbot, history, box], queue=False)
-    return {"region": region, "doc": doc}
+        send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat") \
+            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
+        box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat") \
+            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
+        clear.click(lambda: ([], [], "", gr.update(visible=False)), None, [chatbot, history, box, fill], queue=False)
+    return {"region": region, "doc": doc, "history": history, "fill": fill}
+
+
+def last_assessment(history: list) -> Applied | None:
+    """The verdict of the conversation's last answer, when it judged the asker's facts."""
+    answer = history[-1].answer if history else None
+    return answer.assessment if answer is not None else None

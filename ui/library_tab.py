@@ -63,6 +63,9 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, progress:
         clauses = sum(1 for c in ctx.retriever().clauses if c.doc_id == meta.id)
         status = (f"已加入 {text(meta.id)}《{text(meta.title)}》（{text(meta.region)}）：{clauses} 条条款；"
                   f"本次新向量化 {report.embedded} 条，沿用 {report.reused} 条，用时 {report.seconds:.1f} 秒。")
+        if report.flagged:
+            status += ("\n\n**请核对：**以下条款读起来像是给助手的指令或收费引导（回答时只作为原文引用，不会执行）：\n"
+                       + "\n".join(f"- {text(line)}" for line in report.flagged))
         return refreshed(ctx, status, meta.id)
 
 

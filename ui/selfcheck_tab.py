@@ -82,12 +82,27 @@ def assess(program_id: str, properties: dict[str, dict], *values):
                 gr.update(value=str(md), visible=True), gr.update(value=str(pdf), visible=True))
 
 
+def prefill_values(program_id: str, facts: dict[str, Any], forms: list) -> list:
+    """Form values for the facts a chat answer recognised ("把识别出的情况带入申报自评"):
+    the asked programme's fields filled, every other field left as it is."""
+    out = []
+    for pid, properties, comps, _ in forms:
+        for key in properties:
+            if pid != program_id or key not in facts:
+                out.append(gr.update())
+            elif isinstance(facts[key], bool):
+                out.append("true" if facts[key] else "false")
+            else:
+                out.append(facts[key] if isinstance(facts[key], str) else str(facts[key]))
+    return out
+
+
 def form_intro(program: dict) -> str:
     return (f"依据《{text(program['doc_title'])}》（{text(program['doc_status'])}）逐条自评。"
             "金额以万元为单位，比例填百分数（0–100）；不了解的信息可不填，相关条件标为“待补充”。")
 
 
-def build() -> None:
+def build() -> dict:
     programs = list_programs()
     with gr.Tab("申报自评", id="selfcheck"):
         picker = gr.Dropdown([(p.name, p.id) for p in programs], value=programs[0].id, label="申报项目",
@@ -118,3 +133,4 @@ def build() -> None:
         for program_id, properties, comps, button in forms:
             button.click(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v), comps,
                          [problem, verdict, table, md_file, pdf_file], concurrency_limit=4)
+    return {"picker": picker, "forms": forms, "inputs": [c for _, _, comps, _ in forms for c in comps]}

@@ -25,15 +25,27 @@ QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather t
 def build_demo(ctx: AppContext) -> gr.Blocks:
     with gr.Blocks(title="政策通") as demo:
         gr.Markdown(f"# {TITLE}\n依据已收录的政策文件作答，每句话都注明出处条款；文件没有规定的，如实说明。")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             chat = chat_tab.build(ctx)
-            selfcheck_tab.build()
+            selfcheck = selfcheck_tab.build()
             eval_tab.build(ctx)
             library = library_tab.build(ctx)
+        chat["fill"].click(lambda h: to_selfcheck(h, selfcheck["forms"]), chat["history"],
+                           [tabs, selfcheck["picker"], *selfcheck["inputs"]], queue=False)
         demo.load(lambda: on_load(ctx, library["load"]), None,
                   [chat["region"], chat["doc"], *library["outputs"]])
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
     return demo
+
+
+def to_selfcheck(history: list, forms: list) -> list:
+    """The 申报自评 tab, on the programme the chat's last verdict was about, its facts filled in."""
+    applied = chat_tab.last_assessment(history)
+    if applied is None:
+        return [gr.update()] * (2 + sum(len(properties) for _, properties, _, _ in forms))
+    program_id = applied.rules.program.id
+    return [gr.Tabs(selected="selfcheck"), program_id,
+            *selfcheck_tab.prefill_values(program_id, applied.facts.values, forms)]
 
 
 def on_load(ctx: AppContext, library_listing):

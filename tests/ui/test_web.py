@@ -113,6 +113,21 @@ def test_selfcheck_form_verdict_failing_criterion_and_reports(page, shots):
     page.screenshot(path=shots / "2-selfcheck.png", full_page=True)
 
 
+def test_an_applied_question_leads_with_the_verdict_and_fills_the_form(page, shots):
+    page.fill("#question textarea", "我们公司营收8亿元，专职研发人员25人，能牵头组建广西创新联合体吗？")
+    page.click("#send")
+    chat = page.locator("#chatbot")
+    chat.get_by_text("还差 2 亿元", exact=False).wait_for()
+    assert "牵头单位专职研发人员：不满足" in chat.inner_text()
+    page.click("#to-selfcheck")
+    page.locator("#form-gx-consortium").wait_for(state="visible")
+    page.wait_for_function("document.querySelector('#field-lead_annual_revenue_wan textarea, "
+                           "#field-lead_annual_revenue_wan input').value === '80000'")
+    assert _field(page, "lead_rd_staff").input_value() == "25"
+    assert _field(page, "members_total").input_value() == ""  # only what the question stated
+    page.screenshot(path=shots / "1b-applied.png", full_page=True)
+
+
 def test_eval_small_set_shows_metrics_and_skipped_rows(page, shots, tmp_path):
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
