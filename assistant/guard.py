@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from corpus.figures import asked_kinds, read_figures
 from corpus.glossary import load_glossary
 from ingest.model import Clause
 from retriever import Hit
@@ -36,28 +37,32 @@ _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个�
 _ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)"
                          r"|([\u4e00-\u9fff]{2,6}?)(?:有没有|有无|有)(?:什么)?(?:最低|最高|最少|最多)(?:要求|标准|门槛|限额)")
 _NO_LIMIT = r"不受.{0,8}限制|不设.{0,4}(?:上限|限制|门槛)|不限(?:制)?"
-# Unit families: "几家单位" is answered by "8个组成单位", "多少亿" by "10亿元".
-_UNIT_FAMILIES = {
-    "org": (r"家|所", r"家|个|所"), "any_count": (r"几个(?!月)|多少个", r"家|个|所|例|项|次|件|人|名|位"),
-    "person": (r"人|名", r"人|名"), "piece": (r"件", r"件"),
-    "money": (r"亿|万元|钱|费|资金|营收|收入|营业额|投入", r"亿元|万元|元"), "ratio": (r"%|比例|占比|百分之|几成|分之|率", r"[%％]|分之"),
-    "duration": (r"几年|几个月|多久|多长时间|多少年|多长|(?:几|多少)个?(?:天|日|周|工作日)", r"年|个月|月|天|周|工作日|日(?!前)"),
-    "batch": (r"几批|多少批|批次", r"批"), "date": (r"几月|几号|哪天|截止", r"月底|月\s*\d+\s*日|日前"),
-    "area": (r"面积|多大|占地", r"平方米|平方公里|亩|公顷"), "age": (r"年龄|岁", r"岁"),
-}
-# Asks that name their unit themselves.
-_ASK_UNITS = [
-    (r"几年|几个月|多久|多长时间|多少年|多长|(?:几|多少)个?(?:天|日|周|工作日)", "duration"), (r"几月|几号", "date"), (r"几批|多少批", "batch"),
-    (r"(?:多少|几)(?:亿|万|钱)", "money"), (r"(?:多少|几)(?:人|名)", "person"), (r"(?:多少|几)(?:家|所)", "org"),
-    (r"(?:多少|几)个(?!月)", "any_count"), (r"什么比例|多大比例|多少%|几成|几分之", "ratio"), (r"多大", "area"),
-]
-_FIGURE = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:{units})"
+
+
+@dataclass(frozen=True)
+class Stated:
+    """What a sentence must state to answer a quantity question: a figure (read by the product's
+    one figure reader, corpus.figures) of one of `kinds` — families such as money or duration, or
+    counting words such as 家 — or a match of `extra` ("不受…限制"). No kinds: any figure, or any
+    Arabic number. Unit kinds are data: corpus/units.yaml (asked)."""
+
+    kinds: frozenset[str] = frozenset()
+    extra: re.Pattern | None = None
+
+    def search(self, text: str) -> bool:
+        if self.extra is not None and self.extra.search(text):
+            return True
+        figures = read_figures(text)
+        if not self.kinds:
+            return bool(figures) or re.search(r"\d", text) is not None
+        return any(f.family in self.kinds or (f.family == "count" and f.unit in self.kinds) for f in figures)
+
+
 _RELATIVE = re.compile(r"不低于|不少于|不超过|不高于|以上|以下|以内|至多|至少|最高|最多")
 # A question that gives a total ("专家委员会打算请15位专家") and asks how many of them may
 # be of some kind is answered by a share of the total ("不超过总人数三分之一").
 _GIVES_TOTAL = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:位|个|名|人|家)")
 _ASKS_HEADCOUNT = re.compile(r"(?:几|多少)\s*(?:个|位|名|人|家)")
-_SHARE = r"[一二三四五六七八九十]+分之[一二三四五六七八九十]+|\d+(?:\.\d+)?\s*[%％]"
 # "省里给多少建设经费？" asks what is granted: a requirement ("研发经费不低于4000万元") is no answer.
 _ASKS_GRANT = re.compile(r"给(?:予)?多少|补(?:贴|助)?多少|资助多少|奖励多少|支持多少|拿多少|能拿|能给")
 _GRANTS = re.compile(r"给予|支持|补助|资助|奖励|补贴")
@@ -119,22 +124,22 @@ def answers_figure_question(question: str, topic: list[str],
     # years (the money is given); a bare "要多少" takes its kind from its phrase ("营收要多少").
     plain = asking_text(question)
     phrases = [p for p in re.split(r"[，,？?。；;]", plain) if _ASKS_QUANTITY.search(p) or _ASKS_LIMIT.search(p)]
-    asked = ([_UNIT_FAMILIES[f] for ask, f in _ASK_UNITS if re.search(ask, plain)]
-             or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, "".join(phrases))]
-             or [(a, stated) for a, stated in _UNIT_FAMILIES.values() if re.search(a, question)])
-    figure = "|".join(_FIGURE.format(units=stated) for _, stated in asked) if asked \
-        else r"\d|[一二两三四五六七八九十半]+\s*(?:家|个|人|名|次|年|个月|项|件|例|所)|分之"
+    kinds, naming = asked_kinds()
+    asked = list(dict.fromkeys(
+        [k for ask, k in naming if re.search(ask, plain)]
+        or [k for k, (a, _) in kinds.items() if re.search(a, "".join(phrases))]
+        or [k for k, (a, _) in kinds.items() if re.search(a, question)]))
+    stated = {unit for k in asked for unit in kinds[k][1]}
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
-        figure += "|" + _SHARE  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
-    if limit:  # "有没有比例上限？" is answered by "不受比例限制" as much as by a figure
-        figure += "|" + _NO_LIMIT
-    figure = re.compile(figure)
+        stated.add("ratio")  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
+    # "有没有比例上限？" is answered by "不受比例限制" as much as by a figure
+    figure = Stated(frozenset(stated), re.compile(_NO_LIMIT) if limit else None)
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
     # a bound on the same kind of quantity, not on whatever else the sentence mentions.
     relative_ok = not re.search(r"多少(?:万|亿|件|人|家|个|%)|几(?:万|亿|件|人|家|个)", question)
-    relative = re.compile("|".join(a for a, _ in asked)) if asked and relative_ok else None
+    relative = re.compile("|".join(kinds[k][0] for k in asked)) if asked and relative_ok else None
     # "能给多少经费" asks what is granted; "要给完成人多少年使用权" asks a span, granted or not.
-    grant = bool(_ASKS_GRANT.search(question)) and (not asked or _UNIT_FAMILIES["money"] in asked)
+    grant = bool(_ASKS_GRANT.search(question)) and (not asked or "money" in asked)
     # "能给多少项目经费": what is granted is the topic; 经费/资金 only say it is money.
     topic = [t for t in topic if not (grant and t in _MONEY_WORDS)]
     terms = measured_terms(question, topic) if measured_only else [t for t in topic if t not in load_glossary().holders]
@@ -254,7 +259,7 @@ def _names_indicator(question: str, indicator: str) -> bool:
     return len(pairs(question) & pairs(indicator)) >= 3
 
 
-def states_figure_on_topic(clause: Clause, figure: re.Pattern, topic_terms: list[str],
+def states_figure_on_topic(clause: Clause, figure: Stated, topic_terms: list[str],
                            relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
                            grant: bool = False, counted: list[str] = ()) -> bool:
     # What the clause's place says it is about: its heading, the headings above it and its
@@ -285,7 +290,7 @@ def says(text: str, term: str) -> bool:
     return re.search(gaps.join(map(re.escape, term)), text) is not None
 
 
-def counted_in_phrase(sentence: str, figure: re.Pattern, counted: list[str]):
+def counted_in_phrase(sentence: str, figure: Stated, counted: list[str]):
     """For each phrase of a sentence that states a figure: whether it is about the counted thing."""
     for phrase in re.split(r"[，,；;：:]", sentence):
         if figure.search(phrase):

@@ -41,7 +41,7 @@ class Glossary:
 
     def lure(self) -> re.Pattern:
         """A document's text addressing an assistant or luring readers to pay."""
-        return _compiled(self.document_lures + self.injection_patterns)
+        return _compiled(self.document_lures)
 
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A

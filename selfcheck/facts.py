@@ -11,30 +11,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from selfcheck.figures import convert, parse_number, to_plain, unit_info
+from corpus.figures import Figure, read_figures
+from selfcheck.figures import convert, to_plain, unit_info
 from selfcheck.model import FieldSpec, ProgramRules
 
-# A number with the unit people write after it. "一" alone ("一家企业", "一年") is an article,
-# not a count; "近三年" / "第二" / "过去三年" name a period or an order, not a quantity.
-_NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+|半"
-_UNIT = r"个亿|亿元|亿|万元|万|元|个百分点|%|％|个月|年|个人|人|名|位|家|个|所|项|件|例|次"
-_FIGURE = re.compile(rf"(?<![第近前去\d.])(百分之)?({_NUM})\s*({_UNIT})?")
-_UNITS = {"个亿": ("亿元", "money"), "亿元": ("亿元", "money"), "亿": ("亿元", "money"),
-          "万元": ("万元", "money"), "万": ("万元", "money"), "元": ("元", "money"),
-          "个百分点": ("%", "ratio"), "%": ("%", "ratio"), "％": ("%", "ratio"),
-          "个月": ("个月", "time"), "年": ("年", "time")}
 _SEGMENT = re.compile(r"[^，,。；;！!？?\n]+")
 _NEGATION = re.compile(r"[不没未非无](?:是|有|在)?$")
 MAX_DISTANCE = 12  # characters between a field's word and its figure
-
-
-@dataclass(frozen=True)
-class Figure:
-    start: int
-    end: int
-    value: Fraction
-    unit: str        # 亿元/万元/元, %, 年/个月, or "count"
-    family: str      # money | ratio | time | count
 
 
 @dataclass(frozen=True)
@@ -45,35 +28,31 @@ class ReadFacts:
     asked: tuple[str, ...] = ()       # number fields asked about ("最多能有几个是我们自己单位的")
 
 
-def read_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[Figure]:
-    """Figures with a unit in `text`, except those a requirement word stands next to."""
+def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[Figure]:
+    """The quantities `text` states (corpus.figures reads them), without what is not the asker's
+    own: a requirement word beside it ("要达到10亿", "10亿以上"), a period or an order (近三年,
+    第二), a lone 一 ("一家企业" is an article), a range, a date or a year."""
     out = []
-    for m in _FIGURE.finditer(text):
-        pct, number, unit = m.group(1), m.group(2), m.group(3)
-        if not unit and len(number) > 1 and number.endswith("万"):  # 八千万: 8000 万
-            number, unit = number[:-1], "万"
-        if number == "一" and not pct or (not unit and not pct):
+    for f in read_figures(text):
+        before = text[max(0, f.start - 4):f.start]
+        after = re.sub(r"^(?:的|这个|那个|这条)", "", text[f.end:f.end + 6])
+        if f.value is None or f.family in ("date", "year") or f.upper is not None:
             continue
-        if number.isdigit() and unit == "年" and len(number) == 4:  # 2024年 is a date
+        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一")):
             continue
-        try:
-            value = Fraction(1, 2) if number == "半" else parse_number(number)
-        except ValueError:
-            continue
-        before = text[max(0, m.start() - 4):m.start()]
-        after = re.sub(r"^(?:的|这个|那个|这条)", "", text[m.end():m.end() + 6])
         if any(before.endswith(w) or after.startswith(w) for w in requirement_words):
             continue
-        if pct:
-            out.append(Figure(m.start(), m.end(), value, "%", "ratio"))
-            continue
-        canonical, family = _UNITS.get(unit, ("count", "count"))
-        out.append(Figure(m.start(), m.end(), value, canonical, family))
+        out.append(f)
     return out
 
 
+_FAMILY_OF_DIMENSION = {"time": "duration"}
+
+
 def _family(spec: FieldSpec) -> str:
-    return unit_info(spec.unit)[0].split(":")[0] if spec.unit else ""
+    """The figure family that fills a field: money, ratio, duration or count."""
+    dimension = unit_info(spec.unit)[0].split(":")[0] if spec.unit else ""
+    return _FAMILY_OF_DIMENSION.get(dimension, dimension)
 
 
 def _occurrences(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
@@ -112,7 +91,7 @@ def read_facts(text: str, rules: ProgramRules, requirement_words: tuple[str, ...
     said: dict[str, str] = {}
     used: list[tuple[int, int]] = []
     unmapped = []
-    for fig in read_figures(text, requirement_words):
+    for fig in stated_figures(text, requirement_words):
         seg = _segment_of(segments, fig.start)
         best = None
         for start, end, key in words:

@@ -12,24 +12,21 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL_UNITS) + "万"
-_NUM = rf"\d+(?:\.\d+)?|[{_CN_CHARS}]+"
+from corpus.figures import CHINESE_NUMERALS, NUMBER, Unit, load_units, parse_number
 
-# Unit → (dimension, factor to the dimension's base unit). Money's base is 万元, time's is 个月.
-# Counting words each form their own dimension: 5 人 and 5 个 are not the same quantity.
+def _dimension(unit: Unit) -> str:
+    return {"duration": "time", "count": f"count:{unit.canonical}"}.get(unit.family, unit.family)
+
+
+# Unit → (dimension, factor to the dimension's base unit), from the one unit table
+# (corpus/units.yaml). Money's base is 万元, time's is 个月; counting words each form their own
+# dimension: 5 人 and 5 个 are not the same quantity.
 UNITS: dict[str, tuple[str, Fraction]] = {
-    "元": ("money", Fraction(1, 10000)),
-    "万元": ("money", Fraction(1)),
-    "亿元": ("money", Fraction(10000)),
-    "%": ("ratio", Fraction(1)),
+    **{name: (_dimension(u), u.factor) for name, u in load_units().items() if name == u.canonical},
     "分之": ("ratio", Fraction(100)),  # 三分之一 = 1/3 = 100/3 %
-    "个月": ("time", Fraction(1)),
-    "年": ("time", Fraction(12)),
-    **{w: (f"count:{w}", Fraction(1)) for w in ("个", "人", "例", "家", "件", "项", "名", "次")},
 }
+_NUM = NUMBER
+_CN_CHARS = CHINESE_NUMERALS
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS if u != "分之"), key=len, reverse=True))
 _SIMPLE = re.compile(rf"^(?P<a>{_NUM})(?:[—–\-~～至到](?P<b>{_NUM}))?(?P<unit>{_UNIT_ALT})$")
 _FRACTION = re.compile(rf"^(?P<den>[{_CN_CHARS}]+|\d+)分之(?P<num>[{_CN_CHARS}]+|\d+)$")
@@ -47,31 +44,6 @@ def normalise_text(text: str) -> str:
     """Text for containment checks: full-width forms folded (NFKC) and all whitespace dropped,
     so "5 例" in a Word conversion still matches the figure "5例"."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-
-
-def parse_chinese_integer(text: str) -> int:
-    """三 → 3, 十二 → 12, 三十 → 30, 一百零五 → 105, 两万 → 20000. Raises ValueError."""
-    if not text or any(ch not in _CN_CHARS for ch in text):
-        raise ValueError(f"不是中文数字：{text}")
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL_UNITS:
-            section += (1 if digit is None else digit) * _CN_SMALL_UNITS[ch]
-            digit = None
-        else:  # 万
-            total += (section + (digit or 0)) * 10000
-            section, digit = 0, None
-    return total + section + (digit or 0)
-
-
-def parse_number(text: str) -> Fraction:
-    """Arabic ("3000", "2.5") or Chinese ("三", "三十") numerals, exactly."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return Fraction(text)
-    return Fraction(parse_chinese_integer(text))
 
 
 def parse_figure(figure: str) -> Figure:

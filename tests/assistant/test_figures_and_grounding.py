@@ -3,7 +3,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assistant import Assistant
-from assistant.figures import cn_to_number, extract_figures, figure_keys, unsupported_figures
+from assistant.figures import extract_figures, figure_keys, unsupported_figures
 from assistant.grounding import check_grounding
 from ingest.documents import corpus_clauses
 
@@ -19,7 +19,7 @@ def test_figures_are_told_apart():
     assert figure_keys("不少于8个组成单位") != figure_keys("不少于8家")  # units kept for counts
     assert [f.kind for f in extract_figures("2020年12月31日印发，每3年评估一次，不超过三分之一")] == \
         ["year", "date", "duration", "count", "ratio"]
-    assert cn_to_number("二十五") == 25 and cn_to_number("十二") == 12 and cn_to_number("x") is None
+    assert figure_keys("五万元以上十万元以下") == figure_keys("5万元以上10万元以下")  # both ends of a range
 
 
 def test_unsupported_figures():

@@ -24,3 +24,15 @@ def test_lures_in_an_added_document_are_flagged_at_ingest(tmp_path):
 
 def test_the_shipped_documents_have_no_lures():
     assert flagged_clauses(c for s in builtin_sources() for c in s.clauses()) == ()
+
+
+def test_regulations_that_speak_of_forgery_are_not_flagged(tmp_path):
+    """A 条例 punishing 伪造 or 弄虚作假 is not steering anyone: only lures are flagged."""
+    from pathlib import Path
+
+    from ingest.library import add_document, all_sources
+    blind = Path(__file__).resolve().parents[2] / "evals" / "blind" / "documents"
+    add_document(tmp_path, blind / "national-nsfc.txt", doc_id="national-nsfc")
+    uploaded = [s for s in all_sources(tmp_path) if s.meta.id == "national-nsfc"]
+    clauses = [c for s in uploaded for c in s.clauses()]
+    assert any("伪造" in c.text for c in clauses) and flagged_clauses(clauses) == ()

@@ -120,7 +120,7 @@ def test_an_applied_question_leads_with_the_verdict_and_fills_the_form(page, sho
     chat.get_by_text("还差 2 亿元", exact=False).wait_for()
     assert "牵头单位专职研发人员：不满足" in chat.inner_text()
     page.click("#to-selfcheck")
-    page.locator("#form-gx-consortium").wait_for(state="visible")
+    page.locator("#form-gx-consortium").first.wait_for(state="visible")
     page.wait_for_function("document.querySelector('#field-lead_annual_revenue_wan textarea, "
                            "#field-lead_annual_revenue_wan input').value === '80000'")
     assert _field(page, "lead_rd_staff").input_value() == "25"
