@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from assistant.guard import split_sentences
+from corpus.sentences import split_sentences
 from ingest.model import Clause
 from retriever import Hit
 from retriever.answer_type import answer_types_stated, expected_answer_types

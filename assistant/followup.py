@@ -9,6 +9,7 @@ from typing import Sequence
 
 from assistant.types import Turn
 from corpus.glossary import load_glossary
+from corpus.sentences import split_sentences
 from retriever.scope import LibraryScope
 
 _FILLER = re.compile(r"[那么呢吗吧啊的又还和跟与及比较对比一样同样情况怎样怎么样如何是多少？?，,。！!\s]")
@@ -139,9 +140,8 @@ def _subject(previous: str, library: LibraryScope, exclude: set[str] = frozenset
 def in_principle_answer(previous_text: str, clauses) -> tuple[str, list]:
     """Whether the requirement the last answer quoted is 原则上 (in principle) — read off the
     quoted sentences of the cited clauses, not guessed."""
-    quoted = [(c, s) for c in clauses for s in re.split(r"(?<=[。；])", c.text)
-              if s.strip() and s.strip().rstrip("。；") in previous_text]
-    quoted = quoted or [(c, s) for c in clauses[:1] for s in re.split(r"(?<=[。；])", c.text) if s.strip()][:1]
+    quoted = [(c, s) for c in clauses for s in split_sentences(c.text) if s.rstrip("。；") in previous_text]
+    quoted = quoted or [(c, s) for c in clauses[:1] for s in split_sentences(c.text)][:1]
     quoted.sort(key=lambda cs: not re.search(r"\d|[一二三四五六七八九十]+(?:个|年|分之)", cs[1]))  # figures first
     soft = [(c, s) for c, s in quoted if "原则上" in s]
     if soft:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from assistant.figures import unsupported_figures
+from corpus.sentences import split_sentences
 from ingest.model import Clause
 
 _MARKER = re.compile(r"\[(\d+)\]")
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?(?:\s*(?:\[\d+\])+)?")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def check_grounding(answer: str, clauses: Sequence[Clause]) -> GroundingReport:
     if bad:
         problems.append(f"引用了不存在的条款编号：{bad}")
     valid = [m for m in dict.fromkeys(markers) if 1 <= m <= len(clauses)]
-    for sentence in _SENTENCE.findall(answer):
+    for sentence in split_sentences(answer, keep_markers=True):
         own = [int(m) for m in _MARKER.findall(sentence) if 1 <= int(m) <= len(clauses)]
         sources = [clauses[m - 1].text for m in (own or valid)]
         for fig in unsupported_figures(_MARKER.sub("", sentence), sources):

@@ -9,6 +9,7 @@ from typing import Callable
 
 from corpus.figures import asked_kinds, read_figures
 from corpus.glossary import load_glossary
+from corpus.sentences import split_sentences
 from ingest.model import Clause
 from retriever import Hit
 from retriever.answer_type import asking_text
@@ -319,8 +320,3 @@ def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
     return list(dict.fromkeys(specific + wording))
 
 
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]

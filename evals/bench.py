@@ -18,6 +18,7 @@ from pathlib import Path
 
 from corpus import load_documents
 from evals.io import GOLD_DIR, load_gold
+from evals.stats import percentile
 from ingest.blocks import blocks_from_text
 from ingest.library import Source, builtin_sources
 
@@ -28,9 +29,7 @@ _FIGURE = re.compile(r"(\d+)(?=\s*(?:亿元|万元|人|个|家|%|年|个月|例)
 
 
 def _percentiles(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    pick = lambda q: 1000 * ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-    return {"p50_ms": round(pick(0.5), 2), "p95_ms": round(pick(0.95), 2)}
+    return {"p50_ms": round(1000 * percentile(seconds, 0.5), 2), "p95_ms": round(1000 * percentile(seconds, 0.95), 2)}
 
 
 def reissued_sources(target_clauses: int, seed: int = 7) -> list[Source]:

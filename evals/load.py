@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+
+from evals.stats import percentile
 
 FOLLOW_UPS = ("那湖南呢？", "需要多少人？", "这个要求是原则上的吗？")
 STARTUP_SECONDS = 240
@@ -105,13 +106,9 @@ def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float 
     return {
         "sessions": sessions, "seconds": round(elapsed, 1), "answers": len(ok), "errors": len(errors),
         "error_examples": sorted(set(errors))[:5], "stuck_sessions": sum(t.is_alive() for t in threads),
-        "answer_p50_ms": round(1000 * _quantile(ok, 0.5), 1) if ok else None,
-        "answer_p95_ms": round(1000 * _quantile(ok, 0.95), 1) if ok else None,
+        "answer_p50_ms": round(1000 * percentile(ok, 0.5), 1) if ok else None,
+        "answer_p95_ms": round(1000 * percentile(ok, 0.95), 1) if ok else None,
         "answers_per_second": round(len(ok) / elapsed, 2),
     }
 
 
-def _quantile(sorted_values: list[float], q: float) -> float:
-    if len(sorted_values) == 1:
-        return sorted_values[0]
-    return statistics.quantiles(sorted_values, n=100, method="inclusive")[round(q * 100) - 1]

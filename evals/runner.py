@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 from assistant import Answer, Assistant, Session
 from evals.baseline import NaiveBaseline
 from evals.io import GoldQuestion, GoldSet
+from evals.stats import percentile
 from evals.retrieval import all_found, first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
 
 _WS = re.compile(r"\s+")
@@ -73,11 +74,6 @@ def run_questions(assistant: Assistant, gold: Sequence[GoldQuestion], mode: str 
         if on_progress:
             on_progress(i, len(gold))
     return results
-
-
-def _percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
 def group_metrics(results: Sequence[QuestionResult]) -> dict[str, float]:
@@ -159,7 +155,7 @@ def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: i
             "refusal_recall": 0.0 if any(not g.answerable for g in gold) else None,
             "chunks": len(baseline.chunks),
             "chunk_median_chars": statistics.median(len(c.text) for c in baseline.chunks),
-            "retrieval_p50_ms": 1000 * _percentile(latencies, 0.5)}
+            "retrieval_p50_ms": 1000 * percentile(latencies, 0.5)}
 
 
 def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
@@ -170,10 +166,10 @@ def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
     return {
         "set": gold.source, "mode": mode, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "overall": group_metrics(results),
-        "latency_ms": {"answer_p50": 1000 * _percentile(latencies, 0.5),
-                       "answer_p95": 1000 * _percentile(latencies, 0.95),
-                       "retrieval_p50": 1000 * _percentile(retrieve, 0.5),
-                       "retrieval_p95": 1000 * _percentile(retrieve, 0.95)},
+        "latency_ms": {"answer_p50": 1000 * percentile(latencies, 0.5),
+                       "answer_p95": 1000 * percentile(latencies, 0.95),
+                       "retrieval_p50": 1000 * percentile(retrieve, 0.5),
+                       "retrieval_p95": 1000 * percentile(retrieve, 0.95)},
         "by_type": breakdown(results, lambda r: r.gold.type),
         "by_document": breakdown([r for r in results if r.gold.answerable], lambda r: r.gold.doc),
         "baseline": baseline,

@@ -1,11 +1,9 @@
 """What a clause's place in its document says about it, independent of the question."""
 from __future__ import annotations
 
-import re
 
+from corpus.sentences import split_sentences
 from ingest.model import Clause
-
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 
 
 def is_bare_lead_in(clause: Clause) -> bool:
@@ -18,7 +16,7 @@ def is_bare_lead_in(clause: Clause) -> bool:
     lines = text.split("\n")
     if clause.heading and lines[0].strip().rstrip("。.") == clause.heading.strip().rstrip("。."):
         text = "".join(lines[1:])
-    return len([s for s in _SENTENCE.findall(text) if s.strip()]) <= 1
+    return len(split_sentences(text)) <= 1
 
 
 def is_item_of(item: Clause, lead_in: Clause) -> bool:

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from selfcheck.figures import (
-    convert, exact, format_gap, format_in_units, format_number, format_quantity, is_money,
+    convert, exact, format_gap, format_in_units, format_number, is_money,
     parse_figure, to_plain,
 )
 from selfcheck.model import FieldSpec, ProgramRules, Test

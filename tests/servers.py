@@ -36,10 +36,9 @@ def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        if proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:  # still running: stop it (a return here would swallow the test's error)
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
