@@ -26,7 +26,7 @@ from ingest.store import (
     generation_dir, generation_intact, ingest_lock, open_client, read_state, stale_collections, stale_generation_dirs,
     stored_embeddings, write_clauses, write_state,
 )
-from ingest.tokenize import Tokenizer, jieba_tokenizer
+from ingest.tokenize import Tokenizer, jieba_tokenizer, tokenizer_fingerprint
 from ingest.vectorstore import move_aside
 
 EMBED_BATCH = 32
@@ -97,8 +97,9 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
     previous = _serving(data_dir)
     state, old = (None, None) if rebuild else _usable_state(data_dir, client, embedder)
     old_ids = _ids(old)
+    fingerprint = tokenizer_fingerprint() if tokenizer is None else getattr(tokenizer, "fingerprint", "injected")
     if state is not None and old_ids == set(new_ids) and state.documents == _doc_records(sources) \
-            and generation_intact(generation_dir(data_dir, state.generation)):
+            and state.tokenizer == fingerprint and generation_intact(generation_dir(data_dir, state.generation)):
         _clean_up(client, data_dir, owned, keep=state, previous=None, embedded=embedded)
         return IngestReport(state.generation, len(sources), len(clauses), 0, len(clauses), 0, True, 0.0)
 
@@ -116,6 +117,7 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
             generation=generation, collection=name, embedder=embedder.spec,
             clause_count=len(clauses), documents=_doc_records(sources),
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"), namespace=namespace,
+            tokenizer=fingerprint,
         )
         write_state(data_dir, new_state)  # the swap: from here on the new generation serves
     except BaseException:

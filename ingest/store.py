@@ -50,6 +50,7 @@ class IndexState:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     created: str = ""
     namespace: str = ""
+    tokenizer: str = ""   # ingest.tokenize.tokenizer_fingerprint() of the BM25 index ("" before it was kept)
 
 
 # ---- CURRENT.json -----------------------------------------------------------------------------

@@ -2,14 +2,17 @@
 The tokenizer is a plain callable so the BM25 index and its tests can inject another."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
 from typing import Callable
 
-from corpus import CORPUS_DIR, USERDICT_PATH
+from corpus import CORPUS_DIR, SYNONYMS_PATH, USERDICT_PATH
 
 Tokenizer = Callable[[str], list[str]]
+# Bump when the tokenizing code changes what it yields: a BM25 index built by other code is stale.
+TOKENIZER_VERSION = "jieba-search+bigrams/2"
 
 _KEEP = re.compile(r"[\w%％]")  # drop tokens that are only punctuation or space
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
@@ -23,6 +26,16 @@ def cjk_bigrams(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     return frozenset((CORPUS_DIR / "stopwords.txt").read_text(encoding="utf-8").split())
+
+
+def tokenizer_fingerprint() -> str:
+    """What the BM25 index depends on besides the clauses: the tokenizing code, the user
+    dictionary, the stopwords and the synonyms queries are expanded with. Stored with the
+    index; a change rebuilds BM25 at the next ingest and stops a server from using it stale."""
+    h = hashlib.sha256(TOKENIZER_VERSION.encode())
+    for path in (USERDICT_PATH, CORPUS_DIR / "stopwords.txt", SYNONYMS_PATH):
+        h.update(b"\x1f" + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

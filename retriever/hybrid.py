@@ -13,14 +13,14 @@ import numpy as np
 from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
-from ingest.errors import IndexMissing, QueryError
+from ingest.errors import IndexDamaged, IndexMissing, QueryError
 from ingest.lexical import LexicalIndex
 from ingest.model import Clause
 from ingest.store import (
     EmbedderFunction, IndexError_, IndexState, generation_dir, open_client, read_clauses,
     read_state,
 )
-from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words
+from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words, tokenizer_fingerprint
 from retriever.answer_type import answer_types_stated, expected_answer_types
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.scope import LibraryScope, Scope
@@ -84,6 +84,9 @@ class Retriever:
         if embedder.spec != state.embedder:
             raise IndexError_(f"索引由“{state.embedder}”生成，与当前模型“{embedder.spec}”不符，"
                               "请运行 policy-assistant ingest --rebuild")
+        if tokenizer is None and state.tokenizer and state.tokenizer != tokenizer_fingerprint():
+            raise IndexDamaged("bm25", "分词词典、停用词或同义词表已更改，关键词索引已过期："
+                                       "请运行 policy-assistant ingest（向量会沿用，只重建关键词索引）")
         gen_dir = generation_dir(data_dir, state.generation)
         clauses = read_clauses(gen_dir)
         try:

@@ -130,3 +130,23 @@ def test_a_text_shared_by_several_clauses_goes_through_the_model_once(tmp_path):
     first, again = original.clauses()[5], reissue.clauses()[5]
     got = r._collection.get(ids=[first.id, again.id], include=["embeddings"])
     assert first.id != again.id and (got["embeddings"][0] == got["embeddings"][1]).all()
+
+
+def test_a_changed_dictionary_rebuilds_bm25_without_re_embedding(tmp_path, monkeypatch):
+    """The BM25 index depends on the user dictionary, stopwords and synonyms: a change makes
+    the next ingest rebuild it (vectors reused) and a server refuse the stale one meanwhile."""
+    from ingest import tokenize
+    from ingest.errors import IndexDamaged
+
+    sources = builtin_sources()
+    first = ingest(sources, tmp_path, FakeEmbedder(), progress=False)
+    assert read_state(tmp_path).tokenizer == tokenize.tokenizer_fingerprint()
+    monkeypatch.setattr(tokenize, "TOKENIZER_VERSION", tokenize.TOKENIZER_VERSION + "-changed")
+    with pytest.raises(IndexDamaged) as stale:
+        Retriever.open(tmp_path, embedder=FakeEmbedder())
+    assert stale.value.part == "bm25" and "policy-assistant ingest" in str(stale.value)
+    again = FakeEmbedder()
+    report = ingest(sources, tmp_path, again, progress=False)
+    assert not report.unchanged and report.generation != first.generation
+    assert again.embedded == 0 and report.reused == report.clauses  # only BM25 was rebuilt
+    assert Retriever.open(tmp_path, embedder=FakeEmbedder()).search("牵头企业营收要多少？")

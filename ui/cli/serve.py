@@ -15,6 +15,7 @@ def serve(host: Optional[str] = typer.Option(None, "--host", help="监听地址�
           data_dir: Optional[Path] = DataDir):
     """启动网页版（政策问答、申报自评、评测、政策文件）与 HTTP API；首次运行时先建立索引。"""
     from ingest.store import read_state
+    from ingest.tokenize import tokenizer_fingerprint
     from ui.context import AppContext
     from ui.web import serve as run_server
 
@@ -24,6 +25,9 @@ def serve(host: Optional[str] = typer.Option(None, "--host", help="监听地址�
     if state is None:
         typer.echo(f"{s.data_dir} 下还没有索引，先建立索引……")
         ingest(rebuild=False, data_dir=s.data_dir, quiet=False)
+    elif state.tokenizer != tokenizer_fingerprint():
+        typer.echo("分词词典、停用词或同义词表已更改，先更新关键词索引（向量沿用）……")
+        ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
     host, port = host or s.host, port or s.port
     problem = _cannot_listen(host, port)
     if problem:
