@@ -149,7 +149,8 @@ class Assistant:
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         states_kind = guard.answers_figure_question(question, self._topic_terms(question),
                                                     self.retriever.document_frequency, measured_only=False)
-        verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind)
+        verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
+                                       min_similarity=self.retriever.calibration.min_top_similarity)
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
 
     def _applied(self, s: _State) -> applied_questions.Applied | None:
@@ -207,7 +208,8 @@ class Assistant:
                                   self.retriever.clauses, per_document, answers,
                                   self.retriever.document_frequency,
                                   compared=self.retriever.scope.compared_documents(scope) if not s.region else (),
-                                  names=self.retriever.scope.name_words())
+                                  names=self.retriever.scope.name_words(),
+                                  margin=self.retriever.calibration.document_margin)
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 

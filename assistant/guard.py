@@ -15,10 +15,6 @@ from retriever import Hit
 from retriever.answer_type import asking_text
 from retriever.scope import LibraryScope, Scope
 
-# Below this cosine similarity of the best clause, nothing in the corpus is about the question.
-# Gold set: answerable questions ≥ 0.893; chit-chat and injections ≤ 0.838.
-MIN_TOP_SIMILARITY = 0.865
-
 
 # Words that say "how much/when" but carry no topic.
 _GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
@@ -235,13 +231,15 @@ def _counted_words(question: str) -> list[str]:
 
 
 def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool],
-                   states_kind: Callable[[Clause], bool] | None = None) -> Verdict:
+                   states_kind: Callable[[Clause], bool] | None = None, *, min_similarity: float) -> Verdict:
     """Whether the retrieved clauses answer: something on topic, and — when the question asks
     for a figure — a clause that states it. "文件未作规定" is a claim about the documents: when
     the best clause states a figure of the asked kind (`states_kind`, topic aside) the words may
     simply differ ("结题后" / "项目完成后"), so it is answered from that clause, not refused.
-    `states_kind`: such a figure in a sentence with any of the question's topic words."""
-    if not hits or max((h.dense_similarity or 0.0) for h in hits) < MIN_TOP_SIMILARITY:
+    `states_kind`: such a figure in a sentence with any of the question's topic words.
+    `min_similarity`: below it the best clause is not about the question (the index's
+    calibration, on its embedder's scale: retriever/calibration.py)."""
+    if not hits or max((h.dense_similarity or 0.0) for h in hits) < min_similarity:
         return Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。")
     if any(answers(h.clause) for h in hits[:5]) or (states_kind is not None and states_kind(hits[0].clause)):
         return ANSWERABLE

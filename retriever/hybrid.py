@@ -22,6 +22,7 @@ from ingest.store import (
 )
 from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words, tokenizer_fingerprint
 from retriever.answer_type import answer_types_stated, expected_answer_types
+from retriever.calibration import Calibration, calibration_for, default_calibration
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.scope import LibraryScope, Scope
 from retriever.structure import is_bare_lead_in, is_item_of
@@ -33,9 +34,6 @@ CANDIDATES = 30          # depth of each signal's ranking fed to the fusion
 RRF_K = 20               # tuned on the gold set (k=60 loses ~2 points hit@1 here)
 # The answer-type signal only reorders near-ties: a clause stating a figure of the asked kind.
 WEIGHTS = {"bm25": 1.0, "dense": 1.0, "answer_type": 0.3}
-# A document other than the top one is "also answering" when its best clause is this close
-# to the top clause on the dense signal (calibrated on the gold set, see evals/).
-DIVERSE_DENSE_MARGIN = 0.04
 # A scoped dense search fetches OVERFETCH × the candidates it needs, scaled by the share of
 # clauses in scope, unfiltered (up to OVERFETCH_MAX results, ≈ 35 ms at 100k; beyond that Chroma filters).
 OVERFETCH = 3
@@ -60,7 +58,10 @@ MAX_K = 100
 
 class Retriever:
     def __init__(self, clauses: list[Clause], lexical: LexicalIndex, collection, embedder: Embedder,
-                 state: IndexState) -> None:
+                 state: IndexState, calibration: Calibration | None = None) -> None:
+        """calibration: the similarity floor and margins on this embedder's scale
+        (retriever/calibration.py); the shipped one for the model when not given."""
+        self.calibration = calibration or default_calibration(embedder.spec)
         self.clauses = clauses
         self.state = state
         self._lexical = lexical
@@ -96,7 +97,7 @@ class Retriever:
         except Exception as exc:
             raise IndexError_(f"索引“{state.generation}”不完整或已损坏：{exc}；"
                               "请运行 policy-assistant ingest --rebuild") from exc
-        return cls(clauses, lexical, collection, embedder, state)
+        return cls(clauses, lexical, collection, embedder, state, calibration_for(data_dir, embedder.spec))
 
     def _mentions(self, word: str) -> bool:
         """Whether any indexed clause says a word (one substring search over all the text)."""
@@ -135,7 +136,7 @@ class Retriever:
         if region is None and not doc_ids and len(scope.regions) != 1:
             # No region named: documents that answer nearly as well; several named (湖南和广西
             # …有什么不同): each of them, however far behind.
-            margin = DIVERSE_DENSE_MARGIN if not scope.regions else float("inf")
+            margin = self.calibration.document_margin if not scope.regions else float("inf")
             order = self._include_each_answering_document(order, k, similarity, margin)
         b_pos = {cid: i for i, cid in enumerate(bm25_rank, 1)}
         d_pos = {cid: i for i, cid in enumerate(dense_rank, 1)}
@@ -265,7 +266,7 @@ class Retriever:
         return ids, {cid: 1.0 - float(d) for cid, d in zip(ids, result["distances"][0])}
 
     def _include_each_answering_document(self, order: list[str], k: int, similarity: dict[str, float],
-                                         margin: float = DIVERSE_DENSE_MARGIN) -> list[str]:
+                                         margin: float) -> list[str]:
         """When no region is named and several documents answer (中心主任工作时间 in 广西 and
         内蒙古), make sure the best clause of each such document is within the top k."""
         if not order:

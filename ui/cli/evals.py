@@ -19,6 +19,7 @@ def eval_command(
     out: Optional[Path] = typer.Option(None, "--out", help="报告目录（默认 out/eval-时间）"),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="naive：同时运行朴素基线"),
     previous: Optional[Path] = typer.Option(None, "--compare", help="上次的 report.json，对比并标出退步"),
+    calibrate: bool = typer.Option(False, "--calibrate", help="先在金标集上为索引的向量模型测定相似度下限与边际，写入索引目录"),
     data_dir: Optional[Path] = DataDir,
 ):
     """评测回答准确率：检索命中、要点、引用、拒答、分题型/分文件、延迟，生成报告与图表。"""
@@ -55,6 +56,15 @@ def eval_command(
         typer.secho(f"跳过第 {p.row} 行：{p.message}", err=True, fg=typer.colors.YELLOW)
     if not gold.questions:
         fail(NO_QUESTIONS, field="set")
+    if calibrate:
+        from evals.calibration import measure_calibration
+        from retriever.calibration import save_calibration
+        with reported():
+            calibration = measure_calibration(assistant.retriever, gold.questions)
+        save_calibration(s.data_dir, calibration)
+        assistant.retriever.calibration = calibration
+        typer.echo(f"校准（{calibration.embedder}）：相似度下限 {calibration.min_top_similarity}，"
+                   f"文件边际 {calibration.document_margin}；{calibration.source}")
     with typer.progressbar(length=len(gold.questions), label="评测中") as bar, reported():
         report = evaluate_set(assistant, gold, mode, baseline=baseline,
                               with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
