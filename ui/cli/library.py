@@ -39,6 +39,7 @@ def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
     """文件、条款数与索引状态（并核对条款库与向量库是否完整）。"""
     from ingest.errors import IndexMissing
     from ingest.store import check_index, read_state
+    from retriever.calibration import calibration_for
 
     s = settings_for(data_dir)
     with reported(as_json):
@@ -46,16 +47,19 @@ def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
         if state is None:
             raise IndexMissing(s.data_dir)
         counts = check_index(s.data_dir, s.chroma_url, state)
+    calibration = calibration_for(s.data_dir, state.embedder)
     if as_json:
         typer.echo(json.dumps({"generation": state.generation, "embedder": state.embedder,
                                "collection": state.collection, "namespace": state.namespace or None,
                                "clauses": state.clause_count, "created": state.created,
+                               "calibration": calibration.to_dict(),
                                "documents": {d: {**m, "clauses": counts.get(d, 0)}
                                              for d, m in state.documents.items()}},
                               ensure_ascii=False, indent=1))
         return
     typer.echo(f"索引版本 {state.generation}（{state.created}），向量模型 {state.embedder}，"
                f"共 {state.clause_count} 条条款，向量集合 {state.collection}")
+    typer.echo(f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}（{calibration.source}）")
     for doc_id, m in state.documents.items():
         typer.echo(f"  {doc_id:<16} {m['region']:<4} {m['status']:<6} {counts.get(doc_id, 0):>4} 条  《{m['title']}》")
 
