@@ -56,12 +56,26 @@ class Hit:
 MAX_K = 100
 
 
+# The steps of a search after the two signals (BM25, dense) are ranked, in order, by name: each
+# can be switched off (Retriever.disabled) so an evaluation measures what it is worth
+# (evals/ablation.py, `policy-assistant eval --ablate`).
+STAGES: dict[str, str] = {
+    "answer_type": "按所问内容（数额、期限……）补一路排序：陈述了所问种类数值的条款",
+    "each_region": "问题点名几个地区时，每个地区分别检索再交错",
+    "lead_ins": "“有下列情形之一的：”这类引导句排在它的条目之后",
+    "next_step": "问“某步之后还要做什么”时，下一步排第一",
+    "indicator_group": "问一组指标时，整组指标按表中顺序排前",
+    "each_document": "未点名地区时，几乎同样相关的其他文件的最佳条款也进入前 k",
+}
+
+
 class Retriever:
     def __init__(self, clauses: list[Clause], lexical: LexicalIndex, collection, embedder: Embedder,
                  state: IndexState, calibration: Calibration | None = None) -> None:
         """calibration: the similarity floor and margins on this embedder's scale
         (retriever/calibration.py); the shipped one for the model when not given."""
         self.calibration = calibration or default_calibration(embedder.spec)
+        self.disabled: frozenset[str] = frozenset()  # names of STAGES switched off (ablation)
         self.clauses = clauses
         self.state = state
         self._lexical = lexical
@@ -116,24 +130,28 @@ class Retriever:
         if region is not None and region not in self.regions:
             raise QueryError("region", f"未知地区“{region}”，可选：{'、'.join(self.regions)}")
         scope = self.scope.detect(question)
-        if region is None and not doc_ids and len(scope.regions) >= 2:
+        on = lambda stage: stage not in self.disabled  # noqa: E731
+        if region is None and not doc_ids and len(scope.regions) >= 2 and on("each_region"):
             return self._search_each_region(question, k, scope)
         allowed = self.allowed_documents(scope, region, doc_ids)
         bm25_rank = self._bm25_ranking(question, allowed, regional=bool(region or scope.regions))
         dense_rank, similarity = self._dense_ranking(question, allowed)
         rankings = {"bm25": bm25_rank, "dense": dense_rank}
         types = expected_answer_types(question)
-        if types:  # among the candidates in fused order, those that state such a figure —
+        if types and on("answer_type"):  # among the candidates in fused order, those that state such a figure —
             # first those that answer more of what is asked ("报哪里备案？要干满几个月？")
             first = self._fused_order(reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS), bm25_rank)
             stated = {cid: answer_types_stated(self.clauses[self._position[cid]].text, types) for cid in first}
             rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
         fused = reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS)
-        order = self._items_before_lead_ins(self._fused_order(fused, bm25_rank), fused)
-        order = self._next_step_first(question, order)
-        if "indicator" in types:
+        order = self._fused_order(fused, bm25_rank)
+        if on("lead_ins"):
+            order = self._items_before_lead_ins(order, fused)
+        if on("next_step"):
+            order = self._next_step_first(question, order)
+        if "indicator" in types and on("indicator_group"):
             order = self._indicator_group_in_order(question, order)
-        if region is None and not doc_ids and len(scope.regions) != 1:
+        if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
             # No region named: documents that answer nearly as well; several named (湖南和广西
             # …有什么不同): each of them, however far behind.
             margin = self.calibration.document_margin if not scope.regions else float("inf")

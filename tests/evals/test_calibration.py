@@ -57,3 +57,17 @@ def test_a_sentence_transformers_model_is_calibrated_on_the_gold_set(st_index):
     assert reopened.calibration == calibration  # kept with the index
     wrongly, turned_away = _refusal_rates(reopened)
     assert wrongly <= 0.05 and turned_away >= 0.25
+
+
+def test_each_retriever_stage_can_be_switched_off_and_measured(real_retriever):
+    """Ablation on the real index: the full pipeline first, then one row per named stage; the
+    answer-type signal is worth something on the shipped gold set; the retriever is left as it was."""
+    from evals.ablation import ablate
+    from evals.io import shipped_gold_set
+    from retriever.hybrid import STAGES
+
+    rows = ablate(real_retriever, shipped_gold_set().questions)
+    assert [r["stage"] for r in rows[1:]] == list(STAGES)
+    assert rows[0]["hit@1"] >= 0.9
+    assert next(r for r in rows if r["stage"] == "answer_type")["delta_hit@1"] < 0
+    assert real_retriever.disabled == frozenset()

@@ -20,6 +20,7 @@ def eval_command(
     baseline: Optional[str] = typer.Option(None, "--baseline", help="naive：同时运行朴素基线"),
     previous: Optional[Path] = typer.Option(None, "--compare", help="上次的 report.json，对比并标出退步"),
     calibrate: bool = typer.Option(False, "--calibrate", help="先在金标集上为索引的向量模型测定相似度下限与边际，写入索引目录"),
+    ablate: Optional[str] = typer.Option(None, "--ablate", help="逐一关闭检索步骤（all 或步骤名），只报告检索命中的变化"),
     data_dir: Optional[Path] = DataDir,
 ):
     """评测回答准确率：检索命中、要点、引用、拒答、分题型/分文件、延迟，生成报告与图表。"""
@@ -65,6 +66,9 @@ def eval_command(
         assistant.retriever.calibration = calibration
         typer.echo(f"校准（{calibration.embedder}）：相似度下限 {calibration.min_top_similarity}，"
                    f"文件边际 {calibration.document_margin}；{calibration.source}")
+    if ablate is not None:
+        _print_ablation(assistant.retriever, gold.questions, ablate)
+        return
     with typer.progressbar(length=len(gold.questions), label="评测中") as bar, reported():
         report = evaluate_set(assistant, gold, mode, baseline=baseline,
                               with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
@@ -76,6 +80,21 @@ def eval_command(
              ("refusal_recall", "拒答召回"), ("refusal_precision", "拒答精确")]
     typer.echo("  ".join(f"{label} {o[key]:.3f}" for key, label in shown if key in o))
     typer.echo(f"报告：{paths['md']}（另有 report.json 与图表）")
+
+
+def _print_ablation(retriever, questions, which: str) -> None:
+    from evals.ablation import ablate as run_ablation
+    from retriever.hybrid import STAGES
+
+    stages = list(STAGES) if which == "all" else [s.strip() for s in which.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        fail(f"未知的检索步骤“{unknown[0]}”，可选：all、{'、'.join(STAGES)}", field="ablate")
+    typer.echo("| 关闭的步骤 | 题数 | hit@1 | hit@5 | MRR | 全部金标条款在前 5 | hit@1 变化 |")
+    typer.echo("|---|---|---|---|---|---|---|")
+    for row in run_ablation(retriever, questions, stages):
+        typer.echo(f"| {row['stage']} | {row['n']} | {row['hit@1']:.3f} | {row['hit@5']:.3f} | {row['mrr']:.3f} | "
+                   f"{row['complete@5']:.3f} | {row['delta_hit@1']:+.3f} |")
 
 
 def bench(out: Path = typer.Option(Path("out/bench"), "--out", help="结果目录"),
