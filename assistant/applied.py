@@ -5,6 +5,7 @@ to; the facts are what the question states (selfcheck.facts); what it does not s
 as still to confirm — no verdict beyond what the facts support."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -31,8 +32,11 @@ class Applied:
 
     @property
     def clause_refs(self) -> list[tuple[str, str]]:
-        """(doc_id, clause path) of the clauses the verdict rests on, most telling first."""
-        results = [s.criterion for s in self.solutions] + sorted(self.decided, key=lambda c: c.status != "fail")
+        """(doc_id, clause path) of the clauses that answer the question, most telling first:
+        those of the counts solved, of the criteria not met and of the figures compared. A met
+        yes/no or choice ("高校牵头" is one of the modes) says little the retrieved clause does not."""
+        telling = [c for c in self.decided if c.status == "fail" or c.kind == "quantitative"]
+        results = [s.criterion for s in self.solutions] + sorted(telling, key=lambda c: c.status != "fail")
         return list(dict.fromkeys((c.citation.doc_id, c.citation.clause_path) for c in results))
 
     def to_dict(self) -> dict:
@@ -52,9 +56,11 @@ class Applied:
 
 
 def asks_to_judge(question: str) -> bool:
-    """Whether it asks if the asker qualifies (能不能, 够不够, 达标…) or how far off it is (还差)."""
+    """Whether it asks if the asker qualifies (能不能, 够不够, 达标…, or any yes/no question
+    after the facts: "…还能加入吗？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
-    return any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
+    yes_no = re.search(r"[吗么不][？?。！!\s]*$", question) is not None
+    return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
 
 def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:

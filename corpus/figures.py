@@ -149,8 +149,8 @@ def _figure(m: re.Match) -> Figure | None:
     a, b, unit_text = m.group("a"), m.group("b"), m.group("unit") or m.group("a_unit")
     if m.group("pct"):
         unit_text = "%"
-    elif not unit_text and len(a) > 1 and a[-1] in _LARGE:  # 八千万: 8000 万
-        a, unit_text = a[:-1], a[-1]
+    elif not unit_text and len(a) > 1 and a[-1] in _LARGE:  # 八千万, 九亿五千万: that many 元
+        unit_text = "元"
     if not unit_text:
         return None
     try:

@@ -17,6 +17,7 @@ from selfcheck.model import FieldSpec, ProgramRules
 _SEGMENT = re.compile(r"[^，,。；;！!？?\n]+")
 _NEGATION = re.compile(r"[不没未非无](?:是|有|在)?$")
 MAX_DISTANCE = 12  # characters between a field's word and its figure
+PHRASE_GAP = 6     # characters a "…" in a said phrase stands for
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,17 @@ def read_facts(text: str, rules: ProgramRules, requirement_words: tuple[str, ...
     return ReadFacts(values, said, tuple(unmapped), asked)
 
 
+def _phrase(words: str) -> str:
+    """A said phrase as a pattern: "…" stands for a few other characters ("我们是…企业" says
+    我们是湖南的企业), in one phrase."""
+    return f"[^，,。；;？?！!]{{0,{PHRASE_GAP}}}".join(map(re.escape, words.split("…")))
+
+
 def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[Any, str] | None:
     """A yes/no or an option stated in so many words; None when unsaid or said both ways. A
     yes phrase right after a negation ("没在广西注册", "不是独立法人") says no."""
     def found(phrases):
-        return [(m.start(), p) for p in phrases for m in re.finditer(re.escape(p), text)
+        return [(m.start(), p) for p in phrases for m in re.finditer(_phrase(p), text)
                 if all(m.end() <= a or m.start() >= b for a, b in used)]
     if spec.type == "boolean":
         no = found(spec.said_no)
