@@ -77,7 +77,7 @@ def eval_command(
     paths = write_report(report, out_dir, old)
     o = report["overall"]
     shown = [("hit@1", "hit@1"), ("hit@5", "hit@5"), ("fact_accuracy", "要点命中"),
-             ("refusal_recall", "拒答召回"), ("refusal_precision", "拒答精确")]
+             ("refusal_recall", "拒答召回"), ("refusal_precision", "拒答精确"), ("verdict_accuracy", "应用题自评结论")]
     typer.echo("  ".join(f"{label} {o[key]:.3f}" for key, label in shown if key in o))
     typer.echo(f"报告：{paths['md']}（另有 report.json 与图表）")
 
