@@ -6,8 +6,9 @@ that changes is swapped under a lock, and readers keep the object they took.
 """
 from __future__ import annotations
 
+import secrets
 import threading
-import uuid
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ from ui import services
 from ui.settings import Settings
 
 MAX_API_SESSIONS = 1000
+SESSION_IDLE_SECONDS = 2 * 3600   # a conversation untouched this long is forgotten
 
 
 class AppContext:
@@ -31,7 +33,7 @@ class AppContext:
         self._retriever: Retriever | None = None
         self._assistant: Assistant | None = None
         self._chat_model = chat_model
-        self._sessions: OrderedDict[str, list[Turn]] = OrderedDict()
+        self._sessions: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
 
     @property
     def data_dir(self) -> Path:
@@ -85,14 +87,22 @@ class AppContext:
         return read_state(self.data_dir) is not None
 
     # ---- API chat sessions ---------------------------------------------------------
-    def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session]:
-        """A conversation kept on the server for API clients, by id (a new one when the id is
-        empty or forgotten); the oldest are dropped beyond MAX_API_SESSIONS."""
+    def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session, bool]:
+        """A conversation kept on the server for API clients: (id, session, expired). Ids are
+        issued here, unguessable; one the server did not issue or has forgotten (idle too long,
+        or the least recently used beyond MAX_API_SESSIONS) starts a new conversation under a
+        new id, flagged expired — never another client's history."""
+        now = time.monotonic()
         with self._lock:
-            if not session_id or session_id not in self._sessions:
-                session_id = session_id if session_id and len(session_id) <= 64 else uuid.uuid4().hex
-                self._sessions[session_id] = []
+            while self._sessions and now - next(iter(self._sessions.values()))[0] > SESSION_IDLE_SECONDS:
+                self._sessions.popitem(last=False)  # ordered by last use: the idle ones lead
+            expired = bool(session_id) and session_id not in self._sessions
+            if not session_id or expired:
+                session_id = secrets.token_urlsafe(24)
+                self._sessions[session_id] = (now, [])
                 while len(self._sessions) > MAX_API_SESSIONS:
                     self._sessions.popitem(last=False)
+            history = self._sessions[session_id][1]
+            self._sessions[session_id] = (now, history)
             self._sessions.move_to_end(session_id)
-            return session_id, Session(self.assistant(mode), self._sessions[session_id])
+            return session_id, Session(self.assistant(mode), history), expired

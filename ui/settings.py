@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     # Set it when several data dirs share one Chroma server across machines.
     namespace: str = ""
     max_upload_mb: float = 20.0       # largest document `add` (and the web upload) accepts
+    max_api_body_kb: int = 64         # largest JSON request body /api/* reads (larger: 413 unread)
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860

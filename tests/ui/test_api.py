@@ -50,6 +50,34 @@ def test_ask_cites_the_clause_and_follows_up_in_the_session(client):
     assert alone["session_id"] != first["session_id"]
 
 
+def test_sessions_are_issued_by_the_server_and_cannot_be_taken_over(client):
+    first = client.post("/api/ask", json={"q": "广西创新联合体的牵头企业营收要多少？"}).json()
+    assert len(first["session_id"]) >= 32 and "session_notice" not in first  # unguessable
+    # A client choosing an id gets its own new conversation, flagged — not someone else's.
+    chosen = client.post("/api/ask", json={"q": "那湖南呢？", "session_id": "user-1"}).json()
+    assert chosen["session_id"] not in ("user-1", first["session_id"])
+    assert "会话已过期" in chosen["session_notice"] and chosen["resolved_question"] is None
+
+
+def test_invalid_requests_open_no_session_and_evict_none(client):
+    from ui.context import MAX_API_SESSIONS
+    first = client.post("/api/ask", json={"q": "广西创新联合体的牵头企业营收要多少？"}).json()
+    for _ in range(MAX_API_SESSIONS + 5):
+        assert client.post("/api/ask", json={"q": "   "}).status_code == 400
+    follow = client.post("/api/ask", json={"q": "那湖南呢？", "session_id": first["session_id"]}).json()
+    assert follow["session_id"] == first["session_id"] and "session_notice" not in follow
+
+
+def test_an_oversized_body_is_refused_unread(client):
+    big = '{"q": "' + "问" * 40_000 + '"}'
+    r = client.post("/api/ask", content=big.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "请求体过大" in r.json()["error"]["message"]
+    chunked = client.post("/api/search", content=iter([b'{"q": "', "问".encode() * 30_000, b'"}']),
+                          headers={"content-type": "application/json"})
+    assert chunked.status_code == 413  # no length given: counted while read
+    assert client.get("/api/health").status_code == 200
+
+
 def test_ask_refuses_outside_the_documents(client):
     body = client.post("/api/ask", json={"q": "上海的创新联合体牵头企业营收要多少？"}).json()
     assert body["refused"] is True and body["refusal"] == "out_of_scope" and not body["citations"]
@@ -79,7 +107,8 @@ def test_selfcheck_scores_and_reports_the_gap(client):
     ("/api/ask", {"q": "营收要多少", "mode": "magic"}, 400, "mode", "未知的回答模式"),
     ("/api/ask", {"q": "营收要多少", "mode": "llm"}, 503, None, "未配置大模型"),
     ("/api/ask", {"q": "营收要多少", "region": "火星"}, 400, "region", "未知地区"),
-    ("/api/ask", {"q": "政" * 100_000}, 400, "q", "问题过长"),
+    ("/api/ask", {"q": "政" * 3_000}, 400, "q", "问题过长"),
+    ("/api/ask", {"q": "政" * 100_000}, 413, None, "请求体过大"),
     ("/api/search", {"q": "研发", "k": 0}, 422, "k", "超出范围"),
     ("/api/search", {"q": "研发", "k": "五"}, 422, "k", "应为整数"),
     ("/api/selfcheck", {"program": "nope", "inputs": {}}, 400, "program", "未知的申报项目"),
