@@ -28,7 +28,9 @@ def error_table() -> dict[type[BaseException], tuple[int, int]]:
         EmbedderError, EmbedderUnavailable, IndexError_, InvalidInput, NamespaceError,
     )
     from selfcheck.errors import InputError, RulesError
+    from ui.access import AdminRequired
     return {
+        AdminRequired: (EXIT_BAD_INPUT, 403),       # a library change without the admin token
         InvalidInput: (EXIT_BAD_INPUT, 400),        # a question, its filters, a document
         InputError: (EXIT_BAD_INPUT, 400),          # a self-assessment input
         GoldFileError: (EXIT_BAD_INPUT, 400),

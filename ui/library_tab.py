@@ -9,6 +9,7 @@ import gradio as gr
 
 from ingest.errors import DocumentError
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
+from ui.access import check_admin
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import clause_tree_markdown, text
@@ -52,8 +53,10 @@ def refreshed(ctx: AppContext, status: str, selected: str | None = None):
             gr.update(choices=uploaded_choices(ctx), value=None))
 
 
-def upload(ctx: AppContext, path: str | None, title: str, region: str, progress: gr.Progress = gr.Progress()):
+def upload(ctx: AppContext, path: str | None, title: str, region: str, token: str | None = None,
+           progress: gr.Progress = gr.Progress()):
     with for_people():
+        check_admin(ctx.settings.admin_token, token)
         if not path:
             raise DocumentError("file", "请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
         progress(0, desc="读取文件")
@@ -69,8 +72,9 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, progress:
         return refreshed(ctx, status, meta.id)
 
 
-def remove(ctx: AppContext, doc_id: str | None, progress: gr.Progress = gr.Progress()):
+def remove(ctx: AppContext, doc_id: str | None, token: str | None = None, progress: gr.Progress = gr.Progress()):
     with for_people():
+        check_admin(ctx.settings.admin_token, token)
         if not doc_id:
             raise DocumentError("doc_id", "请先选择要删除的上传文件")
         remove_document(ctx.data_dir, doc_id)
@@ -90,6 +94,8 @@ def build(ctx: AppContext) -> dict:
         with gr.Accordion("条款树", open=True):
             tree = gr.Markdown(elem_id="clause-tree")
         with gr.Accordion("上传或删除文件", open=True):
+            token = gr.Textbox(label="管理员口令", type="password", elem_id="admin-token",
+                               visible=bool(ctx.settings.admin_token), info="增删文件需要管理员口令（POLICY_ADMIN_TOKEN）")
             with gr.Row():
                 file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；同名文件即为修订版）",
                                file_types=list(SUPPORTED_SUFFIXES), type="filepath", elem_id="doc-upload")
@@ -105,8 +111,8 @@ def build(ctx: AppContext) -> dict:
         find.click(lambda q, d: search(ctx, q, d), [query, doc], results)
         query.submit(lambda q, d: search(ctx, q, d), [query, doc], results)
         listing = [status, docs, doc, uploaded]
-        add.click(lambda p, t, r, progress=gr.Progress(): upload(ctx, p, t, r, progress), [file, title, region],
-                  listing, concurrency_limit=1, concurrency_id="ingest")
-        drop.click(lambda d, progress=gr.Progress(): remove(ctx, d, progress), uploaded, listing,
+        add.click(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress),
+                  [file, title, region, token], listing, concurrency_limit=1, concurrency_id="ingest")
+        drop.click(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), [uploaded, token], listing,
                    concurrency_limit=1, concurrency_id="ingest")
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing}

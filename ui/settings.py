@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     namespace: str = ""
     max_upload_mb: float = 20.0       # largest document `add` (and the web upload) accepts
     max_api_body_kb: int = 64         # largest JSON request body /api/* reads (larger: 413 unread)
+    # Changing the library (upload, replace, delete) needs this token; without one the app may
+    # only listen on this machine (ui/access.py).
+    admin_token: str = ""
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860

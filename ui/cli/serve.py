@@ -16,10 +16,14 @@ def serve(host: Optional[str] = typer.Option(None, "--host", help="监听地址�
     """启动网页版（政策问答、申报自评、评测、政策文件）与 HTTP API；首次运行时先建立索引。"""
     from ingest.store import read_state
     from ingest.tokenize import tokenizer_fingerprint
+    from ui.access import is_loopback
     from ui.context import AppContext
     from ui.web import serve as run_server
 
     s = settings_for(data_dir)
+    if not s.admin_token and not is_loopback(host or s.host):
+        fail(f"要在 {host or s.host} 上对外提供服务，请先设置 POLICY_ADMIN_TOKEN（管理员口令）：否则任何能访问该端口的人"
+             "都能增删政策文件。只在本机使用时不必设置（默认 --host 127.0.0.1）。", field="host")
     with reported():
         state = read_state(s.data_dir)
     if state is None:
