@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -51,6 +51,12 @@ class SearchRequest(_Request):
     k: int = Field(5, ge=1, le=50)
     region: str | None = None
     doc_id: str | None = None
+
+
+class FeedbackRequest(_Request):
+    answer_id: str = Field(description="/api/ask 返回的 answer_id")
+    rating: Literal["up", "down"] = Field(description="up（有用）或 down（有误）")
+    comment: str | None = Field(None, max_length=500, description="可选：哪里不对，如“引用条款不对”“数字错了”")
 
 
 class SelfcheckRequest(_Request):
@@ -137,7 +143,14 @@ def router(ctx: AppContext) -> APIRouter:
             session_id, session, expired = ctx.session(req.session_id, req.mode)
             answer = session.ask(q, mode=req.mode, region=req.region, doc_ids=[req.doc_id] if req.doc_id else None)
         notice = {"session_notice": "会话已过期或不存在，已开始新的会话"} if expired else {}
-        return {"session_id": session_id, **notice, **answer.to_dict()}
+        return {"session_id": session_id, "answer_id": ctx.log_answer(answer, "api"), **notice, **answer.to_dict()}
+
+    @api.post("/feedback")
+    def feedback(req: FeedbackRequest):
+        """有用 / 有误 on an answer, by its answer_id (404 for an id the log does not hold)."""
+        with translated():
+            ctx.feedback(req.answer_id, req.rating, req.comment)
+        return {"ok": True}
 
     @api.post("/selfcheck")
     def selfcheck(req: SelfcheckRequest):

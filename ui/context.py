@@ -6,6 +6,7 @@ that changes is swapped under a lock, and readers keep the object they took.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Callable
 
 from assistant import Assistant, Session, Turn
+from evals.logbook import Logbook, LogbookError
 from ingest.pipeline import IngestReport
 from retriever import Retriever
 from ui import services
 from ui.settings import Settings
 
+log = logging.getLogger("zhengcetong.ui")
 MAX_API_SESSIONS = 1000
 SESSION_IDLE_SECONDS = 2 * 3600   # a conversation untouched this long is forgotten
 
@@ -34,6 +37,7 @@ class AppContext:
         self._assistant: Assistant | None = None
         self._chat_model = chat_model
         self._sessions: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
+        self._logbook: Logbook | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -87,6 +91,25 @@ class AppContext:
         return read_state(self.data_dir) is not None
 
     # ---- API chat sessions ---------------------------------------------------------
+    def log_answer(self, answer, channel: str) -> str | None:
+        """Keep the answer in the logbook (evals/logbook.py); its id, or None when the log
+        cannot be written — a log failure never breaks an answer."""
+        try:
+            with self._lock:
+                if self._logbook is None:
+                    self._logbook = Logbook(self.data_dir)
+        except LogbookError as exc:
+            log.warning("answer not logged: %s", exc)
+            return None
+        generation = self._retriever.state.generation if self._retriever else None
+        return services.log_answer(self.data_dir, answer, channel, generation, self._logbook)
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
+        with self._lock:
+            if self._logbook is None:
+                self._logbook = Logbook(self.data_dir)
+        self._logbook.feedback(answer_id, rating, comment)
+
     def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session, bool]:
         """A conversation kept on the server for API clients: (id, session, expired). Ids are
         issued here, unguessable; one the server did not issue or has forgotten (idle too long,

@@ -28,8 +28,11 @@ def error_table() -> dict[type[BaseException], tuple[int, int]]:
         EmbedderError, EmbedderUnavailable, IndexError_, InvalidInput, NamespaceError,
     )
     from selfcheck.errors import InputError, RulesError
+    from evals.logbook import LogbookError, UnknownAnswer
     from ui.access import AdminRequired
     return {
+        UnknownAnswer: (EXIT_BAD_INPUT, 404),       # feedback for an answer never given
+        LogbookError: (EXIT_UNAVAILABLE, 503),
         AdminRequired: (EXIT_BAD_INPUT, 403),       # a library change without the admin token
         InvalidInput: (EXIT_BAD_INPUT, 400),        # a question, its filters, a document
         InputError: (EXIT_BAD_INPUT, 400),          # a self-assessment input

@@ -51,6 +51,19 @@ def run_ingest(settings: Settings, *, embedder: Embedder | None = None, rebuild:
                   progress=progress, on_progress=on_progress)
 
 
+def log_answer(data_dir, answer, channel: str, generation: str | None, logbook=None) -> str | None:
+    """Keep an answer in the logbook (evals/logbook.py) and return its answer_id; None when the
+    log cannot be written: a log failure never breaks an answer."""
+    import logging
+
+    from evals.logbook import Logbook, LogbookError
+    try:
+        return (logbook or Logbook(data_dir)).record(answer, channel=channel, generation=generation)
+    except LogbookError as exc:
+        logging.getLogger("zhengcetong.ui").warning("answer not logged: %s", exc)
+        return None
+
+
 def hit_record(hit: Hit) -> dict:
     """A search hit as the CLI's --json and the API return it."""
     c = hit.clause

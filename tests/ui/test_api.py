@@ -17,6 +17,7 @@ def client(real_index, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("api") / "data"
     shutil.copytree(real_index, data_dir)
     with TestClient(create_app(AppContext(Settings(data_dir=data_dir)))) as c:
+        c.data_dir = data_dir  # where the logbook is kept
         yield c
 
 
@@ -126,3 +127,19 @@ def test_bad_requests_get_chinese_errors_naming_the_field(client, path, payload,
 def test_malformed_json_body(client):
     r = client.post("/api/ask", content='{"q": "营收'.encode(), headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["error"]["message"] == "请求体不是有效的 JSON"
+
+
+def test_feedback_on_an_answer_is_kept_in_the_logbook(client):
+    from evals.logbook import Logbook
+
+    body = client.post("/api/ask", json={"q": "广西创新联合体的牵头企业营收要多少？"}).json()
+    assert len(body["answer_id"]) == 32
+    r = client.post("/api/feedback", json={"answer_id": body["answer_id"], "rating": "down", "comment": "引用条款不对"})
+    assert r.status_code == 200 and r.json() == {"ok": True}
+    unknown = client.post("/api/feedback", json={"answer_id": "nope", "rating": "up"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "answer_id"
+    bad = client.post("/api/feedback", json={"answer_id": body["answer_id"], "rating": "meh"})
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "rating"
+    marked = Logbook(client.data_dir).rated("down")
+    assert marked[0]["answer_id"] == body["answer_id"] and marked[0]["comment"] == "引用条款不对"
+    assert "10亿元" in marked[0]["answer"] and "第五条（二）1" in marked[0]["citations"]

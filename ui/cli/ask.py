@@ -50,7 +50,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="问题"),
         data_dir: Optional[Path] = DataDir):
     """回答一个政策问题，并引用到条款。"""
     from assistant.types import MODES
-    from ui.services import build_assistant
+    from ui.services import build_assistant, log_answer
 
     if mode not in MODES:
         fail(f"未知的回答模式“{mode}”，可选：{'、'.join(MODES)}", as_json=as_json, field="mode")
@@ -69,6 +69,10 @@ def ask(question: Optional[str] = typer.Argument(None, help="问题"),
         answer = assistant.answer(question, mode=mode, region=region, on_token=on_token)
     if stream:
         typer.echo("")
+    if as_json:
+        answer_id = log_answer(s.data_dir, answer, "cli", assistant.retriever.state.generation)
+        typer.echo(json.dumps({"answer_id": answer_id, **answer.to_dict()}, ensure_ascii=False))
+        return
     _print_answer(answer, as_json, streamed=stream)
 
 

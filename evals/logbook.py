@@ -1,0 +1,95 @@
+"""What enterprises asked and how it went: every answer the web app and the API give, with the
+question, the resolved question, the mode, the index generation, the citations, the refusal
+kind, the latency — and the asker's feedback (有用 / 有误 and a comment). An embedded SQLite
+database (WAL, so readers never block the writer) under the data directory, with a versioned
+schema. It is where officials' review of real questions starts; a failure to log never breaks
+an answer (callers catch LogbookError)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from assistant import Answer
+
+LOGBOOK_FILE = "logbook.sqlite3"
+SCHEMA_VERSION = 1
+RATINGS = ("up", "down")
+MAX_COMMENT_CHARS = 500
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    answer_id TEXT PRIMARY KEY, created REAL NOT NULL, channel TEXT NOT NULL, question TEXT NOT NULL,
+    resolved_question TEXT, mode TEXT NOT NULL, generation TEXT, refusal TEXT, citations TEXT NOT NULL,
+    answer TEXT NOT NULL, latency_ms REAL, rating TEXT, comment TEXT, rated REAL);
+CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
+CREATE INDEX IF NOT EXISTS answers_rating ON answers(rating);
+"""
+
+
+class LogbookError(Exception):
+    """The log could not be written or read (disk full, damaged file…)."""
+
+
+class UnknownAnswer(KeyError):
+    """Feedback for an answer the log does not hold."""
+
+    def __init__(self, answer_id: str) -> None:
+        super().__init__(answer_id)
+        self.field = "answer_id"
+        self.message = f"没有编号为“{answer_id[:50]}”的回答（编号来自 /api/ask 或 ask --json 的 answer_id）"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Logbook:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / LOGBOOK_FILE
+        self._lock = threading.Lock()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise LogbookError(f"问答记录库 {self.path} 来自更新的版本（{version}）")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.Error as exc:
+            raise LogbookError(f"无法打开问答记录库 {self.path}：{exc}") from exc
+
+    def record(self, answer: Answer, *, channel: str, generation: str | None) -> str:
+        """Store one answer; its id is what feedback refers to."""
+        answer_id = uuid.uuid4().hex
+        citations = json.dumps([c.clause.citation for c in answer.citations], ensure_ascii=False)
+        row = (answer_id, time.time(), channel, answer.question, answer.resolved_question, answer.mode, generation,
+               answer.refusal, citations, answer.text, round(1000 * answer.timings.get("total", 0.0), 1))
+        self._write("INSERT INTO answers (answer_id, created, channel, question, resolved_question, mode, generation, "
+                    "refusal, citations, answer, latency_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
+        return answer_id
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
+        """有用 (up) or 有误 (down), with an optional comment. UnknownAnswer for an unknown id."""
+        if rating not in RATINGS:
+            raise ValueError(f"rating 应为 {' 或 '.join(RATINGS)}")
+        changed = self._write("UPDATE answers SET rating=?, comment=?, rated=? WHERE answer_id=?",
+                              (rating, (comment or "")[:MAX_COMMENT_CHARS] or None, time.time(), answer_id))
+        if changed == 0:
+            raise UnknownAnswer(answer_id)
+
+    def rated(self, rating: str = "down", limit: int = 100) -> list[dict]:
+        """The latest answers marked `rating`, newest first (the review queue's first source)."""
+        with self._lock:
+            cur = self._db.execute("SELECT answer_id, question, answer, citations, comment FROM answers "
+                                   "WHERE rating=? ORDER BY rated DESC LIMIT ?", (rating, limit))
+            return [dict(zip(("answer_id", "question", "answer", "citations", "comment"), r)) for r in cur]
+
+    def _write(self, sql: str, params: tuple) -> int:
+        try:
+            with self._lock:
+                return self._db.execute(sql, params).rowcount
+        except sqlite3.Error as exc:
+            raise LogbookError(f"问答记录库写入失败：{exc}") from exc
