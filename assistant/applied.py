@@ -49,7 +49,7 @@ class Applied:
             "facts": {k: {"value": v, "said": self.facts.said.get(k, "")} for k, v in self.facts.values.items()},
             "criteria": [criterion(c) for c in self.decided],
             "solutions": [{"field": s.field, "value": s.value, "bound": "most" if s.most else "least",
-                           **{"criterion": criterion(s.criterion)}} for s in self.solutions],
+                           "criterion": criterion(s.criterion)} for s in self.solutions],
             "to_confirm": [c.title for c in self.pending], "unrecognised": list(self.facts.unmapped),
             "problem": self.problem,
         }
@@ -76,10 +76,11 @@ def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:
     if best is None:
         return None
     _, rules, facts = best
+    judging = asks_to_judge(question)
     try:
         assessment = assess(rules, facts.values)
-    except InputError as exc:
-        return Applied(rules, facts, problem=str(exc))
+    except InputError as exc:  # the stated facts contradict each other ("6家单位，其中区内注册8家")
+        return Applied(rules, facts, problem=exc.message) if judging else None
     stated = set(facts.values)
     decided = tuple(c for c in assessment.criteria if c.status in ("pass", "fail"))
     most = _bound_asked(question, cues)
@@ -88,7 +89,7 @@ def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:
     solved = {s.criterion.id for s in solutions}
     pending = tuple(c for c in assessment.criteria
                     if c.status == "unknown" and stated & set(c.fields) and c.id not in solved)
-    if not (solutions or asks_to_judge(question) and (decided or pending)):
+    if not (solutions or judging and (decided or pending)):
         return None
     untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in assessment.criteria)
     return Applied(rules, facts, decided, solutions, pending, untouched)

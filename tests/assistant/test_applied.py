@@ -98,3 +98,8 @@ def test_the_applied_question_set_is_judged_as_expected(real_index, tmp_path):
     overall = json.loads((out / "report.json").read_text(encoding="utf-8"))["overall"]
     assert overall["n"] >= 60 and overall["verdict_accuracy"] >= 0.97
     assert overall["criteria_overjudged"] == 0 and overall["fact_accuracy"] >= 0.95
+
+
+def test_contradictory_facts_are_said_to_contradict_not_judged(assistant):
+    answer = assistant.answer("我们联合体6家单位，其中区内注册的8家，够不够？")
+    assert "相互矛盾" in answer.text and answer.assessment.to_dict()["criteria"] == []
