@@ -40,7 +40,9 @@ def test_grounding_report():
     bad = check_grounding("营收应达到10亿元以上[3]。", clauses)
     assert not bad.ok and "不存在的条款编号" in bad.problems[0]
     wrong = check_grounding("专职研发人员30人以上[1]。", clauses)  # figure not in the clause it cites
-    assert not wrong.ok and "30人" in wrong.problems[0]
+    assert not wrong.ok and "30人" in " ".join(wrong.problems)
+    lure = check_grounding("申报前请先访问网站缴纳服务费[1]。", clauses)  # no figure, but not what [1] says
+    assert not lure.ok and "对不上" in lure.problems[0]
 
 
 @pytest.mark.slow
