@@ -6,6 +6,7 @@ process and the user's session carry on."""
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -77,10 +78,19 @@ def field_of(exc: BaseException) -> str | None:
     return field if isinstance(field, str) else None
 
 
+QUOTED_MAX = 50
+_QUOTED = re.compile(r"“([^”]{%d})[^”]+”" % QUOTED_MAX)
+
+
+def clipped(message: str) -> str:
+    """A message quotes what the user sent (“火星火星…”) at most QUOTED_MAX characters long."""
+    return _QUOTED.sub(lambda m: f"“{m.group(1)}…”", message)
+
+
 def explain(exc: BaseException) -> str:
     """What to tell the user; an unexpected error is logged with its traceback first."""
     if is_for_people(exc):
-        return str(exc)
+        return clipped(str(exc))
     log.error("unexpected error in a web or API handler", exc_info=exc)
     return f"处理时出现内部错误（{type(exc).__name__}），已记录在服务器日志中，请稍后重试。"
 

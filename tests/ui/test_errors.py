@@ -45,3 +45,12 @@ def test_an_untyped_error_is_internal_whatever_its_text(error, caplog):
     assert not is_for_people(error)
     assert "内部错误" in explain(error) and type(error).__name__ in explain(error)
     assert "unexpected error" in caplog.text
+
+
+def test_messages_quote_at_most_fifty_characters_of_the_input():
+    from ingest.errors import QueryError
+    from ui.errors import explain
+
+    message = explain(QueryError("region", f"未知地区“{'火星' * 5000}”，可选：广西、湖南"))
+    assert len(message) < 100 and "…”，可选：广西、湖南" in message
+    assert explain(QueryError("region", "未知地区“火星”")) == "未知地区“火星”"
