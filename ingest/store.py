@@ -190,10 +190,18 @@ def with_rebuild_hint(exc: IndexError_) -> IndexError_:
     return exc if REBUILD_HINT in message else IndexError_(f"{message}；{REBUILD_HINT}")
 
 
+def check_bm25(gen_dir: Path) -> None:
+    """The keyword index's files are there (IndexDamaged part bm25 if not): search needs them."""
+    bm25 = gen_dir / "bm25"
+    if not bm25.is_dir() or not any(bm25.iterdir()):
+        raise IndexDamaged("bm25", f"关键词索引（BM25）文件缺失：{bm25}；{REBUILD_HINT}")
+
+
 def check_index(data_dir: Path, chroma_url: str | None, state: IndexState) -> dict[str, int]:
     """Clauses per document of the serving generation, after checking that its clause store
     and its vector collection are readable and agree with CURRENT.json; IndexError_ if not."""
     clauses = read_clauses(generation_dir(data_dir, state.generation))
+    check_bm25(generation_dir(data_dir, state.generation))
     try:
         vectors = open_client(data_dir, chroma_url).get_collection(state.collection).count()
     except IndexError_ as exc:

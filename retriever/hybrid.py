@@ -17,7 +17,7 @@ from ingest.errors import IndexDamaged, IndexMissing, QueryError
 from ingest.lexical import LexicalIndex
 from ingest.model import Clause
 from ingest.store import (
-    EmbedderFunction, IndexError_, IndexState, generation_dir, open_client, read_clauses,
+    EmbedderFunction, IndexError_, IndexState, check_bm25, generation_dir, open_client, read_clauses,
     read_state,
 )
 from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words, tokenizer_fingerprint
@@ -104,6 +104,7 @@ class Retriever:
                                        "请运行 policy-assistant ingest（向量会沿用，只重建关键词索引）")
         gen_dir = generation_dir(data_dir, state.generation)
         clauses = read_clauses(gen_dir)
+        check_bm25(gen_dir)
         try:
             lexical = LexicalIndex.load(gen_dir / "bm25", tokenizer or jieba_tokenizer())
             collection = open_client(data_dir, chroma_url).get_collection(

@@ -22,6 +22,7 @@ DAMAGE = {
     "generation_deleted": "条款库",
     "clauses_truncated": "条款库",
     "clauses_cut_at_line": "条款库",
+    "bm25_deleted": "关键词索引",
 }
 # Damage a plain ingest cannot repair without moving the store aside (that takes --rebuild).
 NEEDS_REBUILD = {"sqlite_garbage", "sqlite_truncated"}
@@ -52,6 +53,8 @@ def damage(data_dir: Path, kind: str) -> None:
         db.write_bytes(b"")
     elif kind == "generation_deleted":
         shutil.rmtree(generation_dir(data_dir, state.generation))
+    elif kind == "bm25_deleted":
+        shutil.rmtree(generation_dir(data_dir, state.generation) / "bm25")
     elif kind == "clauses_truncated":
         clauses.write_bytes(clauses.read_bytes()[: clauses.stat().st_size // 2])
     elif kind == "clauses_cut_at_line":

@@ -118,9 +118,13 @@ def router(ctx: AppContext) -> APIRouter:
 
     @api.get("/health")
     def health():
-        """Up, and the index it serves (503 with the reason when there is none)."""
+        """Up, and the index it serves, probed as search needs it — clause store, keyword index,
+        vector collection (503 naming the damaged part; reads the clause store, so poll it
+        every few seconds at most)."""
+        from ingest.store import check_index
         try:
             r = ctx.retriever()
+            check_index(ctx.data_dir, ctx.settings.chroma_url, r.state)
         except Exception as exc:
             return error_response(http_status(exc), explain(exc))
         return {"status": "ok", "generation": r.state.generation, "clauses": len(r.clauses),

@@ -143,3 +143,15 @@ def test_feedback_on_an_answer_is_kept_in_the_logbook(client):
     marked = Logbook(client.data_dir).rated("down")
     assert marked[0]["answer_id"] == body["answer_id"] and marked[0]["comment"] == "引用条款不对"
     assert "10亿元" in marked[0]["answer"] and "第五条（二）1" in marked[0]["citations"]
+
+
+def test_health_reports_a_damaged_keyword_index(real_index, tmp_path):
+    from tests.index_damage import damage
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_index, data_dir)
+    with TestClient(create_app(AppContext(Settings(data_dir=data_dir)))) as c:
+        assert c.get("/api/health").status_code == 200
+        damage(data_dir, "bm25_deleted")  # under a running server
+        r = c.get("/api/health")
+    assert r.status_code == 503 and "关键词索引" in r.json()["error"]["message"]
