@@ -57,11 +57,20 @@ def _library_source(lib: Path, meta_path: Path) -> Source:
     """One uploaded document; a damaged record or a missing file is named, not a traceback."""
     try:
         meta = DocumentMeta(**json.loads(meta_path.read_text(encoding="utf-8")))
-        path = lib / Path(str(meta.file)).name  # the record names a file inside the library only
-        return Source(meta, "library", _sha(path.read_bytes()), tuple(read_blocks(path)))
     except (OSError, ValueError, TypeError) as exc:
-        raise UnreadableDocument(f"文件库中的“{meta_path.stem}”已损坏或缺少原文件（{exc}），"
-                                 f"请用 policy-assistant remove {meta_path.stem} 删除后重新加入") from exc
+        raise _damaged(meta_path, "记录文件不完整或不是有效的 JSON") from exc
+    path = lib / Path(str(meta.file)).name  # the record names a file inside the library only
+    try:
+        return Source(meta, "library", _sha(path.read_bytes()), tuple(read_blocks(path)))
+    except FileNotFoundError as exc:
+        raise _damaged(meta_path, f"原文件“{path.name}”不见了") from exc
+    except (OSError, ValueError, TypeError) as exc:
+        raise _damaged(meta_path, f"原文件“{path.name}”无法读取") from exc
+
+
+def _damaged(meta_path: Path, why: str) -> UnreadableDocument:
+    return UnreadableDocument(f"文件库中的“{meta_path.stem}”已损坏（{why}），"
+                              f"请用 policy-assistant remove {meta_path.stem} 删除后重新加入")
 
 
 def all_sources(data_dir: Path) -> list[Source]:
@@ -108,8 +117,9 @@ def remove_document(data_dir: Path, doc_id: str) -> None:
     if not meta_path.exists():
         builtin = doc_id in {d.id for d in load_documents()}
         raise DocumentNotFound("doc_id", f"“{doc_id}”是内置政策文件，不能删除" if builtin else f"文件库中没有“{doc_id}”")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    (lib / meta["file"]).unlink(missing_ok=True)
+    # the original is named after the id (add_document); a damaged record can still be removed
+    for suffix in SUPPORTED_SUFFIXES:
+        (lib / f"{doc_id}{suffix}").unlink(missing_ok=True)
     meta_path.unlink()
 
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
 from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,7 +49,7 @@ class AskRequest(_Request):
 
 class SearchRequest(_Request):
     q: str
-    k: int = Field(5, ge=1, le=50)
+    k: int = Field(5, ge=1, le=50, strict=True)  # not true, not "5"
     region: str | None = None
     doc_id: str | None = None
 
@@ -102,12 +103,17 @@ def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     kind = err.get("type", "")
     if kind == "json_invalid":
         return "请求体不是有效的 JSON", None
+    if kind == "missing" and field is None:
+        return "请求体为空：应为 JSON 对象", None
     if kind == "missing":
         return f"缺少字段“{field}”", field
     if kind in ("model_attributes_type", "dict_type") and not loc:
         return "请求体应为 JSON 对象", None
     if kind.startswith(("less_than", "greater_than")):
-        return f"字段“{field}”超出范围（{err.get('msg', '')}）", field
+        bound = next(iter((err.get("ctx") or {}).values()), "")
+        word = {"less_than_equal": "不大于", "less_than": "小于", "greater_than_equal": "不小于",
+                "greater_than": "大于"}.get(kind, "")
+        return f"字段“{field}”超出范围（应{word} {bound}）", field
     expected = {"string_type": "文字", "int_parsing": "整数", "int_type": "整数", "dict_type": "对象",
                 "int_from_float": "整数"}.get(kind, "正确的类型")
     return f"字段“{field}”的值无效，应为{expected}", field
@@ -201,6 +207,15 @@ def install(app: FastAPI, ctx: AppContext) -> None:
     """The API routes and their error translation on the app that also serves the UI."""
     app.add_middleware(BodyLimit, limit=ctx.settings.max_api_body_kb * 1024)
     app.include_router(router(ctx))
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+                   include_in_schema=False)
+    def _unknown(rest: str, request: Request):
+        """Before the UI mounted at / can answer an /api path in English: a path the API has,
+        asked with another method, is 405; any other is 404."""
+        known = any(route.matches(request.scope)[0] is Match.PARTIAL for route in app.router.routes)
+        status = 405 if known else 404
+        return error_response(status, HTTP_MESSAGES[status])
 
     @app.exception_handler(ApiError)
     def _api_error(request: Request, exc: ApiError):

@@ -5,6 +5,7 @@ its text. Anything unexpected is logged with its traceback and shown as a short 
 process and the user's session carry on."""
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from contextlib import contextmanager
@@ -85,6 +86,25 @@ _QUOTED = re.compile(r"“([^”]{%d})[^”]+”" % QUOTED_MAX)
 def clipped(message: str) -> str:
     """A message quotes what the user sent (“火星火星…”) at most QUOTED_MAX characters long."""
     return _QUOTED.sub(lambda m: f"“{m.group(1)}…”", message)
+
+
+_OS_PROBLEMS = {
+    errno.ENOENT: "路径不存在（或上级目录不存在）",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "所在文件系统只读",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EEXIST: "已存在同名文件",
+    errno.EADDRINUSE: "端口已被占用",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
+}
+
+
+def os_problem(exc: OSError) -> str:
+    """An operating-system error in Chinese (its strerror is English); unknown ones keep theirs."""
+    return _OS_PROBLEMS.get(exc.errno, exc.strerror or type(exc).__name__)
 
 
 def explain(exc: BaseException) -> str:

@@ -112,6 +112,9 @@ def test_selfcheck_scores_and_reports_the_gap(client):
     ("/api/ask", {"q": "政" * 100_000}, 413, None, "请求体过大"),
     ("/api/search", {"q": "研发", "k": 0}, 422, "k", "超出范围"),
     ("/api/search", {"q": "研发", "k": "五"}, 422, "k", "应为整数"),
+    ("/api/search", {"q": "研发", "k": "5"}, 422, "k", "应为整数"),
+    ("/api/search", {"q": "研发", "k": True}, 422, "k", "应为整数"),
+    ("/api/search", {"q": "研发", "k": 51}, 422, "k", "应不大于 50"),
     ("/api/selfcheck", {"program": "nope", "inputs": {}}, 400, "program", "未知的申报项目"),
     ("/api/selfcheck", {"program": "gx-consortium", "inputs": {"members_total": -1}}, 400, "members_total", "不能为负数"),
     ("/api/selfcheck", {"program": "gx-consortium", "inputs": {"members_totl": 9}}, 400, "members_totl", "未知字段"),
@@ -127,6 +130,21 @@ def test_bad_requests_get_chinese_errors_naming_the_field(client, path, payload,
 def test_malformed_json_body(client):
     r = client.post("/api/ask", content='{"q": "营收'.encode(), headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["error"]["message"] == "请求体不是有效的 JSON"
+
+
+def test_empty_body_is_named(client):
+    r = client.post("/api/ask", content=b"", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"] == {"field": None, "message": "请求体为空：应为 JSON 对象"}
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("get", "/api/nothing", 404), ("post", "/api/v2/ask", 404), ("get", "/api/ask", 405),
+    ("delete", "/api/health", 405), ("put", "/api/selfcheck", 405),
+])
+def test_unknown_paths_and_methods_answer_in_the_error_shape(client, method, path, status):
+    """The UI is mounted at /, so without a catch-all it would answer these in English."""
+    r = client.request(method, path)
+    assert r.status_code == status and "接口" in r.json()["error"]["message"]
 
 
 def test_feedback_on_an_answer_is_kept_in_the_logbook(client):

@@ -176,3 +176,43 @@ def test_an_injected_document_is_indexed_as_text_and_not_obeyed(index, uploads):
     assert not answer["refused"] and answer["answer"].strip() != INJECTION_PAYLOAD
     assert answer["citations"][0]["doc_id"] == "test-injection" and answer["citations"][0]["clause_path"] == "第三条"
     assert "500万元" in answer["answer"]
+
+
+# ---- output paths and damaged records -----------------------------------------------------------
+@pytest.mark.parametrize("args, field", [
+    (["selfcheck", "-p", "gx-consortium", "-i", "{inputs}", "--markdown", "/nonexistent/dir/r.md", "--json"], "markdown"),
+    (["selfcheck", "-p", "gx-consortium", "-i", "{inputs}", "--markdown", "{tmp}", "--json"], "markdown"),
+    (["eval", "--set", "{gold}", "--out", "/proc/x"], "out"),
+    (["eval", "--set", "{gold}", "--out", "{inputs}"], "out"),
+])
+def test_unwritable_outputs_are_named_before_the_work(index, tmp_path, args, field):
+    inputs = tmp_path / "in.json"
+    inputs.write_text("{}", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "q": REVENUE, "doc": "gx-consortium", "evidence": "10亿元以上",
+                                "facts": ["10亿元"], "answerable": True}, ensure_ascii=False), encoding="utf-8")
+    args = [a.format(inputs=inputs, tmp=tmp_path, gold=gold) for a in args]
+    result = runner.invoke(app, args if args[0] == "selfcheck" else [*args, "--data-dir", str(index)])
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2 and "无法写入" in result.output, result.output
+    assert "评测中" not in result.output  # refused before the questions were run
+    if "--json" in args:
+        assert json.loads(result.stdout)["error"]["field"] == field
+
+
+def test_a_damaged_library_record_is_named_and_can_be_removed(real_index, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_index, data_dir)
+    doc = tmp_path / "测试条例.txt"
+    doc.write_text("测试市科技条例\n第一条 为了测试，制定本条例。\n第二条 研发补助每家企业不超过50万元。\n", encoding="utf-8")
+    assert _run("add", str(doc), "--id", "test-damaged", data_dir=data_dir).exit_code == 0
+    record = data_dir / "library" / "test-damaged.json"
+    record.write_bytes(record.read_bytes()[:40] + "\u6761".encode()[:1])  # cut inside a character
+
+    blocked = _run("ingest", data_dir=data_dir)
+    assert blocked.exit_code != 0 and "“test-damaged”已损坏" in blocked.output and "remove test-damaged" in blocked.output
+    assert "codec" not in blocked.output  # the reason is in Chinese
+    removed = _run("remove", "test-damaged", data_dir=data_dir)
+    assert removed.exit_code == 0, removed.output
+    assert not list((data_dir / "library").glob("test-damaged*"))
+    assert _run("ingest", data_dir=data_dir).exit_code == 0

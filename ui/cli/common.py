@@ -10,7 +10,7 @@ from typing import Callable, Iterator, NoReturn, Optional
 
 import typer
 
-from ui.errors import EXIT_BAD_INPUT, exit_code, explain, field_of, for_people_types
+from ui.errors import EXIT_BAD_INPUT, exit_code, explain, field_of, for_people_types, os_problem
 from ui.settings import Settings
 
 DataDir = typer.Option(None, "--data-dir", help="索引目录（默认 $POLICY_DATA_DIR 或 ./data）")
@@ -39,6 +39,27 @@ def reported(as_json: bool = False) -> Iterator[None]:
         yield
     except for_people_types() as exc:
         fail(exc, as_json=as_json)
+
+
+def check_output(path: Path, option: str, *, directory: bool, as_json: bool = False) -> None:
+    """Fail before the work, not after it, when `path` cannot be written: a long eval must not
+    end in a traceback that loses its report. A directory is created (as the writer would);
+    a file's directory must exist and the file must not be a directory."""
+    import os
+    import tempfile
+    try:
+        if directory:
+            path.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        elif path.is_dir():
+            raise IsADirectoryError(21, "is a directory")
+        elif not path.parent.resolve().is_dir():
+            raise FileNotFoundError(2, "no such directory")
+        elif not os.access(path.parent.resolve(), os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise PermissionError(13, "permission denied")
+    except OSError as exc:
+        fail(f"无法写入“{path}”：{os_problem(exc)}", as_json=as_json, field=option)
 
 
 def settings_for(data_dir: Optional[Path]) -> Settings:
@@ -74,7 +95,7 @@ def run_batch(path: Path, answer: Callable[[str], dict]) -> None:
     try:
         rows = read_question_lines(path)
     except OSError as exc:
-        fail(f"无法读取问题文件“{path}”：{exc.strerror or exc}")
+        fail(f"无法读取问题文件“{path}”：{os_problem(exc)}")
     for row in rows:
         error = row.error
         if error is None:

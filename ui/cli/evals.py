@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from ui.cli.common import DataDir, fail, reported, settings_for
+from ui.cli.common import DataDir, check_output, fail, reported, settings_for
 
 NO_QUESTIONS = "金标集中没有可用的题目"
 
@@ -47,6 +47,9 @@ def eval_command(
             fail(str(exc), field="set")
         if not shape.questions:
             fail(NO_QUESTIONS, field="set")
+    out_dir = out or Path("out") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
+    if ablate is None:
+        check_output(out_dir, "out", directory=True)
     s = settings_for(data_dir)
     with reported():
         assistant = build_assistant(s, mode)
@@ -73,7 +76,6 @@ def eval_command(
         report = evaluate_set(assistant, gold, mode, baseline=baseline,
                               with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
                               on_progress=lambda i, n: bar.update(1))
-    out_dir = out or Path("out") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
     paths = write_report(report, out_dir, old)
     o = report["overall"]
     shown = [("hit@1", "hit@1"), ("hit@5", "hit@5"), ("fact_accuracy", "要点命中"),
@@ -113,6 +115,7 @@ def bench(out: Path = typer.Option(Path("out/bench"), "--out", help="结果目�
         fail(f"--sizes 应为逗号分隔的整数，收到“{sizes}”", field="sizes")
     if any(n <= 0 for n in counts):
         fail("--sizes 中的条款数必须为正整数", field="sizes")
+    check_output(out, "out", directory=True)
     run_bench(out, counts, settings_for(None).embedder, load_sessions, load_seconds, keep_scale)
     typer.echo((out / "bench.md").read_text(encoding="utf-8"))
     typer.echo(f"结果：{out / 'bench.json'}")

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ui.errors import os_problem
 from ui.cli.common import DataDir, fail, reported, settings_for
 
 
@@ -78,7 +79,7 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".doc
             meta = add_document(s.data_dir, file, doc_id=doc_id, title=title, region=region,
                                 max_bytes=s.max_upload_bytes)
     except OSError as exc:
-        fail(f"无法读取文件“{file}”：{exc.strerror or exc}")
+        fail(f"无法读取文件“{file}”：{os_problem(exc)}")
     typer.echo(f"已加入：{meta.id}《{meta.title}》（{meta.region}）")
     ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
 

@@ -19,7 +19,8 @@ import typer
 from selfcheck import InputError, evaluate, list_programs, render_markdown, render_text, schema
 from selfcheck.input_text import parse_inputs_text
 from selfcheck.rules import program_ids
-from ui.cli.common import reported
+from ui.cli.common import check_output, fail, reported
+from ui.errors import os_problem
 
 IDS = "、".join(program_ids())
 HELP = f"申报自评：按文件条款逐条比对申报单位的情况。可选项目：{IDS}"
@@ -46,7 +47,7 @@ def _read_text(path: Path) -> str:
     try:
         return _decode(path.read_bytes(), f"输入文件“{path.name}”")
     except OSError as exc:
-        raise InputError("input", f"无法读取输入文件“{path.name}”：{exc.strerror or exc}") from exc
+        raise InputError("input", f"无法读取输入文件“{path.name}”：{os_problem(exc)}") from exc
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -75,6 +76,8 @@ def selfcheck_command(
     schema_id: Optional[str] = typer.Option(None, "--schema", help="输出该项目输入信息的 JSON Schema"),
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="另存一份 Markdown 自评报告"),
 ) -> None:
+    if markdown is not None:
+        check_output(markdown, "markdown", directory=False, as_json=as_json)
     with reported(as_json):
         if list_only:
             _print_programs(as_json)
@@ -89,5 +92,8 @@ def selfcheck_command(
         assessment = evaluate(program, read_inputs(input_))
     typer.echo(_dump(assessment.to_dict()) if as_json else render_text(assessment), nl=as_json)
     if markdown is not None:
-        markdown.write_text(render_markdown(assessment), encoding="utf-8")
+        try:
+            markdown.write_text(render_markdown(assessment), encoding="utf-8")
+        except OSError as exc:  # the assessment is already printed above; only the copy failed
+            fail(f"无法写入“{markdown}”：{os_problem(exc)}", as_json=False, field="markdown")
         typer.echo(f"自评报告已保存：{markdown}", err=True)

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from ui.errors import os_problem
 from ui.cli.common import DataDir, fail, reported, settings_for
 from ui.cli.library import ingest
 
@@ -47,4 +48,4 @@ def _cannot_listen(host: str, port: int) -> str | None:
         with socket.create_server((host, port)):
             return None
     except OSError as exc:
-        return exc.strerror or str(exc)
+        return os_problem(exc)
