@@ -6,6 +6,7 @@ Translation for people (exit codes, gr.Error) happens only at the CLI/UI edge; t
 str(exc), which is already a complete Chinese sentence."""
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -165,12 +166,31 @@ def open_client(data_dir: Path, chroma_url: str | None = None) -> IndexClient:
         return IndexClient(client, f"Chroma 服务 {chroma_url} ")
     path = store_dir(data_dir)
     path.mkdir(parents=True, exist_ok=True)
-    try:
-        client = chromadb.PersistentClient(path=str(path), settings=settings)
-    except Exception as exc:  # "file is not a database", "database disk image is malformed"
-        _forget_failed_store(path)
-        raise IndexDamaged("vectors", f"向量库 {path / 'chroma.sqlite3'} 已损坏，无法打开（{_reason(exc)}）") from exc
+    with _OPEN_LOCK:
+        if _OPENED.get(str(path), _file_identity(path)) != _file_identity(path):
+            close_store(data_dir)  # replaced by another process (rm -rf + rebuild): not the files we hold
+        try:
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+        except Exception as exc:  # "file is not a database", "database disk image is malformed"
+            _forget_failed_store(path)
+            raise IndexDamaged("vectors", f"向量库 {path / 'chroma.sqlite3'} 已损坏，无法打开（{_reason(exc)}）") from exc
+        _OPENED[str(path)] = _file_identity(path)
     return IndexClient(client, f"向量库 {path} ")
+
+
+# Chroma keeps one open system per store path for the life of the process. When another
+# process deletes the store and rebuilds it, that system still reads the deleted files; the
+# identity of the database file at the time we opened it tells the two apart.
+_OPENED: dict[str, tuple[int, int] | None] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = (path / "chroma.sqlite3").stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _forget_failed_store(path: Path) -> None:
@@ -187,6 +207,7 @@ def close_store(data_dir: Path) -> None:
     key = str(store_dir(data_dir))
     system = SharedSystemClient._identifier_to_system.pop(key, None)
     SharedSystemClient._identifier_to_refcount.pop(key, None)
+    _OPENED.pop(key, None)
     if system is not None:
         try:
             system.stop()
