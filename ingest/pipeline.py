@@ -54,6 +54,7 @@ def ingest(
     embedder: Embedder,
     *,
     chroma_url: str | None = None,
+    chroma_token: str | None = None,
     namespace: str | None = None,
     rebuild: bool = False,
     tokenizer: Tokenizer | None = None,
@@ -65,7 +66,7 @@ def ingest(
     namespace = check_namespace(namespace or default_namespace(data_dir))
     data_dir.mkdir(parents=True, exist_ok=True)
     with ingest_lock(data_dir):
-        client, moved = _open_store(data_dir, chroma_url, rebuild)
+        client, moved = _open_store(data_dir, chroma_url, rebuild, chroma_token)
         # An embedded store is this data dir's alone: pre-namespace leftovers there are ours too.
         owned = (namespace,) if chroma_url else (namespace, LEGACY_NAMESPACE)
         report = _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuild,
@@ -74,11 +75,12 @@ def ingest(
                    flagged=flagged_clauses(c for s in sources for c in s.clauses()))
 
 
-def _open_store(data_dir: Path, chroma_url: str | None, rebuild: bool) -> tuple[IndexClient, Path | None]:
+def _open_store(data_dir: Path, chroma_url: str | None, rebuild: bool,
+                chroma_token: str | None = None) -> tuple[IndexClient, Path | None]:
     """The Chroma client. An embedded store that cannot be opened is moved aside on --rebuild
     (and only then: it is the user's data); otherwise the error says to rebuild."""
     try:
-        client = open_client(data_dir, chroma_url)
+        client = open_client(data_dir, chroma_url, chroma_token)
         client.collection_names()
         return client, None
     except IndexError_ as exc:

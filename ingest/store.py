@@ -197,13 +197,14 @@ def check_bm25(gen_dir: Path) -> None:
         raise IndexDamaged("bm25", f"关键词索引（BM25）文件缺失：{bm25}；{REBUILD_HINT}")
 
 
-def check_index(data_dir: Path, chroma_url: str | None, state: IndexState) -> dict[str, int]:
+def check_index(data_dir: Path, chroma_url: str | None, state: IndexState,
+                chroma_token: str | None = None) -> dict[str, int]:
     """Clauses per document of the serving generation, after checking that its clause store
     and its vector collection are readable and agree with CURRENT.json; IndexError_ if not."""
     clauses = read_clauses(generation_dir(data_dir, state.generation))
     check_bm25(generation_dir(data_dir, state.generation))
     try:
-        vectors = open_client(data_dir, chroma_url).get_collection(state.collection).count()
+        vectors = open_client(data_dir, chroma_url, chroma_token).get_collection(state.collection).count()
     except IndexError_ as exc:
         raise with_rebuild_hint(exc) from exc
     if not len(clauses) == vectors == state.clause_count:

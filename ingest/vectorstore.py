@@ -22,6 +22,7 @@ from ingest.errors import IndexDamaged, IndexError_
 
 REBUILD_HINT = "请运行 policy-assistant ingest --rebuild"
 STORE_DIR = "chroma"
+ACCESS_REFUSED = "Chroma 服务拒绝访问：请检查 POLICY_CHROMA_TOKEN 是否与服务（或其前面的代理）要求的一致"
 
 
 def _failures() -> tuple[type[BaseException], ...]:
@@ -35,7 +36,24 @@ def _remedy(exc: BaseException) -> str:
     import httpx
     if isinstance(exc, (httpx.TransportError, ConnectionError)):
         return "请检查 POLICY_CHROMA_URL 与 Chroma 服务是否在运行"
+    if _refused_access(exc):
+        return ACCESS_REFUSED
     return f"可能已损坏；{REBUILD_HINT}"
+
+
+def _access_hint(exc: BaseException) -> str:
+    return f"，{ACCESS_REFUSED}" if _refused_access(exc) else ""
+
+
+def _refused_access(exc: BaseException) -> bool:
+    """401/403 from the server or the proxy in front of it, however the client wrapped it."""
+    import httpx
+    from chromadb.errors import AuthorizationError
+    if isinstance(exc, AuthorizationError):
+        return True
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return isinstance(exc, httpx.HTTPStatusError) and status in (401, 403) or \
+        any(word in str(exc) for word in ("401", "403", "Unauthorized", "Forbidden"))
 
 
 def _reason(exc: BaseException) -> str:
@@ -125,20 +143,20 @@ class IndexClient:
         except NotFoundError as exc:
             raise IndexDamaged("vectors", f"{self.where}中没有向量集合“{name}”（已被删除，或索引状态文件指向了别处）") from exc
         except _failures() as exc:
-            raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）") from exc
+            raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）{_access_hint(exc)}") from exc
         return IndexCollection(collection, self.where).probe()
 
     def create_collection(self, name: str, **kwargs) -> IndexCollection:
         try:
             return IndexCollection(self._client.create_collection(name, **kwargs), self.where)
         except _failures() as exc:
-            raise IndexError_(f"{self.where}无法写入（{_reason(exc)}）") from exc
+            raise IndexError_(f"{self.where}无法写入（{_reason(exc)}）{_access_hint(exc)}") from exc
 
     def collection_names(self) -> set[str]:
         try:
             return {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
         except _failures() as exc:
-            raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）") from exc
+            raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）{_access_hint(exc)}") from exc
 
     def drop(self, name: str) -> None:
         """Delete a collection; one already gone (or unreadable) is nothing left to clean."""
@@ -152,17 +170,21 @@ def store_dir(data_dir: Path) -> Path:
     return data_dir / STORE_DIR
 
 
-def open_client(data_dir: Path, chroma_url: str | None = None) -> IndexClient:
-    """Embedded Chroma under data_dir, or the Chroma server at chroma_url."""
+def open_client(data_dir: Path, chroma_url: str | None = None, chroma_token: str | None = None) -> IndexClient:
+    """Embedded Chroma under data_dir, or the Chroma server at chroma_url. `chroma_token` is sent
+    as `Authorization: Bearer …` (Chroma's token client), for a server behind a proxy that checks it."""
     settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        if chroma_token:
+            settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False,
+                                      chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+                                      chroma_client_auth_credentials=chroma_token)
         try:
             client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                          ssl=url.scheme == "https", settings=settings)
         except Exception as exc:  # connection refused, wrong address, not a Chroma server
-            raise IndexError_(f"无法连接 Chroma 服务 {chroma_url}（{_reason(exc)}），"
-                              "请检查 POLICY_CHROMA_URL 与服务是否在运行") from exc
+            raise IndexError_(f"无法连接 Chroma 服务 {chroma_url}（{_reason(exc)}），{_remedy(exc)}") from exc
         return IndexClient(client, f"Chroma 服务 {chroma_url} ")
     path = store_dir(data_dir)
     path.mkdir(parents=True, exist_ok=True)

@@ -90,8 +90,8 @@ class Retriever:
         self._all_text: str | None = None
 
     @classmethod
-    def open(cls, data_dir: Path, *, chroma_url: str | None = None, embedder: Embedder | None = None,
-             tokenizer: Tokenizer | None = None) -> "Retriever":
+    def open(cls, data_dir: Path, *, chroma_url: str | None = None, chroma_token: str | None = None,
+             embedder: Embedder | None = None, tokenizer: Tokenizer | None = None) -> "Retriever":
         state = read_state(data_dir)
         if state is None:
             raise IndexMissing(data_dir)
@@ -107,7 +107,7 @@ class Retriever:
         check_bm25(gen_dir)
         try:
             lexical = LexicalIndex.load(gen_dir / "bm25", tokenizer or jieba_tokenizer())
-            collection = open_client(data_dir, chroma_url).get_collection(
+            collection = open_client(data_dir, chroma_url, chroma_token).get_collection(
                 state.collection, embedding_function=EmbedderFunction(embedder))
         except Exception as exc:
             raise IndexError_(f"索引“{state.generation}”不完整或已损坏：{exc}；"

@@ -42,3 +42,46 @@ def chroma_server(path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextmanager
+def token_proxy(upstream: str, token: str) -> Iterator[str]:
+    """How a Chroma 1.x server is secured (its own auth providers are gone): a proxy in front
+    that passes only requests carrying `Authorization: Bearer <token>`, else 401. Yields its URL."""
+    import threading
+
+    import httpx
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def forward(request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return Response('{"error": "Unauthorized", "message": "missing or wrong token"}', status_code=401,
+                            media_type="application/json")
+        async with httpx.AsyncClient(base_url=upstream, timeout=60) as client:
+            r = await client.request(request.method, request.url.path, params=request.query_params,
+                                     content=await request.body(),
+                                     headers={k: v for k, v in request.headers.items() if k.lower() != "host"})
+        headers = {k: v for k, v in r.headers.items() if k.lower() not in ("content-length", "content-encoding",
+                                                                          "transfer-encoding", "connection")}
+        return Response(r.content, status_code=r.status_code, headers=headers)
+
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    app = Starlette(routes=[Route("/{path:path}", forward, methods=methods)])
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("token proxy did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

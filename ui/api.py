@@ -130,7 +130,7 @@ def router(ctx: AppContext) -> APIRouter:
         from ingest.store import check_index
         try:
             r = ctx.retriever()
-            check_index(ctx.data_dir, ctx.settings.chroma_url, r.state)
+            check_index(ctx.data_dir, ctx.settings.chroma_url, r.state, ctx.settings.chroma_token)
         except Exception as exc:
             return error_response(http_status(exc), explain(exc))
         return {"status": "ok", "generation": r.state.generation, "clauses": len(r.clauses),

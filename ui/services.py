@@ -18,7 +18,8 @@ def open_retriever(settings: Settings, embedder: Embedder | None = None) -> Retr
     """The index the settings point at (IndexError_ when missing or broken). `embedder`: one
     already loaded, reused when it is the index's."""
     from retriever import Retriever
-    return Retriever.open(settings.data_dir, chroma_url=settings.chroma_url, embedder=embedder)
+    return Retriever.open(settings.data_dir, chroma_url=settings.chroma_url, chroma_token=settings.chroma_token,
+                          embedder=embedder)
 
 
 def chat_model(settings: Settings):
@@ -47,7 +48,7 @@ def run_ingest(settings: Settings, *, embedder: Embedder | None = None, rebuild:
     from ingest.library import all_sources
     from ingest.pipeline import ingest
     return ingest(all_sources(settings.data_dir), settings.data_dir, embedder or make_embedder(settings.embedder),
-                  chroma_url=settings.chroma_url, namespace=settings.namespace, rebuild=rebuild,
+                  chroma_url=settings.chroma_url, chroma_token=settings.chroma_token, namespace=settings.namespace, rebuild=rebuild,
                   progress=progress, on_progress=on_progress)
 
 

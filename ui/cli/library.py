@@ -47,7 +47,7 @@ def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
         state = read_state(s.data_dir)
         if state is None:
             raise IndexMissing(s.data_dir)
-        counts = check_index(s.data_dir, s.chroma_url, state)
+        counts = check_index(s.data_dir, s.chroma_url, state, s.chroma_token)
     calibration = calibration_for(s.data_dir, state.embedder)
     if as_json:
         typer.echo(json.dumps({"generation": state.generation, "embedder": state.embedder,
