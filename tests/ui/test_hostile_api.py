@@ -178,3 +178,68 @@ def test_index_still_serves_after_all_that(app):
     client, _ = app
     hits = client.post("/api/search", json={"q": "广西创新联合体牵头企业营收要多少？", "k": 1}).json()["hits"]
     assert (hits[0]["doc_id"], hits[0]["clause_path"]) == ("gx-consortium", "第五条（二）1")
+
+
+# ---- every self-assessment field of every programme, with values of the wrong kind ------------------
+def _wrong_values() -> list[tuple[str, str, object]]:
+    """(programme, field, value) for every field of every programme's JSON Schema (the
+    registry, so a new programme's fields are covered too), with values its type excludes."""
+    from selfcheck import list_programs, schema
+    wrong = {"integer": ["很多", -1, 1.5, True, [3], {"n": 1}], "number": ["很多", -5, True, [3], {"n": 1}],
+             "boolean": [2, "也许", [True], {"a": 1}], "string": ["不存在的选项", 3, True]}
+    cases = []
+    for program in list_programs():
+        program_id = getattr(program, "id", program)
+        for field, spec in schema(program_id)["properties"].items():
+            kind = next(t for t in spec["type"] if t != "null")
+            values = [v for v in wrong[kind] if not (v == -1 and spec.get("minimum", 0) < 0)]
+            cases += [(program_id, field, v) for v in values]
+    return cases
+
+
+WRONG_VALUES = _wrong_values()
+
+
+@pytest.mark.parametrize("program, field, value", WRONG_VALUES,
+                         ids=[f"{p}-{f}-{json.dumps(v, ensure_ascii=False)}" for p, f, v in WRONG_VALUES])
+def test_every_field_rejects_values_of_the_wrong_kind(app, program, field, value):
+    client, _ = app
+    r = client.post("/api/selfcheck", json={"program": program, "inputs": {field: value}})
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["field"] == field and CJK(error["message"]) and "Traceback" not in error["message"]
+
+
+def test_the_cli_rejects_them_alike(tmp_path):
+    """The same table through `policy-assistant selfcheck --json`: exit 2, the field named."""
+    from typer.testing import CliRunner
+
+    from ui.cli import app as cli
+    runner = CliRunner()
+    for program, field, value in WRONG_VALUES:
+        path = tmp_path / "in.json"
+        path.write_text(json.dumps({field: value}, ensure_ascii=False), encoding="utf-8")
+        result = runner.invoke(cli, ["selfcheck", "-p", program, "-i", str(path), "--json"])
+        assert result.exit_code == 2 and json.loads(result.stdout)["error"]["field"] == field, (program, field, value)
+
+
+@pytest.mark.parametrize("payload, status, field", [
+    ({}, 422, "answer_id"), ({"rating": "up"}, 422, "answer_id"), ({"answer_id": 7, "rating": "up"}, 422, "answer_id"),
+    ({"answer_id": None, "rating": "up"}, 422, "answer_id"), ({"answer_id": ["a"], "rating": "up"}, 422, "answer_id"),
+    ({"answer_id": "no-such-answer", "rating": "up"}, 404, "answer_id"),
+    ({"answer_id": "火星" * 5000, "rating": "up"}, 404, "answer_id"),
+    ({"answer_id": "\u0000", "rating": "down"}, 404, "answer_id"),
+    ({"answer_id": "'; DROP TABLE answers; --", "rating": "down"}, 404, "answer_id"),
+    ({"answer_id": "x", "rating": "meh"}, 422, "rating"), ({"answer_id": "x", "rating": 1}, 422, "rating"),
+    ({"answer_id": "x", "rating": None}, 422, "rating"), ({"answer_id": "x", "rating": ""}, 422, "rating"),
+    ({"answer_id": "x", "rating": "UP"}, 422, "rating"), ({"answer_id": "x"}, 422, "rating"),
+    ({"answer_id": "x", "rating": "up", "comment": "错" * 501}, 422, "comment"),
+    ({"answer_id": "x", "rating": "up", "comment": 5}, 422, "comment"),
+    ({"answer_id": "x", "rating": "up", "comment": ["a"]}, 422, "comment"),
+])
+def test_feedback_requests(app, payload, status, field):
+    client, _ = app
+    r = _post(client, "/api/feedback", payload)
+    assert r.status_code == status, r.text
+    error = r.json()["error"]
+    assert error["field"] == field and CJK(error["message"])
