@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any, Generator, Iterator, Sequence
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -50,7 +50,6 @@ class _State:
     history: tuple[Turn, ...]
     mode: str
     region: str | None
-    on_token: Callable[[str], None] | None
     doc_ids: tuple[str, ...] = ()      # the user's own filter (web UI), over the conversation's
     resolution: followup.Resolution | None = None
     hits: tuple[Hit, ...] = ()
@@ -68,22 +67,27 @@ class Assistant:
         self.retriever = retriever
         self.chat_model = chat_model
         self.answer_timeout = answer_timeout
-        self.chain = (
-            RunnableLambda(self._resolve)
-            | RunnableLambda(self._retrieve)
-            | RunnableLambda(self._decide)
-            | RunnableBranch(
-                (lambda s: s.verdict.refused, RunnableLambda(self._refusal)),
-                (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
-                (lambda s: s.mode == "llm", RunnableLambda(self._generate)),
-                RunnableLambda(self._extractive),
-            )
+        # What every answer goes through; a generated answer then streams (self.stream), the
+        # others are composed in one step.
+        self.prepare = RunnableLambda(self._resolve) | RunnableLambda(self._retrieve) | RunnableLambda(self._decide)
+        self.compose = RunnableBranch(
+            (lambda s: s.verdict.refused, RunnableLambda(self._refusal)),
+            (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
+            RunnableLambda(self._extractive),
         )
 
     # ---- public -----------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
-               region: str | None = None, on_token: Callable[[str], None] | None = None,
-               doc_ids: Sequence[str] | None = None) -> Answer:
+               region: str | None = None, doc_ids: Sequence[str] | None = None) -> Answer:
+        """The whole answer at once (see stream for the text as the model writes it)."""
+        for item in self.stream(question, history, mode, region, doc_ids):
+            pass
+        return item
+
+    def stream(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
+               region: str | None = None, doc_ids: Sequence[str] | None = None) -> Iterator[str | Answer]:
+        """Yields the model's text piece by piece as it writes (LLM mode only), then the Answer
+        — the one to show: it may replace the streamed text (a failed check, the model cut off)."""
         question = clean_question(question)  # QueryError: empty, too long, not text
         if region is not None and not isinstance(region, str):
             raise QueryError("region", f"地区 region 应为文本（收到 {type(region).__name__}）")
@@ -94,10 +98,12 @@ class Assistant:
         if mode == "llm" and self.chat_model is None:
             raise LLMNotConfigured()
         start = time.perf_counter()
-        state = _State(question, tuple(history or ()), mode, region, on_token, tuple(doc_ids or ()))
-        answer: Answer = self.chain.invoke(state)
-        timings = {**answer.timings, "total": time.perf_counter() - start}
-        return replace(answer, timings=timings)
+        state = self.prepare.invoke(_State(question, tuple(history or ()), mode, region, tuple(doc_ids or ())))
+        if mode == "llm" and not state.verdict.refused and not state.resolution.about_previous_clause:
+            answer = yield from self._generate(state)
+        else:
+            answer = self.compose.invoke(state)
+        yield replace(answer, timings={**answer.timings, "total": time.perf_counter() - start})
 
     def _missing_programme_note(self, question: str) -> str:
         library = self.retriever.scope
@@ -213,7 +219,8 @@ class Assistant:
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 
-    def _generate(self, s: _State) -> Answer:
+    def _generate(self, s: _State) -> Generator[str, None, Answer]:
+        """Yields the model's pieces; returns the checked Answer (or the extractive one)."""
         if s.llm_failure:  # it already failed on the follow-up rewrite: do not wait for it twice
             return self._extractive(s, note=s.llm_failure)
         t = time.perf_counter()
@@ -234,8 +241,7 @@ class Assistant:
                 if first_token is None:
                     first_token = time.perf_counter() - t
                 pieces.append(piece)
-                if s.on_token:
-                    s.on_token(piece)
+                yield piece
         except Exception as exc:  # endpoint down, timeout, model error: never leave the user hanging
             return self._extractive(s, note=failure_note(exc))
         text = "".join(pieces).strip()
@@ -285,9 +291,19 @@ class Session:
         self.history: list[Turn] = history if history is not None else []
 
     def ask(self, question: str, **kwargs) -> Answer:
-        answer = self.assistant.answer(question, self.history, **kwargs)
+        for item in self.stream(question, **kwargs):
+            pass
+        return item
+
+    def stream(self, question: str, **kwargs) -> Iterator[str | Answer]:
+        """Assistant.stream within the conversation; the turn is kept once the Answer is out."""
+        for item in self.assistant.stream(question, self.history, **kwargs):
+            if isinstance(item, Answer):
+                self._keep(question, item)
+            yield item
+
+    def _keep(self, question: str, answer: Answer) -> None:
         resolved = answer.resolved_question or answer.question
         scope = self.assistant.retriever.scope.detect(resolved)
         doc_ids = tuple(dict.fromkeys(c.clause.doc_id for c in answer.citations))
         self.history.append(Turn(question, resolved, scope.regions, doc_ids if len(doc_ids) == 1 else (), answer))
-        return answer

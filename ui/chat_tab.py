@@ -2,14 +2,11 @@
 LLM mode streams its tokens; every cited clause is shown as a collapsible source."""
 from __future__ import annotations
 
-import queue
-import threading
 from functools import partial
-from typing import Callable, Iterator
 
 import gradio as gr
 
-from assistant import Answer, Session
+from assistant import Session
 from assistant.applied import Applied
 from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS
@@ -40,29 +37,6 @@ def filter_choices(ctx: AppContext) -> tuple[list, list]:
     return regions, docs
 
 
-def streamed(run: Callable[[Callable[[str], None]], Answer]) -> Iterator[str | Answer]:
-    """Run `run(on_token)` in a thread; yield the text so far as tokens arrive, then the Answer."""
-    tokens: queue.Queue = queue.Queue()
-    outcome: dict = {}
-
-    def work() -> None:
-        try:
-            outcome["answer"] = run(tokens.put)
-        except BaseException as exc:  # handed to the caller's thread below
-            outcome["error"] = exc
-        finally:
-            tokens.put(None)
-
-    threading.Thread(target=work, daemon=True).start()
-    text = ""
-    while (token := tokens.get()) is not None:
-        text += token
-        yield text
-    if "error" in outcome:
-        raise outcome["error"]
-    yield outcome["answer"]
-
-
 def respond(ctx: AppContext, message: str, messages: list, history: list, region: str, doc_id: str,
             mode_label: str):
     """One turn: the user's message, then the answer with its sources (streamed in LLM mode)."""
@@ -76,16 +50,11 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
         session = Session(ctx.assistant(mode), history)
         shown = [*messages, user_message(message)]
         yield shown, history, ""
-        ask = lambda on_token=None: session.ask(message, mode=mode, region=region or None,  # noqa: E731
-                                               doc_ids=[doc_id] if doc_id else None, on_token=on_token)
-        if mode != "llm":
-            answer = ask()
-        else:
-            for piece in streamed(ask):
-                if isinstance(piece, Answer):
-                    answer = piece
-                else:
-                    yield [*shown, {"role": "assistant", "content": piece}], history, ""
+        text = ""
+        for answer in session.stream(message, mode=mode, region=region or None, doc_ids=[doc_id] if doc_id else None):
+            if isinstance(answer, str):  # the model's text so far, until the checked Answer replaces it
+                text += answer
+                yield [*shown, {"role": "assistant", "content": text}], history, ""
         del history[:-MAX_TURNS]
         yield [*shown, *answer_messages(answer)], history, ""
 

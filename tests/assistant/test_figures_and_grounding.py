@@ -74,10 +74,8 @@ def test_faithful_generation_passes_and_is_renumbered(real_retriever):
 
 @pytest.mark.slow
 def test_streams_tokens(real_retriever):
-    tokens = []
     model = FakeListChatModel(responses=["现有政策文件未作规定"])
-    answer = Assistant(real_retriever, model).answer("广西创新联合体牵头企业营收要多少？", mode="llm",
-                                                     on_token=tokens.append)
+    *tokens, answer = Assistant(real_retriever, model).stream("广西创新联合体牵头企业营收要多少？", mode="llm")
     assert "".join(tokens) == "现有政策文件未作规定"
     assert answer.note  # no citation: never shown as is
 
@@ -97,3 +95,18 @@ def test_llm_rewrites_a_follow_up_and_falls_back_when_unusable(real_retriever):
     session = Session(Assistant(real_retriever, bad))
     session.ask("广西创新联合体牵头企业营收要多少？", mode="llm")
     assert session.ask("那湖南呢？", mode="llm").resolved_question.startswith("湖南")  # deterministic kept
+
+
+@pytest.mark.slow
+def test_a_session_streams_and_keeps_the_turn(real_retriever):
+    """Session.stream: the model's pieces, then the Answer; the turn is kept for the follow-up."""
+    from assistant import Answer, Session
+    model = FakeListChatModel(responses=["牵头企业年主营业务收入原则上应达到10亿元以上[1]。", "湖南省的要求是多少？",
+                                         "现有政策文件未作规定"])
+    session = Session(Assistant(real_retriever, model))
+    *pieces, answer = session.stream("广西创新联合体牵头企业营收要多少？", mode="llm")
+    assert pieces and all(isinstance(p, str) for p in pieces) and isinstance(answer, Answer)
+    assert "".join(pieces) == "牵头企业年主营业务收入原则上应达到10亿元以上[1]。"
+    assert len(session.history) == 1 and session.history[0].answer is answer
+    *_, follow_up = session.stream("那湖南呢？")  # extractive: no pieces, the Answer at once
+    assert follow_up.hits[0].clause.doc_id == "hn-tic" and len(session.history) == 2

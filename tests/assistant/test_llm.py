@@ -22,8 +22,7 @@ def local_model(tmp_path_factory):
 
 
 def test_bundled_qwen_answers_with_a_verified_citation(real_retriever, local_model):
-    tokens = []
-    answer = Assistant(real_retriever, local_model).answer(QUESTION, mode="llm", on_token=tokens.append)
+    *tokens, answer = Assistant(real_retriever, local_model).stream(QUESTION, mode="llm")
     assert tokens and answer.timings["first_token"] > 0
     assert "10亿元" in answer.text
     assert answer.citations[0].clause.path == "第五条（二）1"
@@ -82,8 +81,7 @@ def test_openai_compatible_endpoint(real_retriever, openai_server, tmp_path):
     pytest.importorskip("langchain_openai")
     model = make_chat_model("openai", cache_dir=tmp_path, base_url=openai_server, model="deepseek-chat",
                             api_key="test")
-    tokens = []
-    answer = Assistant(real_retriever, model).answer(QUESTION, mode="llm", on_token=tokens.append)
+    *tokens, answer = Assistant(real_retriever, model).stream(QUESTION, mode="llm")
     assert len(tokens) == 2 and answer.note is None and answer.mode == "llm"
     assert answer.text == "牵头企业年主营业务收入原则上应达到10亿元以上[1]。"
     assert answer.citations[0].clause.path == "第五条（二）1"
@@ -163,9 +161,8 @@ def test_a_slow_endpoint_times_out_into_the_extractive_answer(real_retriever, st
     pytest.importorskip("langchain_openai")
     url, handler = stalling
     model = make_chat_model("openai", cache_dir=tmp_path, base_url=url, model="m", timeout=2)
-    tokens = []
     started = time.monotonic()
-    answer = Assistant(real_retriever, model).answer(QUESTION, mode="llm", on_token=tokens.append)
+    *tokens, answer = Assistant(real_retriever, model).stream(QUESTION, mode="llm")
     assert time.monotonic() - started < HANG_GUARD
     assert "大模型响应超时" in answer.note and "原文摘录" in answer.note
     assert "10亿元" in answer.text and answer.citations[0].clause.path == "第五条（二）1"
@@ -179,9 +176,8 @@ def test_an_endpoint_trickling_chunks_is_cut_off_by_the_answer_timeout(real_retr
     pytest.importorskip("langchain_openai")
     url, handler = stalling
     model = make_chat_model("openai", cache_dir=tmp_path, base_url=url, model="m", timeout=2)
-    tokens = []
     started = time.monotonic()
-    answer = Assistant(real_retriever, model, answer_timeout=3).answer(QUESTION, mode="llm", on_token=tokens.append)
+    *tokens, answer = Assistant(real_retriever, model, answer_timeout=3).stream(QUESTION, mode="llm")
     assert time.monotonic() - started < HANG_GUARD
     assert "大模型响应超时" in answer.note and "10亿元" in answer.text
     assert 1 <= len(tokens) < HANG_GUARD  # it was streaming, and it was stopped

@@ -64,9 +64,11 @@ def ask(question: Optional[str] = typer.Argument(None, help="问题"),
         run_batch(batch, lambda q: assistant.answer(q, mode=mode, region=region).to_dict())
         return
     stream = mode == "llm" and not as_json
-    on_token = (lambda t: (sys.stdout.write(t), sys.stdout.flush())) if stream else None
     with reported(as_json):
-        answer = assistant.answer(question, mode=mode, region=region, on_token=on_token)
+        for answer in assistant.stream(question, mode=mode, region=region):
+            if isinstance(answer, str) and stream:
+                sys.stdout.write(answer)
+                sys.stdout.flush()
     if stream:
         typer.echo("")
     if as_json:
