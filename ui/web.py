@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gradio as gr
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab
 from ui.context import AppContext
@@ -61,7 +62,9 @@ def on_load(ctx: AppContext, library_listing):
 
 def create_app(ctx: AppContext) -> FastAPI:
     """FastAPI app: /api/* beside the Gradio UI mounted at /."""
-    app = FastAPI(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    # Swagger UI's script and style come from this app, not a CDN: an intranet has no internet.
+    app = FastAPIOffline(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None,
+                         static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
     api.install(app, ctx)
     return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
                                theme=gr.themes.Soft(), css=CSS,

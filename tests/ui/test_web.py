@@ -162,3 +162,27 @@ def test_upload_a_document_and_find_its_clause(page, shots, tmp_path):
     assert "12名专职科普讲解人员" in results.inner_text()
     page.locator("#clause-tree").get_by_text("第二条").first.wait_for()  # the picked document's tree
     page.screenshot(path=shots / "4-library.png", full_page=True)
+
+
+def test_api_docs_render_offline(browser, server, shots):
+    """An intranet has no internet: with every request off 127.0.0.1 blocked, /api/docs still
+    renders Swagger UI and lists the endpoints."""
+    context = browser.new_context(locale="zh-CN")
+    blocked = []
+
+    def only_local(route):
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "http://localhost", "data:")):
+            return route.continue_()
+        blocked.append(url)
+        return route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(f"{server}/api/docs")
+    page.locator(".swagger-ui .opblock-summary-path", has_text="/api/ask").first.wait_for()
+    assert page.locator(".swagger-ui .opblock-summary-path", has_text="/api/selfcheck").count() == 1
+    page.screenshot(path=shots / "6-api-docs.png", full_page=True)
+    context.close()
+    assert not blocked, blocked
