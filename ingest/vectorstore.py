@@ -184,7 +184,8 @@ def open_client(data_dir: Path, chroma_url: str | None = None, chroma_token: str
             client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                          ssl=url.scheme == "https", settings=settings)
         except Exception as exc:  # connection refused, wrong address, not a Chroma server
-            raise IndexError_(f"无法连接 Chroma 服务 {chroma_url}（{_reason(exc)}），{_remedy(exc)}") from exc
+            remedy = ACCESS_REFUSED if _refused_access(exc) else "请检查 POLICY_CHROMA_URL 与服务是否在运行"
+            raise IndexError_(f"无法连接 Chroma 服务 {chroma_url}（{_reason(exc)}），{remedy}") from exc
         return IndexClient(client, f"Chroma 服务 {chroma_url} ")
     path = store_dir(data_dir)
     path.mkdir(parents=True, exist_ok=True)

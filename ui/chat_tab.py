@@ -38,25 +38,49 @@ def filter_choices(ctx: AppContext) -> tuple[list, list]:
 
 
 def respond(ctx: AppContext, message: str, messages: list, history: list, region: str, doc_id: str,
-            mode_label: str):
-    """One turn: the user's message, then the answer with its sources (streamed in LLM mode)."""
+            mode_label: str, answer_ids: dict | None = None):
+    """One turn: the user's message, then the answer with its sources (streamed in LLM mode).
+    The answer is kept in the logbook; `answer_ids` maps its message's place in the chat to
+    its answer_id, for the 有用/有误 buttons (rate)."""
+    answer_ids = {} if answer_ids is None else answer_ids
     message = (message or "").strip()
     if not message:
-        gr.Warning("请输入问题")
-        yield messages, history, message
+        gr.Warning("请输入问题", title="提示")
+        yield messages, history, message, answer_ids
         return
     mode = mode_of(mode_label)
     with for_people():
         session = Session(ctx.assistant(mode), history)
         shown = [*messages, user_message(message)]
-        yield shown, history, ""
+        yield shown, history, "", answer_ids
         text = ""
         for answer in session.stream(message, mode=mode, region=region or None, doc_ids=[doc_id] if doc_id else None):
             if isinstance(answer, str):  # the model's text so far, until the checked Answer replaces it
                 text += answer
-                yield [*shown, {"role": "assistant", "content": text}], history, ""
+                yield [*shown, {"role": "assistant", "content": text}], history, "", answer_ids
         del history[:-MAX_TURNS]
-        yield [*shown, *answer_messages(answer)], history, ""
+        answer_id = ctx.log_answer(answer, "web")
+        if answer_id is not None:
+            answer_ids = {**answer_ids, len(shown): answer_id}
+        yield [*shown, *answer_messages(answer)], history, "", answer_ids
+
+
+FEEDBACK_OPTIONS = ("Like", "Dislike", "引用条款不对", "数字或内容有误", "不该拒答", "答非所问")  # Like/Dislike: 👍/👎
+
+
+def rate(ctx: AppContext, answer_ids: dict, data: gr.LikeData) -> None:
+    """👍 → 有用, 👎 or a flagged reason → 有误 (the reason as its comment), recorded against the
+    answer the clicked message belongs to (its text or one of its sources)."""
+    index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+    owner = max((i for i in answer_ids if i <= index), default=None)
+    if owner is None or data.liked is None:
+        return
+    comment = data.liked if isinstance(data.liked, str) and data.liked not in FEEDBACK_OPTIONS[:2] else None
+    rating = "up" if data.liked is True or data.liked == "Like" else "down"
+    with for_people():
+        ctx.feedback(answer_ids[owner], rating, comment)
+    gr.Info("已记录：有用，谢谢！" if rating == "up" else f"已记录：有误{f'（{comment}）' if comment else ''}，管理员会复核。",
+            title="反馈")
 
 
 def build(ctx: AppContext) -> dict:
@@ -67,24 +91,31 @@ def build(ctx: AppContext) -> dict:
             mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
                             label="回答方式", visible=ctx.llm_configured, scale=1)
         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
-                             feedback_options=None, placeholder="问一个政策问题，答案引用到具体条款。")
+                             feedback_options=FEEDBACK_OPTIONS, placeholder="问一个政策问题，答案引用到具体条款。")
         history = gr.State([])
+        answer_ids = gr.State({})
         with gr.Row():
-            box = gr.Textbox(placeholder="例如：牵头企业营收要多少？", show_label=False, scale=5,
+            box = gr.Textbox(label="问题", placeholder="例如：牵头企业营收要多少？", show_label=False, scale=5,
                              elem_id="question", max_length=MAX_QUESTION_CHARS)
             send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
         fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
         handler = partial(respond, ctx)
-        inputs = [box, chatbot, history, region, doc, mode]
-        outputs = [chatbot, history, box]
+        inputs = [box, chatbot, history, region, doc, mode, answer_ids]
+        outputs = [chatbot, history, box, answer_ids]
         # One queue for both triggers; "/chat" is also what API clients and the load test call.
         send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat") \
             .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
         box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat") \
             .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
-        clear.click(lambda: ([], [], "", gr.update(visible=False)), None, [chatbot, history, box, fill], queue=False)
+        forget = lambda: ([], [], "", gr.update(visible=False), {})  # noqa: E731
+        clear.click(forget, None, [chatbot, history, box, fill, answer_ids], queue=False)
+        # the panel's own trash icon: the same as 清空对话, memory included
+        chatbot.clear(lambda: ([], gr.update(visible=False), {}), None, [history, fill, answer_ids], queue=False)
+        def on_like(ids: dict, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
+            rate(ctx, ids, data)
+        chatbot.like(on_like, [answer_ids], None, api_visibility="undocumented")  # queued: its toast shows
     return {"region": region, "doc": doc, "history": history, "fill": fill}
 
 

@@ -11,7 +11,7 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab
+from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab, zh
 from ui.context import AppContext
 from ui.settings import Settings
 
@@ -67,7 +67,7 @@ def create_app(ctx: AppContext) -> FastAPI:
                          static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
     api.install(app, ctx)
     return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
-                               theme=gr.themes.Soft(), css=CSS,
+                               theme=gr.themes.Soft(), css=CSS, head=zh.HEAD,
                                max_file_size=ctx.settings.max_upload_bytes)
 
 

@@ -45,7 +45,7 @@ def test_filters_restrict_the_sources(data_dir):
 def test_empty_message_changes_nothing(data_dir):
     ctx = AppContext(Settings(data_dir=data_dir))
     before = [{"role": "user", "content": "x"}]
-    assert list(respond(ctx, "   ", before, [], "", "", "原文摘录")) == [(before, [], "")]
+    assert list(respond(ctx, "   ", before, [], "", "", "原文摘录")) == [(before, [], "", {})]
 
 
 def test_llm_mode_streams_then_shows_the_verified_answer(data_dir, real_retriever):
@@ -73,3 +73,21 @@ def test_history_is_bounded(data_dir):
     for _ in range(MAX_TURNS + 3):
         list(respond(ctx, "广西技术创新中心的建设期是几年？", [], history, "", "", "原文摘录"))
     assert len(history) == MAX_TURNS
+
+
+def test_thumbs_and_flags_are_recorded_against_the_answer(data_dir):
+    """The 👍/👎 and the flagged reasons on any message of an answer (its text or a source)."""
+    from evals.logbook import Logbook
+    from ui.chat_tab import rate
+
+    ctx = AppContext(Settings(data_dir=data_dir))
+    *_, (messages, history, _, ids) = respond(ctx, "广西创新联合体的牵头企业营收要多少？", [], [], "", "", "原文摘录")
+    *_, (messages, history, _, ids) = respond(ctx, "那湖南呢？", messages, history, "", "", "原文摘录", ids)
+    follow_up = next(i for i, m in enumerate(messages) if m["content"] == "那湖南呢？")
+    assert sorted(ids) == [1, follow_up + 1]  # each answer's text message, after its question
+    first, second = ids[1], ids[max(ids)]
+    rate(ctx, ids, gr.LikeData(None, {"index": 2, "value": messages[2]["content"], "liked": "数字或内容有误"}))
+    rate(ctx, ids, gr.LikeData(None, {"index": max(ids), "value": "", "liked": True}))
+    down = Logbook(data_dir).rated("down")
+    assert [(r["answer_id"], r["comment"]) for r in down] == [(first, "数字或内容有误")]
+    assert [r["answer_id"] for r in Logbook(data_dir).rated("up")] == [second]

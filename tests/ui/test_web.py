@@ -186,3 +186,60 @@ def test_api_docs_render_offline(browser, server, shots):
     page.screenshot(path=shots / "6-api-docs.png", full_page=True)
     context.close()
     assert not blocked, blocked
+
+
+def test_feedback_buttons_and_the_trash_icon(page, server, shots):
+    """👎 and a flagged reason on an answer reach the logbook (the toast says so); the chat
+    panel's own trash icon forgets the conversation like 清空对话 does."""
+    page.fill("#question textarea", "广西创新联合体的牵头企业营收要多少？")
+    page.click("#send")
+    chat = page.locator("#chatbot")
+    chat.get_by_text("第五条（二）1").first.wait_for()
+    chat.get_by_role("button", name="踩").first.click()
+    page.get_by_text("已记录：有误").first.wait_for()
+    chat.get_by_role("button", name="更多反馈").first.click()
+    chat.get_by_text("引用条款不对").first.click()  # the flag menu's reason
+    page.get_by_text("已记录：有误（引用条款不对）").first.wait_for()
+    page.screenshot(path=shots / "7-feedback.png", full_page=True)
+    chat.get_by_role("button", name="清空对话").click()  # the panel's trash icon, not the #clear button
+    page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('第五条')")
+    page.fill("#question textarea", "那湖南呢？")
+    page.click("#send")
+    chat.locator(".message-row").nth(1).wait_for()
+    page.wait_for_timeout(500)
+    assert "按“湖南" not in chat.inner_text()  # nothing left to follow up on
+
+
+ENGLISH_SCAN = """() => { const out = new Set(), seen = (el) => el && el.offsetParent !== null;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) { const n = walker.currentNode, el = n.parentElement;
+    if (seen(el) && !["STYLE", "SCRIPT"].includes(el.tagName.toUpperCase())) out.add(n.nodeValue); }
+  document.querySelectorAll("[aria-label],[title],[placeholder]").forEach((e) => { if (seen(e))
+    for (const a of ["aria-label", "title", "placeholder"]) if (e.getAttribute(a)) out.add(e.getAttribute(a)); });
+  return [...out]; }"""
+# English that belongs: the product's brand line, file formats, the gold-set column names, metric names.
+ALLOWED_WORDS = {"Gradio", "CSV", "XLSX", "JSONL", "JSON", "PDF", "Markdown", "docx", "txt", "md", "pdf", "xlsx",
+                 "csv", "jsonl", "id", "doc", "evidence", "facts", "answerable", "type", "history", "hit", "MRR", "API"}
+
+
+def _english_words(page, documents) -> set[str]:
+    import re
+    words = {w for text in page.evaluate(ENGLISH_SCAN) for w in re.findall(r"[A-Za-z][A-Za-z._'-]{2,}", text)}
+    return {w for w in words if w not in ALLOWED_WORDS and w not in documents
+            and not any(w in d.split("-") for d in documents)}
+
+
+def test_no_english_on_any_tab(page, server):
+    """Every tab, after a chat answer: no English word outside the allow-list (Gradio's own
+    tooltips and screen-reader labels included)."""
+    from corpus import load_documents
+    documents = {d.id for d in load_documents()}  # the document tab lists their ids
+    page.fill("#question textarea", "广西创新联合体的牵头企业营收要多少？")
+    page.click("#send")
+    page.locator("#chatbot").get_by_text("第五条（二）1").first.wait_for()
+    found = {"政策问答": _english_words(page, documents)}
+    for name in ("申报自评", "评测", "政策文件"):
+        _tab(page, name)
+        page.wait_for_timeout(1000)
+        found[name] = _english_words(page, documents)
+    assert not any(found.values()), found
