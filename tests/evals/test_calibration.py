@@ -71,3 +71,24 @@ def test_each_retriever_stage_can_be_switched_off_and_measured(real_retriever):
     assert rows[0]["hit@1"] >= 0.9
     assert next(r for r in rows if r["stage"] == "answer_type")["delta_hit@1"] < 0
     assert real_retriever.disabled == frozenset()
+
+
+def test_fusion_is_calibrated_by_retrieval_on_the_gold_set(real_retriever):
+    """eval --calibrate also picks RRF's k and the dense weight: never worse than the shipped
+    setting on the set it measures, and the retriever is left as it was."""
+    from dataclasses import replace
+
+    from evals.ablation import retrieval_figures
+    from evals.calibration import best_fusion
+    from evals.io import shipped_gold_set
+
+    gold = shipped_gold_set().questions
+    shipped = real_retriever.calibration
+    k, w = best_fusion(real_retriever, gold)
+    assert real_retriever.calibration is shipped
+    before = retrieval_figures(real_retriever, gold)["hit@1"]
+    real_retriever.calibration = replace(shipped, rrf_k=k, dense_weight=w)
+    try:
+        assert retrieval_figures(real_retriever, gold)["hit@1"] >= before
+    finally:
+        real_retriever.calibration = shipped

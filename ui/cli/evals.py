@@ -19,7 +19,7 @@ def eval_command(
     out: Optional[Path] = typer.Option(None, "--out", help="报告目录（默认 out/eval-时间）"),
     baseline: Optional[str] = typer.Option(None, "--baseline", help="naive：同时运行朴素基线"),
     previous: Optional[Path] = typer.Option(None, "--compare", help="上次的 report.json，对比并标出退步"),
-    calibrate: bool = typer.Option(False, "--calibrate", help="先在金标集上为索引的向量模型测定相似度下限与边际，写入索引目录"),
+    calibrate: bool = typer.Option(False, "--calibrate", help="先在金标集上为索引的向量模型测定融合参数（RRF k、向量权重）、相似度下限与边际，写入索引目录"),
     ablate: Optional[str] = typer.Option(None, "--ablate", help="逐一关闭检索步骤（all 或步骤名），只报告检索命中的变化"),
     data_dir: Optional[Path] = DataDir,
 ):
@@ -67,8 +67,8 @@ def eval_command(
             calibration = measure_calibration(assistant.retriever, gold.questions)
         save_calibration(s.data_dir, calibration)
         assistant.retriever.calibration = calibration
-        typer.echo(f"校准（{calibration.embedder}）：相似度下限 {calibration.min_top_similarity}，"
-                   f"文件边际 {calibration.document_margin}；{calibration.source}")
+        typer.echo(f"校准（{calibration.embedder}）：RRF k={calibration.rrf_k}，向量权重 {calibration.dense_weight}，"
+                   f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}；{calibration.source}")
     if ablate is not None:
         _print_ablation(assistant.retriever, gold.questions, ablate)
         return

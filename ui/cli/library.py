@@ -60,7 +60,8 @@ def info(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
         return
     typer.echo(f"索引版本 {state.generation}（{state.created}），向量模型 {state.embedder}，"
                f"共 {state.clause_count} 条条款，向量集合 {state.collection}")
-    typer.echo(f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}（{calibration.source}）")
+    typer.echo(f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}，"
+               f"融合 RRF k={calibration.rrf_k}、向量权重 {calibration.dense_weight}（{calibration.source}）")
     for doc_id, m in state.documents.items():
         typer.echo(f"  {doc_id:<16} {m['region']:<4} {m['status']:<6} {counts.get(doc_id, 0):>4} 条  《{m['title']}》")
 
