@@ -225,7 +225,8 @@ ALLOWED_WORDS = {"Gradio", "CSV", "XLSX", "JSONL", "JSON", "PDF", "Markdown", "d
 def _english_words(page, documents) -> set[str]:
     import re
     words = {w for text in page.evaluate(ENGLISH_SCAN) for w in re.findall(r"[A-Za-z][A-Za-z._'-]{2,}", text)}
-    return {w for w in words if w not in ALLOWED_WORDS and w not in documents
+    slug = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")  # a document id (data, e.g. an upload's), not interface text
+    return {w for w in words if w not in ALLOWED_WORDS and w not in documents and not slug.fullmatch(w)
             and not any(w in d.split("-") for d in documents)}
 
 
