@@ -26,6 +26,8 @@ from ingest.clean import clean_question
 from ingest.errors import QueryError
 from ingest.model import Clause
 from retriever import Hit, Retriever
+from retriever.corpus import Corpus
+from retriever.lexicon import Lexicon
 
 TOP_K = 5
 
@@ -75,6 +77,15 @@ class Assistant:
             (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
             RunnableLambda(self._extractive),
         )
+
+    # The library's clauses and words, as the retriever over the current index holds them.
+    @property
+    def corpus(self) -> Corpus:
+        return self.retriever.corpus
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self.retriever.lexicon
 
     # ---- public -----------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[Turn] | None = None, mode: str = "extractive",
@@ -154,7 +165,7 @@ class Assistant:
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         states_kind = guard.answers_figure_question(question, self._topic_terms(question),
-                                                    self.retriever.document_frequency, measured_only=False)
+                                                    self.lexicon.document_frequency, measured_only=False)
         verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
                                        min_similarity=self.retriever.calibration.min_top_similarity)
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
@@ -170,9 +181,7 @@ class Assistant:
         return applied_questions.assess_question(s.question, candidates)
 
     def _lead_with(self, hits: tuple[Hit, ...], refs: list[tuple[str, str]]) -> tuple[Hit, ...]:
-        by_ref: dict[tuple[str, str], Clause] = {}
-        for c in self.retriever.clauses:  # a clause split in parts is cited by its first
-            by_ref.setdefault((c.doc_id, c.path), c)
+        by_ref = self.corpus.first_parts()
         top = hits[0].score if hits else 1.0
         first = [next((h for h in hits if (h.clause.doc_id, h.clause.path) == r), None) or Hit(by_ref[r], top)
                  for r in refs if r in by_ref]
@@ -184,11 +193,11 @@ class Assistant:
         """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
         topic from the conversation, so only the kind of figure is checked there."""
         return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question),
-                                             self.retriever.document_frequency)
+                                             self.lexicon.document_frequency)
 
     def _topic_terms(self, question: str) -> list[str]:
-        return guard.topic_terms(self.retriever.expand_query(question, words_only=True),
-                                 self.retriever.document_frequency, load_synonyms(), question,
+        return guard.topic_terms(self.lexicon.expand(question, words_only=True),
+                                 self.lexicon.document_frequency, load_synonyms(), question,
                                  self.retriever.scope.name_words())
 
     def _refusal(self, s: _State) -> Answer:
@@ -210,9 +219,9 @@ class Assistant:
         per_document = (not s.region and not s.doc_ids and not s.resolution.regions
                         and not s.resolution.doc_ids and not scope.regions)
         answers = self._answers(s.resolution)
-        comp = extractive.compose(question, list(s.hits), self.retriever.expand_query(question),
-                                  self.retriever.clauses, per_document, answers,
-                                  self.retriever.document_frequency,
+        comp = extractive.compose(question, list(s.hits), self.lexicon.expand(question),
+                                  self.corpus.clauses, per_document, answers,
+                                  self.lexicon.document_frequency,
                                   compared=self.retriever.scope.compared_documents(scope) if not s.region else (),
                                   names=self.retriever.scope.name_words(),
                                   margin=self.retriever.calibration.document_margin)

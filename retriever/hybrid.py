@@ -10,7 +10,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
 from ingest.errors import IndexDamaged, IndexMissing, QueryError
@@ -20,8 +19,10 @@ from ingest.store import (
     EmbedderFunction, IndexError_, IndexState, check_bm25, generation_dir, open_client, read_clauses,
     read_state,
 )
-from ingest.tokenize import Tokenizer, jieba_tokenizer, jieba_words, tokenizer_fingerprint
+from ingest.tokenize import Tokenizer, jieba_tokenizer, tokenizer_fingerprint
 from retriever.answer_type import answer_types_stated, expected_answer_types
+from retriever.corpus import Corpus
+from retriever.lexicon import Lexicon
 from retriever.calibration import Calibration, calibration_for, default_calibration
 from retriever.fusion import reciprocal_rank_fusion
 from retriever.scope import LibraryScope, Scope
@@ -73,18 +74,17 @@ class Retriever:
         (retriever/calibration.py); the shipped one for the model when not given."""
         self.calibration = calibration or default_calibration(embedder.spec)
         self.disabled: frozenset[str] = frozenset()  # names of STAGES switched off (ablation)
-        self.clauses = clauses
+        self.corpus = Corpus(clauses)
+        self.lexicon = Lexicon(lexical)
         self.state = state
-        self._lexical = lexical
         self._collection = collection
         self.embedder = embedder
-        self._position = {c.id: i for i, c in enumerate(clauses)}
-        self._doc_of = np.array([c.doc_id for c in clauses])
-        self._masks: dict[frozenset[str], np.ndarray] = {}
-        self._synonyms = load_synonyms()
-        self.regions = tuple(sorted({c.region for c in clauses}))
-        self.scope = LibraryScope.from_documents(state.documents, mentions=self._mentions)
-        self._all_text: str | None = None
+        self.regions = self.corpus.regions
+        self.scope = LibraryScope.from_documents(state.documents, mentions=self.corpus.mentions)
+
+    @property
+    def clauses(self) -> tuple[Clause, ...]:
+        return self.corpus.clauses
 
     @classmethod
     def open(cls, data_dir: Path, *, chroma_url: str | None = None, chroma_token: str | None = None,
@@ -111,12 +111,6 @@ class Retriever:
                               "请运行 policy-assistant ingest --rebuild") from exc
         return cls(clauses, lexical, collection, embedder, state, calibration_for(data_dir, embedder.spec))
 
-    def _mentions(self, word: str) -> bool:
-        """Whether any indexed clause says a word (one substring search over all the text)."""
-        if self._all_text is None:
-            self._all_text = "\n".join(c.text for c in self.clauses)
-        return word in self._all_text
-
     # ---- the public call -------------------------------------------------------------
     def search(self, question: str, k: int = 5, *, region: str | None = None,
                doc_ids: Sequence[str] | None = None) -> list[Hit]:
@@ -139,7 +133,7 @@ class Retriever:
         if types and on("answer_type"):  # among the candidates in fused order, those that state such a figure —
             # first those that answer more of what is asked ("报哪里备案？要干满几个月？")
             first = self._fused_order(self._fuse(rankings), bm25_rank)
-            stated = {cid: answer_types_stated(self.clauses[self._position[cid]].text, types) for cid in first}
+            stated = {cid: answer_types_stated(self.corpus.at(cid).text, types) for cid in first}
             rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
         fused = self._fuse(rankings)
         order = self._fused_order(fused, bm25_rank)
@@ -156,7 +150,7 @@ class Retriever:
             order = self._include_each_answering_document(order, k, similarity, margin)
         b_pos = {cid: i for i, cid in enumerate(bm25_rank, 1)}
         d_pos = {cid: i for i, cid in enumerate(dense_rank, 1)}
-        return [Hit(self.clauses[self._position[cid]], fused[cid], b_pos.get(cid), d_pos.get(cid),
+        return [Hit(self.corpus.at(cid), fused[cid], b_pos.get(cid), d_pos.get(cid),
                     similarity.get(cid)) for cid in order[:k]]
 
     def _search_each_region(self, question: str, k: int, scope: Scope) -> list[Hit]:
@@ -174,10 +168,10 @@ class Retriever:
         return reciprocal_rank_fusion(rankings, self.calibration.rrf_k, self.calibration.weights)
 
     def _fused_order(self, fused: dict[str, float], bm25_rank: list[str]) -> list[str]:
-        return fused_order(fused, bm25_rank, self._position)
+        return fused_order(fused, bm25_rank, self.corpus.position)
 
     def _items_before_lead_ins(self, order: list[str], fused: dict[str, float]) -> list[str]:
-        return items_before_lead_ins(order, fused, lambda cid: self.clauses[self._position[cid]])
+        return items_before_lead_ins(order, fused, self.corpus.at)
 
     def _next_step_first(self, question: str, order: list[str]) -> list[str]:
         """"方案论证过了以后，还要走哪些步骤？" asks what follows a step: when the best clause is
@@ -185,13 +179,12 @@ class Retriever:
         after = _AFTER.search(question)
         if len(order) < 2 or not (after and _NEXT.search(question[after.end():])):
             return order
-        top = self.clauses[self._position[order[0]]]
+        top = self.corpus.at(order[0])
         name = top.heading or re.split(r"[。：:，]", top.text, maxsplit=1)[0][:12]
         done = question[:after.start()]
         if not any(name[i:i + 2] in done for i in range(len(name) - 1)):  # the step named is not this one
             return order
-        following = next((c for c in self.clauses[self._position[order[0]] + 1:]
-                          if c.doc_id == top.doc_id and c.part == 0), None)
+        following = self.corpus.next_in_document(top)
         if following is None or following.breadcrumb != top.breadcrumb or following.id not in order[:3]:
             return order
         return [following.id] + [cid for cid in order if cid != following.id]
@@ -201,12 +194,12 @@ class Retriever:
         clause is a row of the group the question names, the group's rows lead, in table order."""
         if not order:
             return order
-        top = self.clauses[self._position[order[0]]]
+        top = self.corpus.at(order[0])
         label = top.breadcrumb[-1].split("：")[-1] if top.level == "table_row" and top.breadcrumb else ""
         if not label or label not in question:
             return order
-        group = sorted((cid for cid in order if self.clauses[self._position[cid]].breadcrumb == top.breadcrumb),
-                       key=lambda cid: self._position[cid])
+        group = sorted((cid for cid in order if self.corpus.at(cid).breadcrumb == top.breadcrumb),
+                       key=self.corpus.position)
         return group + [cid for cid in order if cid not in group]
 
     # ---- scoping ---------------------------------------------------------------------
@@ -223,40 +216,17 @@ class Retriever:
         return self.scope.allowed_documents(scope, region)
 
     # ---- the two signals -------------------------------------------------------------
-    def expand_query(self, question: str, words_only: bool = False) -> list[str]:
-        """Question tokens plus the document wording of colloquial terms (营收 → 主营业务收入).
-        words_only: jieba words without character bigrams (to name a topic, not to match)."""
-        tokenize = jieba_words() if words_only else self._lexical.tokenize
-        tokens = tokenize(question)
-        for key, words in self._synonyms.items():
-            if key in question:
-                for w in words:
-                    tokens.extend(tokenize(w))
-        return tokens
-
-    def document_frequency(self, token: str) -> float:
-        """Share of clauses containing a token: how little it says about any one topic."""
-        return self._lexical.document_frequency(token)
-
     def _bm25_ranking(self, question: str, allowed: set[str], regional: bool = False) -> list[str]:
         """regional: the search is confined to a region's documents, where the region's name
         ("内蒙古", "自治区") tells no clause from another and only favours those that repeat it."""
-        tokens = self.expand_query(question)
+        tokens = self.lexicon.expand(question)
         if regional:
             words = self.scope.region_words()
             tokens = [t for t in tokens if not any(t in w for w in words)] or tokens
-        scores = self._lexical.scores(tokens)
+        scores = self.lexicon.scores(tokens)
         if len(allowed) < len(self.state.documents):
-            scores = np.where(self._allowed_mask(allowed), scores, 0.0)
+            scores = np.where(self.corpus.in_documents(allowed), scores, 0.0)
         return [self.clauses[i].id for i in top_indices(scores, CANDIDATES) if scores[i] > 0]
-
-    def _allowed_mask(self, allowed: set[str]) -> np.ndarray:
-        """Which clauses belong to the allowed documents (one array per scope, kept: a
-        question's scope is one of a few region × type combinations)."""
-        key = frozenset(allowed)
-        if key not in self._masks:
-            self._masks[key] = np.isin(self._doc_of, list(allowed))
-        return self._masks[key]
 
     def _dense_ranking(self, question: str, allowed: set[str]) -> tuple[list[str], dict[str, float]]:
         """The nearest clauses within the allowed documents. A scoped search first takes the
@@ -268,14 +238,14 @@ class Retriever:
         if len(allowed) == len(self.state.documents):
             return self._nearest(vector, n)
         total = len(self.clauses)
-        share = int(self._allowed_mask(allowed).sum()) / max(1, total)
+        share = int(self.corpus.in_documents(allowed).sum()) / max(1, total)
         first = math.ceil(OVERFETCH * n / max(share, 1e-9))
         # Identical clauses (a document re-issued unchanged) can leave fewer allowed ones than
         # expected: one wider try, then the filtered query.
         small = first <= OVERFETCH_MAX or total <= OVERFETCH_MAX
         for size in dict.fromkeys([min(first, total), min(OVERFETCH_MAX, total)] if small else []):
             ids, similarity = self._nearest(vector, size)
-            kept = [cid for cid in ids if cid in self._position and self.clauses[self._position[cid]].doc_id in allowed]
+            kept = [cid for cid in ids if cid in self.corpus and self.corpus.at(cid).doc_id in allowed]
             if len(kept) >= n or size == total:
                 return kept[:n], {cid: similarity[cid] for cid in kept[:n]}
         return self._nearest(vector, n, {"doc_id": {"$in": sorted(allowed)}})
@@ -295,8 +265,8 @@ class Retriever:
         top_sim = similarity.get(top_id, 0.0)
         best_per_doc: dict[str, str] = {}
         for cid in order:
-            best_per_doc.setdefault(self.clauses[self._position[cid]].doc_id, cid)
-        top_doc = self.clauses[self._position[top_id]].doc_id
+            best_per_doc.setdefault(self.corpus.at(cid).doc_id, cid)
+        top_doc = self.corpus.at(top_id).doc_id
         must = [cid for doc, cid in best_per_doc.items()
                 if doc != top_doc and similarity.get(cid, 0.0) >= top_sim - margin]
         if not must:
@@ -318,11 +288,11 @@ def top_indices(scores: np.ndarray, n: int) -> np.ndarray:
     return candidates[np.lexsort((candidates, -scores[candidates]))]
 
 
-def fused_order(fused: dict[str, float], bm25_rank: Sequence[str], position: dict[str, int]) -> list[str]:
+def fused_order(fused: dict[str, float], bm25_rank: Sequence[str], position: Callable[[str], int]) -> list[str]:
     """Best fused score first. Two signals that swap ranks 1 and 2 tie exactly: the clause
     with the question's own wording (the better BM25 rank) goes first, then document order."""
     lexical = {cid: i for i, cid in enumerate(bm25_rank)}
-    return sorted(fused, key=lambda cid: (-round(fused[cid], 12), lexical.get(cid, len(lexical)), position[cid]))
+    return sorted(fused, key=lambda cid: (-round(fused[cid], 12), lexical.get(cid, len(lexical)), position(cid)))
 
 
 def items_before_lead_ins(order: list[str], fused: dict[str, float], clause_of: Callable[[str], Clause]) -> list[str]:

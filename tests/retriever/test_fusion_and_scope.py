@@ -113,8 +113,8 @@ def test_an_exact_tie_goes_to_the_question_s_own_wording_then_document_order():
     position = {"parent": 0, "child": 1, "other": 2}
     fused = reciprocal_rank_fusion({"bm25": ["child", "parent", "other"], "dense": ["parent", "child", "other"]}, k=20)
     assert fused["parent"] == pytest.approx(fused["child"])
-    assert fused_order(fused, ["child", "parent", "other"], position) == ["child", "parent", "other"]
-    assert fused_order({"parent": 0.5, "child": 0.5}, [], position) == ["parent", "child"]
+    assert fused_order(fused, ["child", "parent", "other"], position.get) == ["child", "parent", "other"]
+    assert fused_order({"parent": 0.5, "child": 0.5}, [], position.get) == ["parent", "child"]
 
 
 def test_a_lead_in_with_only_weak_items_gives_its_place_to_the_next_clause():
@@ -167,7 +167,7 @@ def test_a_scoped_dense_search_equals_chroma_s_filtered_query(tmp_path, fake_emb
         assert all(where is None for _, where in calls)  # never Chroma's filter here
         expected, _ = nearest(fake_embedder.embed_query(question), len(ids), {"doc_id": {"$in": sorted(allowed)}})
         assert ids == expected and len(ids) == hybrid.CANDIDATES
-        assert all(r.clauses[r._position[c]].doc_id in allowed for c in ids) and set(similarity) == set(ids)
+        assert all(r.corpus.at(c).doc_id in allowed for c in ids) and set(similarity) == set(ids)
     monkeypatch.setattr(hybrid, "OVERFETCH_MAX", 10)  # a scope too small to fetch around: Chroma filters
     calls.clear()
     r._dense_ranking(question, {"gx-consortium"})

@@ -106,5 +106,5 @@ def test_synonyms_reach_the_documents_wording(real_retriever, colloquial, wordin
     """Enterprise words expand the BM25 query to the wording of the documents (synonyms.yaml)."""
     from ingest.tokenize import jieba_words
 
-    expanded = real_retriever.expand_query(colloquial, words_only=True)
+    expanded = real_retriever.lexicon.expand(colloquial, words_only=True)
     assert set(jieba_words()(wording)) <= set(expanded), expanded

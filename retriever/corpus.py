@@ -1,0 +1,62 @@
+"""The clauses of one index generation, in store order, and what is looked up in them: a clause
+by id, its place, its document, whether the library says a word at all. Shared by the
+retriever's stages and the assistant (which quotes and cites from it)."""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from ingest.model import Clause
+
+
+class Corpus:
+    def __init__(self, clauses: Sequence[Clause]) -> None:
+        self.clauses: tuple[Clause, ...] = tuple(clauses)
+        self._position = {c.id: i for i, c in enumerate(self.clauses)}
+        self._doc_of = np.array([c.doc_id for c in self.clauses])
+        self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._all_text: str | None = None
+        self.regions: tuple[str, ...] = tuple(sorted({c.region for c in self.clauses}))
+
+    def __len__(self) -> int:
+        return len(self.clauses)
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self.clauses)
+
+    def __contains__(self, clause_id: object) -> bool:
+        return clause_id in self._position
+
+    def at(self, clause_id: str) -> Clause:
+        return self.clauses[self._position[clause_id]]
+
+    def position(self, clause_id: str) -> int:
+        """Store order: the document's own order of its clauses."""
+        return self._position[clause_id]
+
+    def next_in_document(self, clause: Clause) -> Clause | None:
+        """The clause that follows (its first part) in the same document, if any."""
+        return next((c for c in self.clauses[self._position[clause.id] + 1:]
+                     if c.doc_id == clause.doc_id and c.part == 0), None)
+
+    def first_parts(self) -> dict[tuple[str, str], Clause]:
+        """(document, clause path) → the clause; one split in parts is cited by its first."""
+        found: dict[tuple[str, str], Clause] = {}
+        for c in self.clauses:
+            found.setdefault((c.doc_id, c.path), c)
+        return found
+
+    def in_documents(self, allowed: set[str]) -> np.ndarray:
+        """Which clauses belong to the allowed documents (one array per scope, kept: a
+        question's scope is one of a few region × type combinations)."""
+        key = frozenset(allowed)
+        if key not in self._masks:
+            self._masks[key] = np.isin(self._doc_of, list(allowed))
+        return self._masks[key]
+
+    def mentions(self, word: str) -> bool:
+        """Whether any clause says a word (one substring search over all the text)."""
+        if self._all_text is None:
+            self._all_text = "\n".join(c.text for c in self.clauses)
+        return word in self._all_text
