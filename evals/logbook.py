@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant import Answer
 
 LOGBOOK_FILE = "logbook.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: eval_runs
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 500
 _SCHEMA = """
@@ -26,6 +26,10 @@ CREATE TABLE IF NOT EXISTS answers (
     answer TEXT NOT NULL, latency_ms REAL, rating TEXT, comment TEXT, rated REAL);
 CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
 CREATE INDEX IF NOT EXISTS answers_rating ON answers(rating);
+CREATE TABLE IF NOT EXISTS eval_runs (
+    run_id TEXT PRIMARY KEY, created REAL NOT NULL, gold_set TEXT NOT NULL, mode TEXT NOT NULL,
+    generation TEXT, embedder TEXT, figures TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS eval_runs_set ON eval_runs(gold_set, mode, created);
 """
 
 
@@ -86,6 +90,27 @@ class Logbook:
             cur = self._db.execute("SELECT answer_id, question, answer, citations, comment FROM answers "
                                    "WHERE rating=? ORDER BY rated DESC LIMIT ?", (rating, limit))
             return [dict(zip(("answer_id", "question", "answer", "citations", "comment"), r)) for r in cur]
+
+    # ---- evaluation history -------------------------------------------------------------
+    def record_eval(self, report: dict, *, generation: str | None, embedder: str | None) -> str:
+        """Keep one eval run's headline figures (its set, mode, index generation and model)."""
+        run_id = uuid.uuid4().hex
+        figures = json.dumps(report["overall"], ensure_ascii=False)
+        self._write("INSERT INTO eval_runs (run_id, created, gold_set, mode, generation, embedder, figures) "
+                    "VALUES (?,?,?,?,?,?,?)", (run_id, time.time(), report["set"], report["mode"], generation,
+                                               embedder, figures))
+        return run_id
+
+    def eval_history(self, gold_set: str, mode: str, limit: int = 50) -> list[dict]:
+        """The last runs on a set in a mode, oldest first: {created, generation, embedder, overall}."""
+        try:
+            with self._lock:
+                rows = self._db.execute("SELECT created, generation, embedder, figures FROM eval_runs "
+                                        "WHERE gold_set=? AND mode=? ORDER BY created DESC LIMIT ?",
+                                        (gold_set, mode, limit)).fetchall()
+        except sqlite3.Error as exc:
+            raise LogbookError(f"问答记录库读取失败：{exc}") from exc
+        return [{"created": c, "generation": g, "embedder": e, "overall": json.loads(f)} for c, g, e, f in reversed(rows)]
 
     def _write(self, sql: str, params: tuple) -> int:
         try:

@@ -12,6 +12,10 @@ LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命�
           "fact_accuracy": "要点全部命中率", "citation_precision": "引用精确率",
           "refusal_recall": "拒答召回率", "refusal_precision": "拒答精确率",
           "verdict_accuracy": "应用题自评结论准确率"}
+# The shipped sets' type labels, named for the charts; an official's own labels show as written.
+TYPE_NAMES = {"applied": "应用题", "comparison": "比较", "deadline": "期限", "fact": "事实", "follow_up": "追问",
+              "injection": "注入", "list": "列举", "not_specified": "文件未规定", "out_of_scope": "超出范围",
+              "procedure": "程序", "threshold": "门槛数值", "llm_written": "模型出题"}
 REGRESSION = 0.005  # a drop larger than this is flagged
 # Per-question columns of results.xlsx, in the order officials read them.
 QUESTION_COLUMNS = {"id": "编号", "q": "问题", "type": "题型", "answerable": "应回答", "correct": "正确",
@@ -107,10 +111,11 @@ def _bar_chart(groups: dict[str, dict], path: Path, title: str) -> None:
     for i, (key, label) in enumerate(metrics):
         values = [groups[n].get(key) or 0.0 for n in names]
         ax.bar([x + i * width for x in range(len(names))], values, width, label=label)
-    ax.set_xticks([x + width for x in range(len(names))], names, rotation=30, ha="right")
+    ax.set_xticks([x + width for x in range(len(names))], [TYPE_NAMES.get(n, n) for n in names],
+                  rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
     ax.set_title(title)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bars, never over them
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -127,6 +132,32 @@ def _latency_chart(latencies_ms: list[float], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+TREND = (("hit@1", "条款命中 hit@1"), ("fact_accuracy", "要点全部命中"), ("refusal_precision", "拒答精确率"),
+         ("refusal_recall", "拒答召回率"))
+
+
+def trend_chart(history: list[dict], path: Path, title: str) -> Path:
+    """The headline figures of a set's runs over time (history: oldest first, as the logbook
+    gives it), one line per metric, the legend beside the plot."""
+    from datetime import datetime
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    x = list(range(1, len(history) + 1))
+    for key, label in TREND:
+        values = [run["overall"].get(key) for run in history]
+        if any(v is not None for v in values):
+            ax.plot(x, [float("nan") if v is None else v for v in values], marker="o", label=label)
+    ax.set_xticks(x, [datetime.fromtimestamp(run["created"]).strftime("%m-%d %H:%M") for run in history],
+                  rotation=30, ha="right")
+    ax.set_ylim(0, 1.05)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> dict[str, Path]:

@@ -9,11 +9,12 @@ import gradio as gr
 
 from assistant.types import MODE_LABELS, mode_of
 from evals.io import GoldFileError, read_gold_set, shipped_gold_set
-from evals.report import write_report
+from evals.report import LABELS, compare, trend_chart, write_report
 from evals.runner import evaluate_set
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import metrics_rows, text
+from ui.services import remember_eval
 
 METRIC_HEADERS = ["指标", "本系统", "朴素基线（500 字切块 + 向量检索）"]
 FAILURE_HEADERS = ["编号", "问题", "题型", "应引用", "检索首条", "回答"]
@@ -33,18 +34,29 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
         report = evaluate_set(assistant, gold, mode, baseline="naive" if baseline else None,
                               with_selfcheck=upload is None,
                               on_progress=lambda i, n: progress((i, n), desc="评测中"))
-        paths = write_report(report, Path(tempfile.mkdtemp(prefix="eval-")))
+        history = remember_eval(ctx.data_dir, report, assistant.retriever.state.generation,
+                                assistant.retriever.embedder.spec)
+        previous = history[-2] if len(history) >= 2 else None
+        out_dir = Path(tempfile.mkdtemp(prefix="eval-"))
+        paths = write_report(report, out_dir, previous)
+        trend = trend_chart(history, out_dir / "trend.png", f"{report['set']} 历次评测（{len(history)} 次）")
     o, lat = report["overall"], report["latency_ms"]
     summary = (f"**{text(report['set'])}**：{o['n']} 题（可回答 {o['answerable']}，不可回答 {o['unanswerable']}）；"
                f"回答延迟 p50 {lat['answer_p50']:.0f} 毫秒，p95 {lat['answer_p95']:.0f} 毫秒。")
     if report.get("selfcheck"):
         sc = report["selfcheck"]
         summary += f"\n\n申报自评金标案例：结论准确率 {sc['verdict_accuracy']:.3f}，逐项一致率 {sc['criterion_agreement']:.3f}。"
+    regressions = [c for c in compare(report, previous) if c["regression"]] if previous else []
+    if regressions:
+        summary += "\n\n**与上次评测相比退步：**" + "，".join(
+            f"{LABELS.get(c['metric'], c['metric'])} {c['old']:.3f} → {c['new']:.3f}" for c in regressions)
+    elif previous:
+        summary += "\n\n与上次评测相比没有退步。"
     if skipped:
         summary += f"\n\n以下行有问题，已跳过：\n{skipped}"
     failures = [[f["id"], f["q"], f["type"], f["expected"], f["retrieved"], f["answer"]] for f in report["failures"]]
     return (summary, metrics_rows(o, report.get("baseline")), str(paths["by_type"]), str(paths["by_document"]),
-            str(paths["latency"]), failures, gr.update(value=str(paths["md"]), visible=True),
+            str(paths["latency"]), str(trend), failures, gr.update(value=str(paths["md"]), visible=True),
             gr.update(value=str(paths["json"]), visible=True), gr.update(value=str(paths["xlsx"]), visible=True))
 
 
@@ -67,6 +79,7 @@ def build(ctx: AppContext) -> None:
             by_type = gr.Image(label="按题型", type="filepath")
             by_doc = gr.Image(label="按文件", type="filepath")
             latency = gr.Image(label="延迟分布", type="filepath")
+        trend = gr.Image(label="本金标集历次评测趋势（同一回答方式）", type="filepath", elem_id="eval-trend")
         failures = gr.Dataframe(headers=FAILURE_HEADERS, interactive=False, wrap=True, label="待复核题目",
                                 elem_id="failures")
         with gr.Row():
@@ -74,5 +87,5 @@ def build(ctx: AppContext) -> None:
             js = gr.DownloadButton("下载数据（report.json）", visible=False)
             xlsx = gr.DownloadButton("下载逐题结果（results.xlsx）", visible=False)
         run.click(lambda u, b, m, progress=gr.Progress(): run_eval(ctx, u, b, m, progress),
-                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, failures, md, js, xlsx],
+                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, trend, failures, md, js, xlsx],
                   concurrency_limit=1)

