@@ -91,6 +91,22 @@ class Logbook:
                                    "WHERE rating=? ORDER BY rated DESC LIMIT ?", (rating, limit))
             return [dict(zip(("answer_id", "question", "answer", "citations", "comment"), r)) for r in cur]
 
+    def answers(self, since: float | None = None) -> list[dict]:
+        """Every answer kept (since a time), oldest first, as stored — personal data included."""
+        keys = ("answer_id", "created", "channel", "question", "resolved_question", "mode", "generation", "refusal",
+                "citations", "answer", "latency_ms", "rating", "comment")
+        try:
+            with self._lock:
+                rows = self._db.execute(f"SELECT {', '.join(keys)} FROM answers WHERE created >= ? ORDER BY created",
+                                        (since or 0.0,)).fetchall()
+        except sqlite3.Error as exc:
+            raise LogbookError(f"问答记录库读取失败：{exc}") from exc
+        return [dict(zip(keys, r)) for r in rows]
+
+    def forget_before(self, cutoff: float) -> int:
+        """Retention: delete the answers older than `cutoff` (a time); how many went."""
+        return self._write("DELETE FROM answers WHERE created < ?", (cutoff,))
+
     # ---- evaluation history -------------------------------------------------------------
     def record_eval(self, report: dict, *, generation: str | None, embedder: str | None) -> str:
         """Keep one eval run's headline figures (its set, mode, index generation and model)."""

@@ -178,16 +178,20 @@ def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> d
 
 
 def write_questions_xlsx(rows: list[dict], path: Path) -> None:
-    """One row per question. Every cell is written as text or a number, never as a formula: a
-    question beginning with "=" stays a question when the file is opened in Excel."""
+    write_xlsx(rows, QUESTION_COLUMNS, path, "逐题结果")
+
+
+def write_xlsx(rows: list[dict], columns: dict[str, str], path: Path, sheet: str) -> None:
+    """One row per record, headed by the columns' Chinese names. Every cell is written as text or a
+    number, never as a formula: a question beginning with "=" stays a question in Excel."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "逐题结果"
-    ws.append(list(QUESTION_COLUMNS.values()))
+    ws.title = sheet
+    ws.append(list(columns.values()))
     for row in rows:
-        ws.append([_cell(row.get(key)) for key in QUESTION_COLUMNS])
+        ws.append([_cell(row.get(key)) for key in columns])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, str):

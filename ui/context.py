@@ -98,6 +98,8 @@ class AppContext:
             with self._lock:
                 if self._logbook is None:
                     self._logbook = Logbook(self.data_dir)
+                    if self.settings.log_retention_days > 0:  # retention, applied as the server opens the log
+                        self._logbook.forget_before(time.time() - self.settings.log_retention_days * 86400)
         except LogbookError as exc:
             log.warning("answer not logged: %s", exc)
             return None

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Changing the library (upload, replace, delete) needs this token; without one the app may
     # only listen on this machine (ui/access.py).
     admin_token: str = ""
+    # Answers older than this many days are deleted from the logbook (0 = keep them all).
+    log_retention_days: float = 0.0
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860

@@ -64,3 +64,32 @@ def test_eval_compares_with_the_last_run_on_the_set_and_flags_a_drop(real_index,
     assert (tmp_path / "out" / "trend.png").stat().st_size > 0
     assert "退步" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert [r["generation"] for r in Logbook(data_dir).eval_history("mine.jsonl", "extractive")][0] == "old"
+
+
+def test_export_masks_personal_data_and_retention_forgets_old_answers(real_retriever, tmp_path):
+    """Real answers in a real logbook, exported through the CLI as CSV and XLSX."""
+    from openpyxl import load_workbook
+
+    from assistant import Assistant
+
+    book = Logbook(tmp_path)
+    assistant = Assistant(real_retriever)
+    old = book.record(assistant.answer("湖南技术创新中心注册资金要多少？"), channel="api", generation="g1")
+    book._db.execute("UPDATE answers SET created = created - 40 * 86400 WHERE answer_id = ?", (old,))
+    kept = book.record(assistant.answer("我电话13812345678，=营收8亿能牵头创新联合体吗？"), channel="web", generation="g1")
+    book.feedback(kept, "down", "请回电 0771-5551234")
+    runner = CliRunner()
+    csv_path, xlsx_path = tmp_path / "log.csv", tmp_path / "log.xlsx"
+    result = runner.invoke(app, ["export-log", str(csv_path), "--data-dir", str(tmp_path)],
+                           env={"POLICY_LOG_RETENTION_DAYS": "30"})
+    assert result.exit_code == 0 and "已导出 1 条" in result.output, result.output
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "13812345678" not in text and "0771-5551234" not in text
+    assert "我电话【手机号】" in text and "请回电 【电话】" in text and "有误" in text
+    assert "'我电话" not in text and "第五条" in text  # citations in words
+    assert [a["answer_id"] for a in Logbook(tmp_path).answers()] == [kept]  # the 40-day-old one is gone
+    assert runner.invoke(app, ["export-log", str(xlsx_path), "--data-dir", str(tmp_path)]).exit_code == 0
+    cells = [c.value for row in load_workbook(xlsx_path).active.iter_rows() for c in row]
+    assert "问题" in cells and not any("13812345678" in str(c) for c in cells)
+    bad = runner.invoke(app, ["export-log", str(tmp_path / "log.txt"), "--data-dir", str(tmp_path)])
+    assert bad.exit_code == 2 and ".csv 或 .xlsx" in bad.output

@@ -18,7 +18,7 @@ for command, name, help_text in (
     (library.ingest, None, None), (library.info, None, None), (ask.search, None, None),
     (library.add, None, None), (library.remove, None, None), (serve.serve, None, None),
     (selfcheck.selfcheck_command, "selfcheck", selfcheck.HELP), (ask.ask, None, None), (ask.chat, None, None),
-    (evals.eval_command, "eval", None), (evals.bench, None, None),
+    (evals.eval_command, "eval", None), (evals.bench, None, None), (evals.export_log, "export-log", None),
 ):
     app.command(name, help=help_text)(command)
 

@@ -129,3 +129,25 @@ def bench(out: Path = typer.Option(Path("out/bench"), "--out", help="结果目�
     run_bench(out, counts, settings_for(None).embedder, load_sessions, load_seconds, keep_scale)
     typer.echo((out / "bench.md").read_text(encoding="utf-8"))
     typer.echo(f"结果：{out / 'bench.json'}")
+
+
+def export_log(out: Path = typer.Argument(..., help="导出文件（.csv 或 .xlsx）"),
+               days: Optional[float] = typer.Option(None, "--days", min=0, help="只导出最近几天的问题"),
+               data_dir: Optional[Path] = DataDir):
+    """导出企业提过的问题与反馈（手机号、身份证号、邮箱、统一社会信用代码已隐去）；同时按 POLICY_LOG_RETENTION_DAYS 删除过期记录。"""
+    import time
+
+    from evals.export import EXPORT_SUFFIXES, export_answers
+    from evals.logbook import Logbook
+
+    if out.suffix.lower() not in EXPORT_SUFFIXES:
+        fail(f"导出文件应为 {' 或 '.join(EXPORT_SUFFIXES)}，收到“{out.name}”", field="out")
+    check_output(out, "out", directory=False)
+    s = settings_for(data_dir)
+    with reported():
+        logbook = Logbook(s.data_dir)
+        if s.log_retention_days > 0:
+            logbook.forget_before(time.time() - s.log_retention_days * 86400)
+        answers = logbook.answers(since=time.time() - days * 86400 if days else None)
+    n = export_answers(answers, out)
+    typer.echo(f"已导出 {n} 条问答记录：{out}（个人信息已隐去）")
