@@ -7,7 +7,6 @@ from pathlib import Path
 
 import gradio as gr
 
-from ingest.errors import DocumentError
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
 from ui.access import check_admin
 from ui.context import AppContext
@@ -53,12 +52,19 @@ def refreshed(ctx: AppContext, status: str, selected: str | None = None):
             gr.update(choices=uploaded_choices(ctx), value=None))
 
 
+def nothing_chosen(message: str):
+    """A button pressed with nothing chosen: a notice, and every list left as it was (an error
+    would mark the table and the pickers as failed)."""
+    gr.Warning(message, title="提示")
+    return (f"**{message}**", gr.update(), gr.update(), gr.update())
+
+
 def upload(ctx: AppContext, path: str | None, title: str, region: str, token: str | None = None,
            progress: gr.Progress = gr.Progress()):
     with for_people():
         check_admin(ctx.settings.admin_token, token)
         if not path:
-            raise DocumentError("file", "请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
+            return nothing_chosen("请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
         progress(0, desc="读取文件")
         meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None,
                             max_bytes=ctx.settings.max_upload_bytes)
@@ -76,7 +82,7 @@ def remove(ctx: AppContext, doc_id: str | None, token: str | None = None, progre
     with for_people():
         check_admin(ctx.settings.admin_token, token)
         if not doc_id:
-            raise DocumentError("doc_id", "请先选择要删除的上传文件")
+            return nothing_chosen("请先选择要删除的上传文件")
         remove_document(ctx.data_dir, doc_id)
         progress(0, desc="更新索引")
         report = ctx.ingest()

@@ -247,3 +247,13 @@ def test_no_english_on_any_tab(page, server):
         page.wait_for_timeout(1000)
         found[name] = _english_words(page, documents)
     assert not any(found.values()), found
+
+
+def test_empty_document_actions_give_a_notice_not_error_badges(page):
+    _tab(page, "政策文件")
+    page.wait_for_function("document.querySelector('#documents').innerText.includes('gx-consortium')")
+    for button, words in (("#remove-doc", "请先选择要删除的上传文件"), ("#add-doc", "请先选择要上传的文件")):
+        page.click(button)
+        page.locator("#library-status").get_by_text(words).wait_for()
+    assert "gx-consortium" in page.locator("#documents").inner_text()
+    assert page.locator("#documents .error, #doc-picker .error, #uploaded-picker .error").count() == 0
