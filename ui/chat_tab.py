@@ -9,7 +9,7 @@ import gradio as gr
 from assistant import Session
 from assistant.applied import Applied
 from assistant.types import MODE_LABELS, mode_of
-from ingest.clean import MAX_QUESTION_CHARS
+from ingest.clean import MAX_QUESTION_CHARS, clean_question
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import answer_messages, user_message
@@ -50,6 +50,7 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
         return
     mode = mode_of(mode_label)
     with for_people():
+        clean_question(message)  # too long, not text: said now, while the question is still in the box
         session = Session(ctx.assistant(mode), history)
         shown = [*messages, user_message(message)]
         yield shown, history, "", answer_ids
@@ -95,8 +96,10 @@ def build(ctx: AppContext) -> dict:
         history = gr.State([])
         answer_ids = gr.State({})
         with gr.Row():
-            box = gr.Textbox(label="问题", placeholder="例如：牵头企业营收要多少？", show_label=False, scale=5,
-                             elem_id="question", max_length=MAX_QUESTION_CHARS)
+            # No max_length: the browser would cut a pasted question silently; the server says
+            # how long it is and the question stays in the box.
+            box = gr.Textbox(label="问题", placeholder=f"例如：牵头企业营收要多少？（最多 {MAX_QUESTION_CHARS} 字）",
+                             show_label=False, scale=5, elem_id="question")
             send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
         fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")

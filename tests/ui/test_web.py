@@ -257,3 +257,13 @@ def test_empty_document_actions_give_a_notice_not_error_badges(page):
         page.locator("#library-status").get_by_text(words).wait_for()
     assert "gx-consortium" in page.locator("#documents").inner_text()
     assert page.locator("#documents .error, #doc-picker .error, #uploaded-picker .error").count() == 0
+
+
+def test_an_over_long_question_is_named_and_kept(page):
+    """Pasted 5,000 characters: not cut silently; the message gives the length and the limit,
+    and the question is still in the box to shorten."""
+    long_question = "广西创新联合体牵头企业营收要多少？" * 295  # 5,015 characters
+    page.fill("#question textarea", long_question)
+    page.click("#send")
+    page.get_by_text("问题过长（5015 字，上限 2000 字）").first.wait_for()
+    assert page.input_value("#question textarea") == long_question
