@@ -87,8 +87,10 @@ def rate(ctx: AppContext, answer_ids: dict, data: gr.LikeData) -> None:
 def build(ctx: AppContext) -> dict:
     with gr.Tab("政策问答", id="chat"):
         with gr.Row():
-            region = gr.Dropdown([("全部地区", ALL)], value=ALL, label="地区", scale=1)
-            doc = gr.Dropdown([("全部文件", ALL)], value=ALL, label="文件", scale=2)
+            # Choices come from the live index on load; any value is accepted here and checked by
+            # the retriever (unknown → a Chinese error), so API clients may pass "广西" as is.
+            region = gr.Dropdown([("全部地区", ALL)], value=ALL, label="地区", scale=1, allow_custom_value=True)
+            doc = gr.Dropdown([("全部文件", ALL)], value=ALL, label="文件", scale=2, allow_custom_value=True)
             mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
                             label="回答方式", visible=ctx.llm_configured, scale=1)
         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
@@ -109,13 +111,17 @@ def build(ctx: AppContext) -> dict:
         outputs = [chatbot, history, box, answer_ids]
         # One queue for both triggers; "/chat" is also what API clients and the load test call.
         send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat") \
-            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
+            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False,
+                  api_visibility="private")
         box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat") \
-            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False)
+            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False,
+                  api_visibility="private")
         forget = lambda: ([], [], "", gr.update(visible=False), {})  # noqa: E731
-        clear.click(forget, None, [chatbot, history, box, fill, answer_ids], queue=False)
+        clear.click(forget, None, [chatbot, history, box, fill, answer_ids], queue=False,
+                    api_visibility="private")
         # the panel's own trash icon: the same as 清空对话, memory included
-        chatbot.clear(lambda: ([], gr.update(visible=False), {}), None, [history, fill, answer_ids], queue=False)
+        chatbot.clear(lambda: ([], gr.update(visible=False), {}), None, [history, fill, answer_ids], queue=False,
+                      api_visibility="private")
         def on_like(ids: dict, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
             rate(ctx, ids, data)
         chatbot.like(on_like, [answer_ids], None, api_visibility="undocumented")  # queued: its toast shows

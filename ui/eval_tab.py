@@ -88,4 +88,4 @@ def build(ctx: AppContext) -> None:
             xlsx = gr.DownloadButton("下载逐题结果（results.xlsx）", visible=False)
         run.click(lambda u, b, m, progress=gr.Progress(): run_eval(ctx, u, b, m, progress),
                   [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, trend, failures, md, js, xlsx],
-                  concurrency_limit=1)
+                  concurrency_limit=1, api_name="run_eval")

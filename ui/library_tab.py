@@ -113,12 +113,13 @@ def build(ctx: AppContext) -> dict:
                 uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
                 drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
             status = gr.Markdown(elem_id="library-status")
-        doc.change(lambda d: show_document(ctx, d), doc, tree)
-        find.click(lambda q, d: search(ctx, q, d), [query, doc], results)
-        query.submit(lambda q, d: search(ctx, q, d), [query, doc], results)
+        doc.change(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
+        find.click(lambda q, d: search(ctx, q, d), [query, doc], results, api_name="search_clauses")
+        query.submit(lambda q, d: search(ctx, q, d), [query, doc], results, api_visibility="undocumented")
         listing = [status, docs, doc, uploaded]
         add.click(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress),
-                  [file, title, region, token], listing, concurrency_limit=1, concurrency_id="ingest")
+                  [file, title, region, token], listing, concurrency_limit=1, concurrency_id="ingest",
+                  api_visibility="private")  # changing the library is no API route; the page still calls it
         drop.click(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), [uploaded, token], listing,
-                   concurrency_limit=1, concurrency_id="ingest")
+                   concurrency_limit=1, concurrency_id="ingest", api_visibility="private")
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing}

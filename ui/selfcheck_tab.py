@@ -129,8 +129,9 @@ def build() -> dict:
             md_file = gr.DownloadButton("下载报告（Markdown）", visible=False)
             pdf_file = gr.DownloadButton("下载报告（PDF）", visible=False)
         picker.change(lambda pid: [gr.update(visible=p.id == pid) for p in programs], picker, groups,
-                      queue=False)
+                      queue=False, api_visibility="private")
         for program_id, properties, comps, button in forms:
             button.click(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v), comps,
-                         [problem, verdict, table, md_file, pdf_file], concurrency_limit=4)
+                         [problem, verdict, table, md_file, pdf_file], concurrency_limit=4,
+                         api_name=f"selfcheck_{program_id.replace('-', '_')}")
     return {"picker": picker, "forms": forms, "inputs": [c for _, _, comps, _ in forms for c in comps]}

@@ -32,9 +32,10 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
             eval_tab.build(ctx)
             library = library_tab.build(ctx)
         chat["fill"].click(lambda h: to_selfcheck(h, selfcheck["forms"]), chat["history"],
-                           [tabs, selfcheck["picker"], *selfcheck["inputs"]], queue=False)
+                           [tabs, selfcheck["picker"], *selfcheck["inputs"]], queue=False,
+                           api_visibility="private")
         demo.load(lambda: on_load(ctx, library["load"]), None,
-                  [chat["region"], chat["doc"], *library["outputs"]])
+                  [chat["region"], chat["doc"], *library["outputs"]], api_visibility="private")
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
     return demo
 
