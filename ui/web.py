@@ -19,6 +19,13 @@ TITLE = "政策通 · 省级科技政策问答与申报自评"
 CSS = """
 .gradio-container { max-width: 1200px !important; }
 #criteria table td { white-space: normal; }
+/* A phone (≈390 px wide): the question box on the first screen, tables scroll sideways per table */
+@media (max-width: 640px) {
+  #chatbot { height: 42vh !important; min-height: 260px; }
+  .gradio-container h1 { font-size: 1.25rem; }
+  #criteria, #documents, #failures, #metrics { overflow-x: auto; }
+  #criteria table, #failures table { min-width: 640px; }
+}
 """
 QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather than an endless wait
 

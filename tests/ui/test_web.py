@@ -267,3 +267,20 @@ def test_an_over_long_question_is_named_and_kept(page):
     page.click("#send")
     page.get_by_text("问题过长（5015 字，上限 2000 字）").first.wait_for()
     assert page.input_value("#question textarea") == long_question
+
+
+def test_phone_layout_keeps_the_question_box_on_the_first_screen(browser, server, shots):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(server)
+    box = page.locator("#question textarea")
+    box.wait_for()
+    page.wait_for_timeout(500)
+    assert box.bounding_box()["y"] + box.bounding_box()["height"] <= 844
+    box.fill("广西创新联合体的牵头企业营收要多少？")
+    page.click("#send")
+    page.locator("#chatbot").get_by_text("第五条（二）1").first.wait_for()
+    page.screenshot(path=shots / "8-phone-chat.png")
+    context.close()
