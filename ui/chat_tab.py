@@ -10,6 +10,7 @@ from assistant import Session
 from assistant.applied import Applied
 from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS, clean_question
+from ui import conversations
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import answer_messages, user_message
@@ -93,6 +94,10 @@ def build(ctx: AppContext) -> dict:
             doc = gr.Dropdown([("全部文件", ALL)], value=ALL, label="文件", scale=2, allow_custom_value=True)
             mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
                             label="回答方式", visible=ctx.llm_configured, scale=1)
+            past = gr.Dropdown([], label="历史对话（保存在本浏览器）", scale=2, elem_id="past-chats")
+            new = gr.Button("新建对话", scale=1, elem_id="new-chat")
+        saved = gr.BrowserState(conversations.empty(), storage_key="zhengcetong-conversations")
+        conversation = gr.State(None)
         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
                              feedback_options=FEEDBACK_OPTIONS, placeholder="问一个政策问题，答案引用到具体条款。")
         history = gr.State([])
@@ -109,23 +114,49 @@ def build(ctx: AppContext) -> dict:
         handler = partial(respond, ctx)
         inputs = [box, chatbot, history, region, doc, mode, answer_ids]
         outputs = [chatbot, history, box, answer_ids]
+        private = {"queue": False, "api_visibility": "private"}
+        show_fill = lambda h: gr.update(visible=last_assessment(h) is not None)  # noqa: E731
+        stored = [saved, conversation, past]
         # One queue for both triggers; "/chat" is also what API clients and the load test call.
-        send.click(handler, inputs, outputs, api_name="chat", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat") \
-            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False,
-                  api_visibility="private")
-        box.submit(handler, inputs, outputs, api_visibility="undocumented", concurrency_id="chat") \
-            .then(lambda h: gr.update(visible=last_assessment(h) is not None), history, fill, queue=False,
-                  api_visibility="private")
-        forget = lambda: ([], [], "", gr.update(visible=False), {})  # noqa: E731
-        clear.click(forget, None, [chatbot, history, box, fill, answer_ids], queue=False,
-                    api_visibility="private")
-        # the panel's own trash icon: the same as 清空对话, memory included
-        chatbot.clear(lambda: ([], gr.update(visible=False), {}), None, [history, fill, answer_ids], queue=False,
-                      api_visibility="private")
+        for trigger, extra in ((send.click, {"api_name": "chat", "concurrency_limit": CHAT_CONCURRENCY}),
+                               (box.submit, {"api_visibility": "undocumented"})):
+            trigger(handler, inputs, outputs, concurrency_id="chat", **extra) \
+                .then(show_fill, history, fill, **private) \
+                .then(keep_conversation, [saved, conversation, chatbot], stored, **private)
+        # 清空对话 and the panel's own trash icon: screen and memory, and this conversation's copy
+        forget = lambda s, c: ([], [], "", gr.update(visible=False), {}, *keep_conversation(s, c, []))  # noqa: E731
+        clear.click(forget, [saved, conversation], [chatbot, history, box, fill, answer_ids, *stored], **private)
+        chatbot.clear(lambda s, c: ([], gr.update(visible=False), {}, *keep_conversation(s, c, [])),
+                      [saved, conversation], [history, fill, answer_ids, *stored], **private)
+        opened = [chatbot, history, conversation, answer_ids, fill]
+        new.click(lambda: ([], [], conversations.new_id(), {}, gr.update(visible=False), gr.update(value=None)),
+                  None, [*opened, past], **private)
+        past.input(lambda s, c: open_conversation(ctx, s, c), [saved, past], opened, api_visibility="private")
         def on_like(ids: dict, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
             rate(ctx, ids, data)
         chatbot.like(on_like, [answer_ids], None, api_visibility="undocumented")  # queued: its toast shows
-    return {"region": region, "doc": doc, "history": history, "fill": fill}
+    restore = (lambda s: (*open_conversation(ctx, s, (s or {}).get("current")),
+                          gr.update(choices=conversations.choices(s), value=(s or {}).get("current"))),
+               [saved], [*opened, past])
+    return {"region": region, "doc": doc, "history": history, "fill": fill, "restore": restore}
+
+
+def keep_conversation(saved: dict, conversation_id: str | None, messages: list):
+    """Store the conversation in the browser: (saved, its id, the list of past ones)."""
+    conversation_id = conversation_id or conversations.new_id()
+    saved = conversations.saved_with(saved, conversation_id, messages)
+    listed = conversations.choices(saved)
+    return saved, conversation_id, gr.update(choices=listed, value=conversation_id if messages else None)
+
+
+def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None):
+    """A stored conversation back on screen, its follow-up memory rebuilt; none: a new one."""
+    found = conversations.find(saved, conversation_id)
+    if found is None:
+        return [], [], conversations.new_id(), {}, gr.update(visible=False)
+    with for_people():
+        history = conversations.replay(ctx, found["messages"])
+    return found["messages"], history, found["id"], {}, gr.update(visible=last_assessment(history) is not None)
 
 
 def last_assessment(history: list) -> Applied | None:

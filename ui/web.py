@@ -41,6 +41,7 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
         chat["fill"].click(lambda h: to_selfcheck(h, selfcheck["forms"]), chat["history"],
                            [tabs, selfcheck["picker"], *selfcheck["inputs"]], queue=False,
                            api_visibility="private")
+        demo.load(chat["restore"][0], *chat["restore"][1:], api_visibility="private")  # this browser's conversations
         demo.load(lambda: on_load(ctx, library["load"]), None,
                   [chat["region"], chat["doc"], *library["outputs"]], api_visibility="private")
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)

@@ -284,3 +284,23 @@ def test_phone_layout_keeps_the_question_box_on_the_first_screen(browser, server
     page.locator("#chatbot").get_by_text("第五条（二）1").first.wait_for()
     page.screenshot(path=shots / "8-phone-chat.png")
     context.close()
+
+
+def test_a_conversation_survives_a_reload_and_past_ones_can_be_reopened(page, shots):
+    chat = page.locator("#chatbot")
+    page.fill("#question textarea", "广西创新联合体的牵头企业营收要多少？")
+    page.click("#send")
+    chat.get_by_text("第五条（二）1").first.wait_for()
+    page.wait_for_timeout(800)  # stored in the browser after the answer
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    chat.get_by_text("第五条（二）1").first.wait_for()  # back on screen…
+    page.fill("#question textarea", "那湖南呢？")
+    page.click("#send")
+    chat.get_by_text("按“湖南", exact=False).first.wait_for()  # …and the follow-up memory too
+    page.click("#new-chat")
+    page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('第五条')")
+    page.locator("#past-chats input").click()
+    page.get_by_role("option", name="广西创新联合体的牵头企业营收要多少？").click()
+    chat.get_by_text("那湖南呢？").first.wait_for()
+    page.screenshot(path=shots / "9-conversations.png", full_page=True)
