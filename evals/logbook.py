@@ -16,7 +16,7 @@ from pathlib import Path
 from assistant import Answer
 
 LOGBOOK_FILE = "logbook.sqlite3"
-SCHEMA_VERSION = 2  # 2: eval_runs
+SCHEMA_VERSION = 3  # 2: eval_runs; 3: gold_rows (the review queue's corrected questions)
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 500
 _SCHEMA = """
@@ -30,6 +30,9 @@ CREATE TABLE IF NOT EXISTS eval_runs (
     run_id TEXT PRIMARY KEY, created REAL NOT NULL, gold_set TEXT NOT NULL, mode TEXT NOT NULL,
     generation TEXT, embedder TEXT, figures TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS eval_runs_set ON eval_runs(gold_set, mode, created);
+CREATE TABLE IF NOT EXISTS gold_rows (
+    gold_set TEXT NOT NULL, id TEXT NOT NULL, row TEXT NOT NULL, created REAL NOT NULL, answer_id TEXT,
+    PRIMARY KEY (gold_set, id));
 """
 
 
@@ -106,6 +109,42 @@ class Logbook:
     def forget_before(self, cutoff: float) -> int:
         """Retention: delete the answers older than `cutoff` (a time); how many went."""
         return self._write("DELETE FROM answers WHERE created < ?", (cutoff,))
+
+    # ---- review queue and the gold sets made from it -----------------------------------------
+    def review_queue(self, sample: int = 10, limit: int = 100) -> list[dict]:
+        """What an official should look at: answers marked 有误 (newest first), then refusals,
+        then a random sample of the rest — each once, none already saved into a gold set."""
+        keys = ("answer_id", "question", "answer", "citations", "refusal", "rating", "comment")
+        cols = ", ".join(keys)
+        reviewed = "answer_id NOT IN (SELECT answer_id FROM gold_rows WHERE answer_id IS NOT NULL)"
+        try:
+            with self._lock:
+                rows = self._db.execute(f"SELECT {cols} FROM answers WHERE rating='down' AND {reviewed} "
+                                        "ORDER BY rated DESC LIMIT ?", (limit,)).fetchall()
+                rows += self._db.execute(f"SELECT {cols} FROM answers WHERE refusal IS NOT NULL AND "
+                                         f"(rating IS NULL OR rating != 'down') AND {reviewed} "
+                                         "ORDER BY created DESC LIMIT ?", (limit,)).fetchall()
+                rows += self._db.execute(f"SELECT {cols} FROM answers WHERE refusal IS NULL AND "
+                                         f"(rating IS NULL OR rating != 'down') AND {reviewed} "
+                                         "ORDER BY random() LIMIT ?", (sample,)).fetchall()
+        except sqlite3.Error as exc:
+            raise LogbookError(f"问答记录库读取失败：{exc}") from exc
+        return [dict(zip(keys, r)) for r in rows[:limit]]
+
+    def save_gold_row(self, gold_set: str, row: dict, answer_id: str | None = None) -> None:
+        """One checked question (the gold-set JSONL shape) into a named set; the same id replaces it."""
+        self._write("INSERT OR REPLACE INTO gold_rows (gold_set, id, row, created, answer_id) VALUES (?,?,?,?,?)",
+                    (gold_set, row["id"], json.dumps(row, ensure_ascii=False), time.time(), answer_id))
+
+    def gold_sets(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT DISTINCT gold_set FROM gold_rows ORDER BY gold_set")]
+
+    def gold_set_jsonl(self, gold_set: str) -> bytes:
+        """A stored set in the gold-set file format (JSONL), for eval and for download."""
+        with self._lock:
+            rows = self._db.execute("SELECT row FROM gold_rows WHERE gold_set=? ORDER BY created", (gold_set,))
+            return "".join(r[0] + "\n" for r in rows).encode("utf-8")
 
     # ---- evaluation history -------------------------------------------------------------
     def record_eval(self, report: dict, *, generation: str | None, embedder: str | None) -> str:

@@ -13,6 +13,8 @@ from evals.report import LABELS, compare, trend_chart, write_report
 from evals.runner import evaluate_set
 from ui.context import AppContext
 from ui.errors import for_people
+from evals.logbook import Logbook
+from ui import review
 from ui.render import metrics_rows, text
 from ui.services import remember_eval
 
@@ -21,18 +23,24 @@ FAILURE_HEADERS = ["编号", "问题", "题型", "应引用", "检索首条", "�
 
 
 def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: str,
-             progress: gr.Progress = gr.Progress()):
+             progress: gr.Progress = gr.Progress(), stored: str | None = None):
+    """`stored`: a gold set saved from the review queue (used when no file is uploaded)."""
     mode = mode_of(mode_label)
     with for_people():
         assistant = ctx.assistant(mode)
-        gold = read_gold_set(Path(upload), documents=assistant.retriever.state.documents) if upload \
-            else shipped_gold_set()
+        documents = assistant.retriever.state.documents
+        if upload:
+            gold = read_gold_set(Path(upload), documents=documents)
+        elif stored:
+            gold = read_gold_set(Path(f"{stored}.jsonl"), Logbook(ctx.data_dir).gold_set_jsonl(stored), documents=documents)
+        else:
+            gold = shipped_gold_set()
         skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
         if not gold.questions:
             raise GoldFileError("金标集中没有可用的题目" + (f"：\n{skipped}" if skipped else ""))
         progress((0, len(gold.questions)), desc="评测中")
         report = evaluate_set(assistant, gold, mode, baseline="naive" if baseline else None,
-                              with_selfcheck=upload is None,
+                              with_selfcheck=not upload and not stored,
                               on_progress=lambda i, n: progress((i, n), desc="评测中"))
         history = remember_eval(ctx.data_dir, report, assistant.retriever.state.generation,
                                 assistant.retriever.embedder.spec)
@@ -72,6 +80,8 @@ def build(ctx: AppContext) -> None:
                 baseline = gr.Checkbox(label="同时运行朴素基线（随附金标集约需 1 分钟）", value=False)
                 mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
                                 label="回答方式", visible=ctx.llm_configured)
+                stored = gr.Dropdown(review.stored_sets(ctx), label="或用复核队列保存的金标集（不上传文件时）",
+                                     elem_id="stored-set")
                 run = gr.Button("开始评测", variant="primary", elem_id="run-eval")
         summary = gr.Markdown(elem_id="eval-summary")
         metrics = gr.Dataframe(headers=METRIC_HEADERS, interactive=False, label="总体指标", elem_id="metrics")
@@ -86,6 +96,7 @@ def build(ctx: AppContext) -> None:
             md = gr.DownloadButton("下载报告（report.md）", visible=False)
             js = gr.DownloadButton("下载数据（report.json）", visible=False)
             xlsx = gr.DownloadButton("下载逐题结果（results.xlsx）", visible=False)
-        run.click(lambda u, b, m, progress=gr.Progress(): run_eval(ctx, u, b, m, progress),
-                  [upload, baseline, mode], [summary, metrics, by_type, by_doc, latency, trend, failures, md, js, xlsx],
+        review.build(ctx, stored)
+        run.click(lambda u, b, m, st, progress=gr.Progress(): run_eval(ctx, u, b, m, progress, st),
+                  [upload, baseline, mode, stored], [summary, metrics, by_type, by_doc, latency, trend, failures, md, js, xlsx],
                   concurrency_limit=1, api_name="run_eval")
