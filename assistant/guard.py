@@ -27,8 +27,10 @@ _NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年�
                         r"|^\d|^(?:万元|亿元|元|万|亿|年|个月|天|家|个|人|名|次|项|件|所|例)$")
 # A question that asks for a quantity (not "什么时候", whose answer may be 长年受理; not
 # "占比的数据从哪来", where 占比 names an indicator).
+# "多大" asks a size only about something measured ("园区面积多大", "多大比例"); "有多大权力" asks none.
 _ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成|批|月|号)|多久|多长时间"
-                            r"|多大|多高|多长|比例是|什么比例|多大比例|百分之|几分之")
+                            r"|多大(?=比例|面积|规模|年龄|岁|场地|的?地方)|(?:面积|规模|年龄|场地|园区)[^，。？?]{0,4}多大"
+                            r"|多高|多长|比例是|什么比例|百分之|几分之")
 # "中心主任有年龄限制吗？" asks for a limit on 年龄 although it is a yes/no question.
 # "园区面积有没有最低要求？" asks for a minimum of 面积 (the thing named before it).
 _ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)"
@@ -129,6 +131,8 @@ def answers_figure_question(question: str, topic: list[str],
     stated = {unit for k in asked for unit in kinds[k][1]}
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
         stated.add("ratio")  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
+    if "money" in asked and any(f.family == "money" for f in read_figures(question)):
+        stated.add("ratio")  # "净收入100万，团队至少能拿多少？": a share of the amount given answers
     # "有没有比例上限？" is answered by "不受比例限制" as much as by a figure
     figure = Stated(frozenset(stated), re.compile(_NO_LIMIT) if limit else None)
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
@@ -222,7 +226,8 @@ def _counted_words(question: str) -> list[str]:
         return []
     if m.group(1).startswith("人"):  # "最多能派几个人进去": people, nothing more specific
         return []
-    noun = re.split(r"[才就的要能得吗呢了是在和与及或]", m.group(1))[0]
+    # the counted noun ends where a verb or preposition follows ("几个年轻人进…评审" counts 年轻人)
+    noun = re.split(r"[才就的要能得吗呢了是在和与及或进到去参当给被把让]", m.group(1))[0]
     words = jieba_words()(noun)
     head = words[-1] if words else ""
     if len(head) < 2 or head in _GENERIC or head in load_glossary().holders:

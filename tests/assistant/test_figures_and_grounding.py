@@ -110,3 +110,27 @@ def test_a_session_streams_and_keeps_the_turn(real_retriever):
     assert len(session.history) == 1 and session.history[0].answer is answer
     *_, follow_up = session.stream("那湖南呢？")  # extractive: no pieces, the Answer at once
     assert follow_up.hits[0].clause.doc_id == "hn-tic" and len(session.history) == 2
+
+
+def test_what_a_question_counts_and_whether_it_asks_a_size():
+    """Mechanisms found by the blind set B (2026-12-04): the counted noun ends at a verb; 多大
+    asks a size only about something measured; 几项/几次 ask a count, whatever else the
+    question says (国家 is no 家)."""
+    from assistant import guard
+    from corpus.figures import asked_kinds
+    assert guard._counted_words("牵头企业能直接推荐几个年轻人进八桂青年拔尖人才的综合评审") == ["年轻人"]
+    assert guard._ASKS_QUANTITY.search("联合体的首席科学家到底有多大权力") is None
+    assert guard._ASKS_QUANTITY.search("园区面积多大？") and guard._ASKS_QUANTITY.search("占多大比例")
+    _, naming = asked_kinds()
+    first = next(kind for ask, kind in naming if __import__("re").search(ask, "按国家科技奖励条例，一个省最多可以设几项省级科学技术奖"))
+    assert first == "any_count"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, path", [
+    ("牵头企业能直接推荐几个年轻人进八桂青年拔尖人才的综合评审", "第九条（三）2"),
+    ("联合体的首席科学家到底有多大权力", "第五条（四）2"),
+])
+def test_answered_from_the_clause_retrieved_first_not_refused(real_retriever, question, path):
+    answer = Assistant(real_retriever).answer(question)
+    assert not answer.refused and answer.citations[0].clause.path == path
