@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from corpus.figures import asked_kinds, read_figures
+from corpus.figures import asked_kinds, periods, read_figures
 from corpus.glossary import load_glossary
 from corpus.sentences import split_sentences
 from ingest.model import Clause
@@ -50,6 +50,8 @@ class Stated:
 
     def search(self, text: str) -> bool:
         if self.extra is not None and self.extra.search(text):
+            return True
+        if "frequency" in self.kinds and periods().search(text):
             return True
         figures = read_figures(text)
         if not self.kinds:

@@ -59,6 +59,12 @@ def load_units(path: Path = UNITS_PATH) -> dict[str, Unit]:
 
 
 @lru_cache(maxsize=1)
+def periods(path: Path = UNITS_PATH) -> re.Pattern:
+    """How often something happens, as the texts write it (每年, 每两年, 每季度)."""
+    return re.compile(str(yaml.safe_load(path.read_text(encoding="utf-8"))["periods"]))
+
+
+@lru_cache(maxsize=1)
 def asked_kinds(path: Path = UNITS_PATH) -> tuple[dict[str, tuple[str, tuple[str, ...]]], tuple[tuple[str, str], ...]]:
     """(kind → (asks regex, stated families or counting words), [(asks regex, kind)…] naming units)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -134,3 +134,12 @@ def test_what_a_question_counts_and_whether_it_asks_a_size():
 def test_answered_from_the_clause_retrieved_first_not_refused(real_retriever, question, path):
     answer = Assistant(real_retriever).answer(question)
     assert not answer.refused and answer.citations[0].clause.path == path
+
+
+@pytest.mark.slow
+def test_how_often_is_answered_by_a_period_not_by_a_duration(real_retriever):
+    """"多久检查一次" is answered by 每年 (corpus/units.yaml periods); 每年 answers no 建设期."""
+    assistant = Assistant(real_retriever)
+    often = assistant.answer("设区市科技局多久对联合体运营情况检查一次")
+    assert not often.refused and "每年" in often.text
+    assert assistant.answer("内蒙古技术创新中心的建设期是几年？").refusal == "not_specified"
