@@ -20,6 +20,7 @@ class Glossary:
     cities: dict[str, str]                       # city → canonical region
     national_region: str
     national_words: tuple[str, ...]
+    national_title_starts: tuple[str, ...]       # "国家科学技术奖励条例": a national document
     programme_aliases: dict[str, tuple[str, ...]]
     programmes: tuple[str, ...]
     subjects: tuple[str, ...]
@@ -67,6 +68,12 @@ class Glossary:
                 found[region] = text.index(city)
         named = {r: i for r, i in found.items() if i is not None}
         return min(named, key=named.get) if named else None
+
+    def national_title(self, title: str) -> str | None:
+        """全国 for a title that starts as a national document's does (国家…, 中华人民共和国…)."""
+        rest = re.sub(r"^关于印发|^《", "", _BRACKETS.sub("", title).strip())
+        return self.national_region if rest.startswith(self.national_title_starts) and self.national_title_starts \
+            else None
 
     def place_of_title(self, title: str) -> str | None:
         """A place the glossary does not know, named at the start of a title with a suffix that
@@ -122,6 +129,7 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         cities={str(c): str(r) for c, r in (data.get("cities") or {}).items()},
         national_region=str(data["national_region"]),
         national_words=tuple(map(str, data.get("national_words") or ())),
+        national_title_starts=tuple(map(str, data.get("national_title_starts") or ())),
         programme_aliases={str(p): _longest_first([p, *names]) for p, names in data["programme_aliases"].items()},
         programmes=tuple(map(str, data.get("programmes") or ())),
         subjects=tuple(map(str, data.get("subjects") or ())),

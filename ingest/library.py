@@ -183,4 +183,5 @@ def guess_region(title: str, blocks: list[Block] = ()) -> str:
         if not isinstance(b, str) or re.match(r"第[一二三四五六七八九十]+[章条]", b):
             break
         head.append(b)
-    return g.region_in_text(title) or g.place_of_title(title) or g.region_in_text(" ".join(head)) or "其他"
+    return (g.region_in_text(title) or g.national_title(title) or g.place_of_title(title)
+            or g.region_in_text(" ".join(head)) or "其他")

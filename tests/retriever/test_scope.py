@@ -74,3 +74,16 @@ def test_what_a_title_says_about_its_document():
     assert g.region_in_text("玉林市科普示范基地管理办法") == "广西"
     assert g.region_in_text("科技部 财政部 国家税务总局") == "全国"
     assert g.canonical_region("其他") == "全国"  # a document of unknown place is ruled out nowhere
+
+
+@pytest.mark.parametrize("title, region", [
+    ("国家科学技术奖励条例", "全国"),              # a national title, no issuer lines (found by blind set B)
+    ("中华人民共和国促进科技成果转化法", "全国"),
+    ("北京市促进科技成果转化条例", "北京"),
+    ("广西壮族自治区国家级高新区管理办法", "广西"),  # 国家 inside a province's title: the province
+    ("汕头经济特区科技创新条例", "汕头"),
+    ("某某管理办法", "其他"),
+])
+def test_the_region_of_an_uploaded_title(title, region):
+    from ingest.library import guess_region
+    assert guess_region(title) == region
