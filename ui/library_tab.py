@@ -40,9 +40,17 @@ def show_document(ctx: AppContext, doc_id: str | None) -> str:
 
 def search(ctx: AppContext, query: str, doc_id: str | None) -> str:
     with for_people():
-        hits = ctx.retriever().search(query or "", k=10, doc_ids=[doc_id] if doc_id else None)
+        retriever = ctx.retriever()
+        hits = relevant(retriever.search(query or "", k=10, doc_ids=[doc_id] if doc_id else None),
+                        retriever.calibration.min_top_similarity)
     return "\n\n".join(f"**[{i}] {text(h.clause.citation)}**\n\n{text(h.clause.text)}"
                        for i, h in enumerate(hits, 1)) or "没有找到相关条款。"
+
+
+def relevant(hits: list, floor: float) -> list:
+    """Hits worth showing: the keywords found them, or the vectors put them above the index's
+    similarity floor (retriever/calibration.py) — not the ten nearest of anything typed."""
+    return [h for h in hits if h.bm25_rank is not None or (h.dense_similarity or 0.0) >= floor]
 
 
 def refreshed(ctx: AppContext, status: str, selected: str | None = None):

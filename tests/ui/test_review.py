@@ -45,3 +45,4 @@ def test_marked_and_refused_answers_are_reviewed_into_a_gold_set_the_eval_runs(c
     assert "我的复核集" in summary and "1 题" in summary
     assert dict((row[0], row[1]) for row in metrics)["条款命中 hit@1"] == "1.000"
     assert b"\\u" not in Logbook(ctx.data_dir).gold_set_jsonl("我的复核集")  # readable JSONL
+

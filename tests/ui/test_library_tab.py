@@ -1,0 +1,23 @@
+"""The document tab's handlers on the real index."""
+import shutil
+
+import pytest
+
+from ui.context import AppContext
+from ui.library_tab import search
+from ui.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ctx(real_index, tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("library") / "data"
+    shutil.copytree(real_index, data_dir)
+    return AppContext(Settings(data_dir=data_dir))
+
+
+def test_clause_search_shows_only_relevant_clauses(ctx):
+    assert search(ctx, "火星移民签证怎么办", None) == "没有找到相关条款。"
+    found = search(ctx, "牵头企业 年主营业务收入", None)
+    assert "第五条（二）1" in found
