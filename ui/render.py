@@ -63,6 +63,9 @@ def verdict_markdown(assessment: Assessment) -> str:
     """Verdict and score on top, then the engine's notes (what is missing, caveats)."""
     head = (f"## {VERDICT_MARKS[assessment.verdict]} {VERDICT_LABELS[assessment.verdict]}　"
             f"得分 {assessment.score}（通过 {assessment.passed} 项 / 适用 {assessment.applicable} 项）")
+    failing = [r.title for r in assessment.criteria if r.status == "fail"]
+    if failing:  # the summary names what fails, not only how many
+        head += f"\n\n**未满足：**{text('、'.join(failing))}"
     return "\n\n".join([head, *(f"- {text(n)}" for n in assessment.notes)])
 
 
