@@ -5,6 +5,8 @@ package (pylopdf-fonts-zh-cn), so no system font is needed and the PDF embeds th
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from selfcheck.model import VERDICT_LABELS, Assessment
 from selfcheck.report import _cited_clauses, criterion_details
 
@@ -16,7 +18,7 @@ def cjk_font_path() -> str:
     return str(sans_path())
 
 
-def render_pdf(assessment: Assessment) -> bytes:
+def render_pdf(assessment: Assessment, when: datetime | None = None) -> bytes:
     """Verdict, score and notes; each criterion with its status, figures, gap and clause; then
     the full text of every cited clause — the same content as the Markdown report."""
     from fpdf import FPDF
@@ -24,7 +26,9 @@ def render_pdf(assessment: Assessment) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("cjk", fname=cjk_font_path())
+    when = when or datetime.now()
     pdf.set_title(f"申报自评报告：{assessment.program.name}")
+    pdf.set_creation_date(when.astimezone())
     pdf.add_page()
     p = assessment.program
 
@@ -39,7 +43,7 @@ def render_pdf(assessment: Assessment) -> bytes:
     para(f"自评结论：{VERDICT_LABELS[assessment.verdict]}　　通过 {assessment.passed} 项 / 适用 {assessment.applicable} 项",
          12, _COLOURS["pass" if assessment.verdict == "eligible" else "fail"
                       if assessment.verdict == "not_eligible" else "unknown"])
-    para(f"规则版本：{assessment.rules_digest or '—'}", 9, (90, 90, 90))
+    para(f"生成日期：{when:%Y-%m-%d %H:%M}　　规则版本：{assessment.rules_digest or '—'}", 9, (90, 90, 90))
     for note in assessment.notes:
         para(f"· {note}", 9.5, (60, 60, 60), gap=0.8)
     pdf.ln(2)

@@ -1,6 +1,8 @@
 """Render an assessment for people: a Markdown report to keep, and the CLI's plain text."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from selfcheck.model import (
     STRICTNESS_LABELS, VERDICT_LABELS, Assessment, Citation, CriterionResult,
 )
@@ -50,7 +52,7 @@ def _detail_lines(c: CriterionResult) -> list[str]:
     return [f"- {label}：{text}" for label, text in criterion_details(c)]
 
 
-def render_markdown(assessment: Assessment) -> str:
+def render_markdown(assessment: Assessment, when: datetime | None = None) -> str:
     """A self-contained report: verdict, a table of every criterion, the details of what
     failed or is missing, and the full text of every cited clause."""
     p = assessment.program
@@ -61,6 +63,7 @@ def render_markdown(assessment: Assessment) -> str:
         f"- 自评结论：**{VERDICT_LABELS[assessment.verdict]}**",
         f"- 通过情况：通过 {assessment.passed} 项 / 适用 {assessment.applicable} 项",
         f"- 规则版本：{assessment.rules_digest or '—'}",
+        f"- 生成日期：{(when or datetime.now()):%Y-%m-%d %H:%M}",
         "",
         "## 提示",
         "",

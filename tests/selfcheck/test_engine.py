@@ -97,8 +97,10 @@ def test_nothing_is_scored_from_bad_input() -> None:
 
 def test_markdown_report() -> None:
     a = evaluate("gx-consortium", SHORT_APPLICANT)
-    md = render_markdown(a)
+    from datetime import datetime
+    md = render_markdown(a, when=datetime(2026, 12, 4, 9, 30))
     assert md.startswith("# 申报自评报告：广西壮族自治区创新联合体\n")
+    assert "- 生成日期：2026-12-04 09:30" in md
     assert "**不符合条件**" in md
     assert "| 序号 | 条件 |" in md
     assert "还差 2 亿元" in md
