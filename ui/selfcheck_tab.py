@@ -2,6 +2,8 @@
 units, yes/no, choices, help text); the verdict, a table of criteria and the report to keep."""
 from __future__ import annotations
 
+import re
+
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,7 @@ def field_component(key: str, prop: dict[str, Any]) -> gr.components.Component:
     types = set(prop["type"]) - {"null"}
     unit = prop.get("x-unit")
     label = f"{prop['title']}（{unit}）" if unit and unit not in prop["title"] else prop["title"]
-    help_text = prop.get("description")
-    common = {"label": label, "info": help_text if help_text != prop["title"] else None, "elem_id": f"field-{key}",
+    common = {"label": label, "info": field_help(prop), "elem_id": f"field-{key}",
               "value": None}
     if "boolean" in types:
         return gr.Radio(YES_NO, **common)
@@ -62,24 +63,41 @@ def typed_number(value: str) -> int | float | str:
     return int(number) if number.is_integer() and "." not in plain and "e" not in plain.lower() else number
 
 
+def field_help(prop: dict[str, Any]) -> str | None:
+    help_text = prop.get("description")
+    return help_text if help_text != prop["title"] else None
+
+
+def in_words(exc: InputError, prop: dict[str, Any]) -> str:
+    """The engine's message for a form: without the field's name and internal key, which the
+    form shows by the field itself ("“牵头单位年主营业务收入”（lead_…）不能为负数" → "不能为负数")."""
+    return re.sub(rf"^“{re.escape(prop.get('title', ''))}”(?:（{re.escape(exc.field or '')}）)?[：:，]?", "", exc.message)
+
+
 def assess(program_id: str, properties: dict[str, dict], *values):
-    """Score the form; an invalid field is named inline and nothing the user typed is lost."""
+    """Score the form; an invalid field is named at the field (its help line turns into the
+    problem) and above the button, and nothing the user typed is lost. Returns the five result
+    outputs, then one update per field (each field's help line, the invalid one's problem)."""
+    helps = [gr.update(info=field_help(p)) for p in properties.values()]
     with for_people():
         try:
             assessment = evaluate(program_id, form_values(properties, list(values)))
         except InputError as exc:
-            label = properties.get(exc.field or "", {}).get("title")
-            where = f"“{label}”：" if label else ""
-            gr.Warning(f"{where}{exc.message}")
+            prop = properties.get(exc.field or "", {})
+            problem = in_words(exc, prop) if prop else exc.message
+            where = f"“{prop['title']}”：" if prop else ""
+            gr.Warning(f"{where}{problem}", title="请修改")
+            if prop:
+                helps[list(properties).index(exc.field)] = gr.update(info=f"⚠ {problem}")
             # The form keeps what was typed; an earlier result is cleared so it is not taken for this one.
-            return (f"**请修改：**{text(where + exc.message)}", "", [], gr.update(visible=False),
-                    gr.update(visible=False))
+            return (f"**请修改：**{text(where + problem)}", "", [], gr.update(visible=False),
+                    gr.update(visible=False), *helps)
         out = Path(tempfile.mkdtemp(prefix="selfcheck-"))
         md, pdf = out / f"自评报告-{program_id}.md", out / f"自评报告-{program_id}.pdf"
         md.write_text(render_markdown(assessment), encoding="utf-8")
         pdf.write_bytes(render_pdf(assessment))
         return ("", verdict_markdown(assessment), criteria_rows(assessment),
-                gr.update(value=str(md), visible=True), gr.update(value=str(pdf), visible=True))
+                gr.update(value=str(md), visible=True), gr.update(value=str(pdf), visible=True), *helps)
 
 
 def prefill_values(program_id: str, facts: dict[str, Any], forms: list) -> list:
@@ -132,6 +150,6 @@ def build() -> dict:
                       queue=False, api_visibility="private")
         for program_id, properties, comps, button in forms:
             button.click(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v), comps,
-                         [problem, verdict, table, md_file, pdf_file], concurrency_limit=4,
+                         [problem, verdict, table, md_file, pdf_file, *comps], concurrency_limit=4,
                          api_name=f"selfcheck_{program_id.replace('-', '_')}")
     return {"picker": picker, "forms": forms, "inputs": [c for _, _, comps, _ in forms for c in comps]}

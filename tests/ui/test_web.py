@@ -99,7 +99,9 @@ def test_selfcheck_form_verdict_failing_criterion_and_reports(page, shots):
     _pick(page, "program", "广西壮族自治区创新联合体")
     _field(page, "members_total").fill("十个")
     page.click("#assess-gx-consortium")
-    page.locator("#selfcheck-problem").get_by_text("组成单位总数").wait_for()  # inline, in Chinese
+    page.locator("#selfcheck-problem").get_by_text("组成单位总数").wait_for()  # above the button, in Chinese
+    page.locator("#field-members_total").get_by_text("⚠").wait_for()  # and at the field itself
+    assert "members_total" not in page.locator("#field-members_total").inner_text()  # words only, no key
     _field(page, "members_total").fill("9")
     _field(page, "lead_annual_revenue_wan").fill("80000")
     page.click("#assess-gx-consortium")
