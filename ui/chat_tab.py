@@ -87,7 +87,7 @@ def rate(ctx: AppContext, answer_ids: dict, data: gr.LikeData) -> None:
 
 def build(ctx: AppContext) -> dict:
     with gr.Tab("政策问答", id="chat"):
-        with gr.Row():
+        with gr.Row(elem_id="chat-filters"):
             # Choices come from the live index on load; any value is accepted here and checked by
             # the retriever (unknown → a Chinese error), so API clients may pass "广西" as is.
             region = gr.Dropdown([("全部地区", ALL)], value=ALL, label="地区", scale=1, allow_custom_value=True)

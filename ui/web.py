@@ -21,8 +21,10 @@ CSS = """
 #criteria table td { white-space: normal; }
 /* A phone (≈390 px wide): the question box on the first screen, tables scroll sideways per table */
 @media (max-width: 640px) {
-  #chatbot { height: 42vh !important; min-height: 260px; }
-  .gradio-container h1 { font-size: 1.25rem; }
+  #chatbot { height: 30vh !important; min-height: 220px; }
+  #app-title h1 { font-size: 1.15rem !important; line-height: 1.3 !important; margin: 0 0 4px 0 !important; }
+  #app-title p { font-size: 0.8rem !important; margin: 0 !important; }
+  #chat-filters { gap: 6px !important; }
   #criteria, #documents, #failures, #metrics { overflow-x: auto; }
   #criteria table, #failures table { min-width: 640px; }
 }
@@ -32,7 +34,8 @@ QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather t
 
 def build_demo(ctx: AppContext) -> gr.Blocks:
     with gr.Blocks(title="政策通") as demo:
-        gr.Markdown(f"# {TITLE}\n依据已收录的政策文件作答，每句话都注明出处条款；文件没有规定的，如实说明。")
+        gr.Markdown(f"# {TITLE}\n依据已收录的政策文件作答，每句话都注明出处条款；文件没有规定的，如实说明。",
+                    elem_id="app-title")
         with gr.Tabs() as tabs:
             chat = chat_tab.build(ctx)
             selfcheck = selfcheck_tab.build()
