@@ -53,7 +53,8 @@ class UnknownAnswer(KeyError):
 
 
 class Logbook:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, retention_days: float = 0.0) -> None:
+        """retention_days > 0: answers older than that are deleted as the log is opened."""
         self.path = data_dir / LOGBOOK_FILE
         self._lock = threading.Lock()
         try:
@@ -67,6 +68,8 @@ class Logbook:
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.Error as exc:
             raise LogbookError(f"无法打开问答记录库 {self.path}：{exc}") from exc
+        if retention_days > 0:
+            self.forget_before(time.time() - retention_days * 86400)
 
     def record(self, answer: Answer, *, channel: str, generation: str | None) -> str:
         """Store one answer; its id is what feedback refers to."""
@@ -89,21 +92,16 @@ class Logbook:
 
     def rated(self, rating: str = "down", limit: int = 100) -> list[dict]:
         """The latest answers marked `rating`, newest first (the review queue's first source)."""
-        with self._lock:
-            cur = self._db.execute("SELECT answer_id, question, answer, citations, comment FROM answers "
-                                   "WHERE rating=? ORDER BY rated DESC LIMIT ?", (rating, limit))
-            return [dict(zip(("answer_id", "question", "answer", "citations", "comment"), r)) for r in cur]
+        keys = ("answer_id", "question", "answer", "citations", "comment")
+        rows = self._read(f"SELECT {', '.join(keys)} FROM answers WHERE rating=? ORDER BY rated DESC LIMIT ?",
+                          (rating, limit))
+        return [dict(zip(keys, r)) for r in rows]
 
     def answers(self, since: float | None = None) -> list[dict]:
         """Every answer kept (since a time), oldest first, as stored — personal data included."""
         keys = ("answer_id", "created", "channel", "question", "resolved_question", "mode", "generation", "refusal",
                 "citations", "answer", "latency_ms", "rating", "comment")
-        try:
-            with self._lock:
-                rows = self._db.execute(f"SELECT {', '.join(keys)} FROM answers WHERE created >= ? ORDER BY created",
-                                        (since or 0.0,)).fetchall()
-        except sqlite3.Error as exc:
-            raise LogbookError(f"问答记录库读取失败：{exc}") from exc
+        rows = self._read(f"SELECT {', '.join(keys)} FROM answers WHERE created >= ? ORDER BY created", (since or 0.0,))
         return [dict(zip(keys, r)) for r in rows]
 
     def forget_before(self, cutoff: float) -> int:
@@ -117,18 +115,13 @@ class Logbook:
         keys = ("answer_id", "question", "answer", "citations", "refusal", "rating", "comment")
         cols = ", ".join(keys)
         reviewed = "answer_id NOT IN (SELECT answer_id FROM gold_rows WHERE answer_id IS NOT NULL)"
-        try:
-            with self._lock:
-                rows = self._db.execute(f"SELECT {cols} FROM answers WHERE rating='down' AND {reviewed} "
-                                        "ORDER BY rated DESC LIMIT ?", (limit,)).fetchall()
-                rows += self._db.execute(f"SELECT {cols} FROM answers WHERE refusal IS NOT NULL AND "
-                                         f"(rating IS NULL OR rating != 'down') AND {reviewed} "
-                                         "ORDER BY created DESC LIMIT ?", (limit,)).fetchall()
-                rows += self._db.execute(f"SELECT {cols} FROM answers WHERE refusal IS NULL AND "
-                                         f"(rating IS NULL OR rating != 'down') AND {reviewed} "
-                                         "ORDER BY random() LIMIT ?", (sample,)).fetchall()
-        except sqlite3.Error as exc:
-            raise LogbookError(f"问答记录库读取失败：{exc}") from exc
+        not_down = "(rating IS NULL OR rating != 'down')"
+        rows = self._read(f"SELECT {cols} FROM answers WHERE rating='down' AND {reviewed} "
+                          "ORDER BY rated DESC LIMIT ?", (limit,))
+        rows += self._read(f"SELECT {cols} FROM answers WHERE refusal IS NOT NULL AND {not_down} AND {reviewed} "
+                           "ORDER BY created DESC LIMIT ?", (limit,))
+        rows += self._read(f"SELECT {cols} FROM answers WHERE refusal IS NULL AND {not_down} AND {reviewed} "
+                           "ORDER BY random() LIMIT ?", (sample,))
         return [dict(zip(keys, r)) for r in rows[:limit]]
 
     def save_gold_row(self, gold_set: str, row: dict, answer_id: str | None = None) -> None:
@@ -137,14 +130,12 @@ class Logbook:
                     (gold_set, row["id"], json.dumps(row, ensure_ascii=False), time.time(), answer_id))
 
     def gold_sets(self) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT gold_set FROM gold_rows ORDER BY gold_set")]
+        return [r[0] for r in self._read("SELECT DISTINCT gold_set FROM gold_rows ORDER BY gold_set")]
 
     def gold_set_jsonl(self, gold_set: str) -> bytes:
         """A stored set in the gold-set file format (JSONL), for eval and for download."""
-        with self._lock:
-            rows = self._db.execute("SELECT row FROM gold_rows WHERE gold_set=? ORDER BY created", (gold_set,))
-            return "".join(r[0] + "\n" for r in rows).encode("utf-8")
+        rows = self._read("SELECT row FROM gold_rows WHERE gold_set=? ORDER BY created", (gold_set,))
+        return "".join(r[0] + "\n" for r in rows).encode("utf-8")
 
     # ---- evaluation history -------------------------------------------------------------
     def record_eval(self, report: dict, *, generation: str | None, embedder: str | None) -> str:
@@ -158,14 +149,16 @@ class Logbook:
 
     def eval_history(self, gold_set: str, mode: str, limit: int = 50) -> list[dict]:
         """The last runs on a set in a mode, oldest first: {created, generation, embedder, overall}."""
+        rows = self._read("SELECT created, generation, embedder, figures FROM eval_runs "
+                          "WHERE gold_set=? AND mode=? ORDER BY created DESC LIMIT ?", (gold_set, mode, limit))
+        return [{"created": c, "generation": g, "embedder": e, "overall": json.loads(f)} for c, g, e, f in reversed(rows)]
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         try:
             with self._lock:
-                rows = self._db.execute("SELECT created, generation, embedder, figures FROM eval_runs "
-                                        "WHERE gold_set=? AND mode=? ORDER BY created DESC LIMIT ?",
-                                        (gold_set, mode, limit)).fetchall()
+                return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise LogbookError(f"问答记录库读取失败：{exc}") from exc
-        return [{"created": c, "generation": g, "embedder": e, "overall": json.loads(f)} for c, g, e, f in reversed(rows)]
 
     def _write(self, sql: str, params: tuple) -> int:
         try:

@@ -6,6 +6,7 @@ Translation for people (exit codes, gr.Error) happens only at the CLI/UI edge; t
 str(exc), which is already a complete Chinese sentence."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,7 +54,7 @@ def _refused_access(exc: BaseException) -> bool:
         return True
     status = getattr(getattr(exc, "response", None), "status_code", None)
     return isinstance(exc, httpx.HTTPStatusError) and status in (401, 403) or \
-        any(word in str(exc) for word in ("401", "403", "Unauthorized", "Forbidden"))
+        re.search(r"(?<!\d)40[13](?!\d)|Unauthorized|Forbidden", str(exc)) is not None
 
 
 def _reason(exc: BaseException) -> str:

@@ -91,26 +91,27 @@ class AppContext:
         return read_state(self.data_dir) is not None
 
     # ---- API chat sessions ---------------------------------------------------------
+    def logbook(self) -> Logbook:
+        """The deployment's logbook, opened once (retention applied then); LogbookError if it
+        cannot be opened."""
+        with self._lock:
+            if self._logbook is None:
+                self._logbook = Logbook(self.data_dir, retention_days=self.settings.log_retention_days)
+            return self._logbook
+
     def log_answer(self, answer, channel: str) -> str | None:
         """Keep the answer in the logbook (evals/logbook.py); its id, or None when the log
         cannot be written — a log failure never breaks an answer."""
         try:
-            with self._lock:
-                if self._logbook is None:
-                    self._logbook = Logbook(self.data_dir)
-                    if self.settings.log_retention_days > 0:  # retention, applied as the server opens the log
-                        self._logbook.forget_before(time.time() - self.settings.log_retention_days * 86400)
+            logbook = self.logbook()
         except LogbookError as exc:
             log.warning("answer not logged: %s", exc)
             return None
         generation = self._retriever.state.generation if self._retriever else None
-        return services.log_answer(self.data_dir, answer, channel, generation, self._logbook)
+        return services.log_answer(self.data_dir, answer, channel, generation, logbook)
 
     def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
-        with self._lock:
-            if self._logbook is None:
-                self._logbook = Logbook(self.data_dir)
-        self._logbook.feedback(answer_id, rating, comment)
+        self.logbook().feedback(answer_id, rating, comment)
 
     def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session, bool]:
         """A conversation kept on the server for API clients: (id, session, expired). Ids are

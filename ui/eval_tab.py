@@ -13,7 +13,6 @@ from evals.report import LABELS, compare, trend_chart, write_report
 from evals.runner import evaluate_set
 from ui.context import AppContext
 from ui.errors import for_people
-from evals.logbook import Logbook
 from ui import review
 from ui.render import metrics_rows, text
 from ui.services import remember_eval
@@ -32,7 +31,7 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
         if upload:
             gold = read_gold_set(Path(upload), documents=documents)
         elif stored:
-            gold = read_gold_set(Path(f"{stored}.jsonl"), Logbook(ctx.data_dir).gold_set_jsonl(stored), documents=documents)
+            gold = read_gold_set(Path(f"{stored}.jsonl"), ctx.logbook().gold_set_jsonl(stored), documents=documents)
         else:
             gold = shipped_gold_set()
         skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
@@ -43,7 +42,7 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
                               with_selfcheck=not upload and not stored,
                               on_progress=lambda i, n: progress((i, n), desc="评测中"))
         history = remember_eval(ctx.data_dir, report, assistant.retriever.state.generation,
-                                assistant.retriever.embedder.spec)
+                                assistant.retriever.embedder.spec, open_logbook=ctx.logbook)
         previous = history[-2] if len(history) >= 2 else None
         out_dir = Path(tempfile.mkdtemp(prefix="eval-"))
         paths = write_report(report, out_dir, previous)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from evals.logbook import Logbook
+from evals.logbook import LogbookError
 from ingest.errors import InvalidInput
 from ui.access import check_admin
 from ui.context import AppContext
@@ -24,7 +24,7 @@ class ReviewError(InvalidInput):
 def load_queue(ctx: AppContext, token: str | None) -> tuple[list[list], list[dict], dict]:
     with for_people():
         check_admin(ctx.settings.admin_token, token)
-        queue = Logbook(ctx.data_dir).review_queue()
+        queue = ctx.logbook().review_queue()
     rows = [[q["question"], (q["answer"] or "")[:80], q["citations"], q["refusal"] or "", q["rating"] or "",
              q["comment"] or ""] for q in queue]
     picks = [(f"{q['question'][:30]}（{'有误' if q['rating'] == 'down' else q['refusal'] or '抽查'}）", q["answer_id"])
@@ -63,14 +63,14 @@ def save_review(ctx: AppContext, token: str | None, answer_id: str | None, quest
                 raise ReviewError("doc", "应回答的问题需要选定金标条款（先在“查找条款”里搜索）")
             clause = ctx.retriever().corpus.at(clause_id)
             row.update(doc=clause.doc_id, evidence=clause.text.strip().splitlines()[0][:40])
-        Logbook(ctx.data_dir).save_gold_row(set_name, row, answer_id)
+        ctx.logbook().save_gold_row(set_name, row, answer_id)
     return f"已保存到金标集“{text(set_name)}”：{text(question)}"
 
 
 def stored_sets(ctx: AppContext) -> list[str]:
     try:
-        return Logbook(ctx.data_dir).gold_sets()
-    except Exception:  # no log yet: no stored sets
+        return ctx.logbook().gold_sets()
+    except LogbookError:  # a log that cannot be opened holds no stored sets
         return []
 
 

@@ -67,15 +67,17 @@ def log_answer(data_dir, answer, channel: str, generation: str | None, logbook=N
         return None
 
 
-def remember_eval(data_dir, report: dict, generation: str | None, embedder: str | None) -> list[dict]:
+def remember_eval(data_dir, report: dict, generation: str | None, embedder: str | None,
+                  open_logbook: Callable | None = None) -> list[dict]:
     """Keep an eval run in the logbook's history and return that set's history in this mode,
     this run last (oldest first). A history that cannot be written never loses the report: the
-    run alone comes back."""
+    run alone comes back. `open_logbook`: the server's own (AppContext.logbook); by default one
+    is opened for the data directory."""
     import logging
 
     from evals.logbook import Logbook, LogbookError
     try:
-        logbook = Logbook(data_dir)
+        logbook = open_logbook() if open_logbook else Logbook(data_dir)
         logbook.record_eval(report, generation=generation, embedder=embedder)
         return logbook.eval_history(report["set"], report["mode"])
     except LogbookError as exc:

@@ -145,9 +145,7 @@ def export_log(out: Path = typer.Argument(..., help="导出文件（.csv 或 .xl
     check_output(out, "out", directory=False)
     s = settings_for(data_dir)
     with reported():
-        logbook = Logbook(s.data_dir)
-        if s.log_retention_days > 0:
-            logbook.forget_before(time.time() - s.log_retention_days * 86400)
+        logbook = Logbook(s.data_dir, retention_days=s.log_retention_days)
         answers = logbook.answers(since=time.time() - days * 86400 if days else None)
     n = export_answers(answers, out)
     typer.echo(f"已导出 {n} 条问答记录：{out}（个人信息已隐去）")
