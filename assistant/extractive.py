@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
+from corpus.question_words import question_pattern
 from corpus.sentences import split_sentences
 from ingest.model import Clause
 from retriever import Hit
@@ -17,8 +18,8 @@ from retriever.structure import is_bare_lead_in
 # A document other than the best one also answers when its best clause is this close.
 MAX_SENTENCES = 3
 WHOLE_CLAUSE_CHARS = 200
-_PROCEDURE = re.compile(r"程序|流程|步骤|怎么申报|如何申报|怎么申请|如何申请|怎么组建|如何组建|怎么创建|怎么认定|申报.{0,4}环节")
-_LIST = re.compile(r"哪些|哪几|有什么|包括什么|包含什么|分哪|几类|列一下|都有")
+_PROCEDURE = question_pattern("procedure")
+_LIST = question_pattern("list")
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from typing import Sequence
 
 from assistant.types import Turn
 from corpus.glossary import load_glossary
+from corpus.question_words import question_pattern, question_words
 from corpus.sentences import split_sentences
 from retriever.scope import LibraryScope
 
-_FILLER = re.compile(r"[那么呢吗吧啊的又还和跟与及比较对比一样同样情况怎样怎么样如何是多少？?，,。！!\s]")
-_REFERS_BACK = re.compile(r"^(?:那|那么|这|这个|该|它|其|上述|刚才|上面)|这个|那个|上述|该要求|这条|这项|它们")
+_FILLER = question_pattern("filler")
+_REFERS_BACK = question_pattern("refers_back")
 SHORT_FOLLOW_UP = 8  # characters of its own, once names and fillers are removed
-_IN_PRINCIPLE = re.compile(r"原则上|硬性|必须.{0,4}吗|能不能通融|可以例外|有没有弹性")
+_IN_PRINCIPLE = question_pattern("in_principle")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _borrows_subject(question: str, rest: str) -> bool:
 
 # A question that carries on from the last one without naming its subject again
 # ("推荐上去以后科技厅怎么审？", "今年也要交吗？", "还有别的路子吗？").
-_CONTINUES = re.compile(r"以后|之后|然后|接下来|下一步|也要|也得|也需要|还有别的|还有其他|另外")
+_CONTINUES = question_pattern("continues")
 
 
 def _parallel_classes() -> tuple[tuple[str, ...], ...]:
@@ -124,8 +125,7 @@ def _elided_object(previous: str, question: str, library: LibraryScope) -> str:
 
 
 # Words a follow-up uses that say nothing of what it is about.
-_GENERIC_WORDS = {"哪些", "单位", "什么", "时候", "多少", "需要", "要求", "怎么", "如何", "可以", "时间", "多久",
-                  "每年", "一般", "交给", "给谁", "报给", "是不是", "有没有", "规定", "具体"}
+_GENERIC_WORDS = question_words("follow_up_generic")
 
 
 def _subject(previous: str, library: LibraryScope, exclude: set[str] = frozenset()) -> str:

@@ -9,6 +9,7 @@ from typing import Callable
 
 from corpus.figures import asked_kinds, periods, read_figures
 from corpus.glossary import load_glossary
+from corpus.question_words import question_pattern, question_words
 from corpus.sentences import split_sentences
 from ingest.model import Clause
 from retriever import Hit
@@ -17,25 +18,17 @@ from retriever.scope import LibraryScope, Scope
 
 
 # Words that say "how much/when" but carry no topic.
-_GENERIC = {"多少", "要求", "需要", "达到", "什么", "多久", "时候", "比例", "至少", "最少", "最多",
-            "规定", "条件", "标准", "具体", "可以", "能够", "现在", "一下", "哪些", "怎么", "如何",
-            "每年", "一年", "时间", "工作", "情况", "已经", "还能", "能否", "是否", "目前", "一般",
-            "截止", "限制", "上限", "下限", "数量", "人数", "金额", "规模", "年限", "期限",
-            "未来", "今后", "以后", "将来"}
+_GENERIC = question_words("generic")
 # Quantifiers, figures and modal phrases ("两个", "几次", "100", "万元", "要建") say how much, not about what.
-_NOT_TOPIC = re.compile(r"[几两一二三四五六七八九十多]+[个次年项家人名件]|^[要能会可该得还再]|多少|多久"
-                        r"|^\d|^(?:万元|亿元|元|万|亿|年|个月|天|家|个|人|名|次|项|件|所|例)$")
+_NOT_TOPIC = question_pattern("not_topic")
 # A question that asks for a quantity (not "什么时候", whose answer may be 长年受理; not
 # "占比的数据从哪来", where 占比 names an indicator).
 # "多大" asks a size only about something measured ("园区面积多大", "多大比例"); "有多大权力" asks none.
-_ASKS_QUANTITY = re.compile(r"多少|(?<!哪)几(?:个|家|人|名|次|年|个月|项|件|例|所|亿|万|成|批|月|号)|多久|多长时间"
-                            r"|多大(?=比例|面积|规模|年龄|岁|场地|的?地方)|(?:面积|规模|年龄|场地|园区)[^，。？?]{0,4}多大"
-                            r"|多高|多长|比例是|什么比例|百分之|几分之")
+_ASKS_QUANTITY = question_pattern("asks_quantity")
 # "中心主任有年龄限制吗？" asks for a limit on 年龄 although it is a yes/no question.
 # "园区面积有没有最低要求？" asks for a minimum of 面积 (the thing named before it).
-_ASKS_LIMIT = re.compile(r"有(?:没有)?(?!没有|什么|哪些)([\u4e00-\u9fff]{2,6}?)(?:方面的|上的)?(?:限制|上限|下限)"
-                         r"|([\u4e00-\u9fff]{2,6}?)(?:有没有|有无|有)(?:什么)?(?:最低|最高|最少|最多)(?:要求|标准|门槛|限额)")
-_NO_LIMIT = r"不受.{0,8}限制|不设.{0,4}(?:上限|限制|门槛)|不限(?:制)?"
+_ASKS_LIMIT = question_pattern("asks_limit")
+_NO_LIMIT = question_pattern("no_limit").pattern
 
 
 @dataclass(frozen=True)
@@ -59,19 +52,19 @@ class Stated:
         return any(f.family in self.kinds or (f.family == "count" and f.unit in self.kinds) for f in figures)
 
 
-_RELATIVE = re.compile(r"不低于|不少于|不超过|不高于|以上|以下|以内|至多|至少|最高|最多")
+_RELATIVE = question_pattern("relative")
 # A question that gives a total ("专家委员会打算请15位专家") and asks how many of them may
 # be of some kind is answered by a share of the total ("不超过总人数三分之一").
-_GIVES_TOTAL = re.compile(r"(?:\d+|[一二两三四五六七八九十百]+)\s*(?:位|个|名|人|家)")
-_ASKS_HEADCOUNT = re.compile(r"(?:几|多少)\s*(?:个|位|名|人|家)")
+_GIVES_TOTAL = question_pattern("gives_total")
+_ASKS_HEADCOUNT = question_pattern("asks_headcount")
 # "省里给多少建设经费？" asks what is granted: a requirement ("研发经费不低于4000万元") is no answer.
-_ASKS_GRANT = re.compile(r"给(?:予)?多少|补(?:贴|助)?多少|资助多少|奖励多少|支持多少|拿多少|能拿|能给")
-_GRANTS = re.compile(r"给予|支持|补助|资助|奖励|补贴")
-_MONEY_WORDS = {"经费", "资金", "钱", "费用", "补贴", "补助", "奖励", "支持", "资助", "项目经费"}
+_ASKS_GRANT = question_pattern("asks_grant")
+_GRANTS = question_pattern("grants")
+_MONEY_WORDS = question_words("money")
 # "成员里至少要有几所高校？": the thing counted, right after the classifier.
-_COUNTED = re.compile(r"(?:几|多少)\s*(?:个(?!月)|家|所|名|项(?!目)|件|例|批|位|种|类)\s*([\u4e00-\u9fff]{2,10})")
+_COUNTED = question_pattern("counted")
 # Characters that ask or hedge but do not act ("能申几次" acts by 申 only).
-_FUNCTION_CHARS = set("能要几次个多少吗呢得会可以是有的了还再么什怎样需该请问一每年月天人家所项件例批")
+_FUNCTION_CHARS = question_words("function_chars")
 
 
 @dataclass(frozen=True)

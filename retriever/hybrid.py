@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from corpus.question_words import question_pattern
 from ingest.clean import clean_question
 from ingest.embedders import Embedder, make_embedder
 from ingest.errors import IndexDamaged, IndexMissing, QueryError
@@ -29,8 +30,8 @@ from retriever.scope import LibraryScope, Scope
 from retriever.structure import is_bare_lead_in, is_item_of
 
 # "…过了以后，还要走哪些步骤？": a question about the step after the one it names.
-_AFTER = re.compile(r"以后|之后|过了|完了|结束后|通过后")
-_NEXT = re.compile(r"还要|接下来|下一步|然后|再|步骤|环节|程序|怎么")
+_AFTER = question_pattern("after")
+_NEXT = question_pattern("next")
 CANDIDATES = 30          # depth of each signal's ranking fed to the fusion
 # A scoped dense search fetches OVERFETCH × the candidates it needs, scaled by the share of
 # clauses in scope, unfiltered (up to OVERFETCH_MAX results, ≈ 35 ms at 100k; beyond that Chroma filters).
