@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Callable, Sequence
 
 from assistant import Answer, Assistant, Session
-from evals.baseline import NaiveBaseline
+from evals.baseline import NaiveBaseline, naive_chunks
 from evals.io import GoldQuestion, GoldSet
 from evals.stats import percentile
 from evals.retrieval import all_found, first_hit_rank, hit_at, holds_evidence, mean_reciprocal_rank
@@ -136,11 +136,13 @@ def failures(rows: Sequence[dict]) -> list[dict]:
     return [{**{k: row[k] for k in keys}, "answer": row["answer"][:200]} for row in rows if not row["correct"]]
 
 
-def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: int = 5) -> dict[str, float]:
-    """The naive pipeline on the same questions: its top chunk is its answer; it never refuses."""
+def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: int = 5,
+                     on_progress: Callable[[int, int], None] | None = None) -> dict:
+    """The naive pipeline on the same questions: its top chunk is its answer; it never refuses.
+    Overall figures, and hit@1 / facts per question type and per document for the charts."""
     answerable = [g for g in gold if g.answerable]
     ranks, complete, facts, latencies = [], [], [], []
-    for g in answerable:
+    for i, g in enumerate(answerable, 1):
         start = time.perf_counter()
         chunks = baseline.search(g.q, k)
         latencies.append(time.perf_counter() - start)
@@ -148,6 +150,17 @@ def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: i
         complete.append(all_found(chunks, g))
         top = _WS.sub("", chunks[0].text) if chunks else ""
         facts.append(all(_WS.sub("", f) in top for f in g.facts))
+        if on_progress:
+            on_progress(i, len(answerable))
+
+    def grouped(key: Callable[[GoldQuestion], str]) -> dict[str, dict]:
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, g in enumerate(answerable):
+            groups[key(g)].append(i)
+        return {name: {"hit@1": hit_at([ranks[i] for i in members], 1),
+                       "fact_accuracy": sum(facts[i] for i in members) / len(members)}
+                for name, members in sorted(groups.items())}
+
     return {"answerable": len(answerable), "hit@1": hit_at(ranks, 1), "hit@3": hit_at(ranks, 3),
             "hit@5": hit_at(ranks, 5), "mrr": mean_reciprocal_rank(ranks),
             "complete@5": sum(complete) / len(complete) if complete else 0.0,
@@ -155,7 +168,8 @@ def baseline_metrics(baseline: NaiveBaseline, gold: Sequence[GoldQuestion], k: i
             "refusal_recall": 0.0 if any(not g.answerable for g in gold) else None,
             "chunks": len(baseline.chunks),
             "chunk_median_chars": statistics.median(len(c.text) for c in baseline.chunks),
-            "retrieval_p50_ms": 1000 * percentile(latencies, 0.5)}
+            "retrieval_p50_ms": 1000 * percentile(latencies, 0.5),
+            "by_type": grouped(lambda g: g.type), "by_document": grouped(lambda g: g.doc)}
 
 
 def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
@@ -182,15 +196,27 @@ def build_report(gold: GoldSet, results: Sequence[QuestionResult], mode: str,
 
 
 def evaluate_set(assistant: Assistant, gold: GoldSet, mode: str = "extractive", *, baseline: str | None = None,
-                 with_selfcheck: bool = False, on_progress: Callable[[int, int], None] | None = None) -> dict:
+                 with_selfcheck: bool = False, on_progress: Callable[[int, int, str], None] | None = None) -> dict:
     """A whole evaluation as the CLI and the web app run it: the questions through the
     assistant, optionally the naive baseline on the same questions and the self-assessment
-    gold cases; returns the report (write it with evals.report.write_report)."""
+    gold cases; returns the report (write it with evals.report.write_report).
+    on_progress(done, total, phase): one count over every phase, the baseline's included, so
+    a progress bar does not sit at 100% while the baseline embeds."""
     from evals.selfcheck_eval import run_selfcheck_gold, selfcheck_metrics
 
-    results = run_questions(assistant, gold.questions, mode, on_progress=on_progress)
+    questions = gold.questions
+    chunks = naive_chunks() if baseline == "naive" else []
+    answerable = sum(1 for g in questions if g.answerable) if chunks else 0
+    total = len(questions) + len(chunks) + answerable
+
+    def phase(offset: int, name: str) -> Callable[[int, int], None] | None:
+        return (lambda done, _n: on_progress(offset + done, total, name)) if on_progress else None
+
+    results = run_questions(assistant, questions, mode, on_progress=phase(0, "评测本系统"))
     base = None
-    if baseline == "naive":
-        base = baseline_metrics(NaiveBaseline(assistant.retriever.embedder), gold.questions)
+    if chunks:
+        naive = NaiveBaseline(assistant.retriever.embedder, chunks=chunks,
+                              on_progress=phase(len(questions), "基线：向量化 500 字切块"))
+        base = baseline_metrics(naive, questions, on_progress=phase(len(questions) + len(chunks), "基线：检索"))
     sc = selfcheck_metrics(run_selfcheck_gold()) if with_selfcheck else None
     return build_report(gold, results, mode, base, sc)

@@ -14,6 +14,7 @@ from ui import conversations
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import answer_messages, user_message
+from ui.wiring import by_name
 
 EXAMPLES = [
     "广西创新联合体的牵头企业营收要多少？",
@@ -47,24 +48,25 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
     message = (message or "").strip()
     if not message:
         gr.Warning("请输入问题", title="提示")
-        yield messages, history, message, answer_ids
+        yield {"chatbot": messages, "history": history, "box": message, "answer_ids": answer_ids}
         return
     mode = mode_of(mode_label)
     with for_people():
         clean_question(message)  # too long, not text: said now, while the question is still in the box
         session = Session(ctx.assistant(mode), history)
         shown = [*messages, user_message(message)]
-        yield shown, history, "", answer_ids
+        yield {"chatbot": shown, "history": history, "box": "", "answer_ids": answer_ids}
         text = ""
         for answer in session.stream(message, mode=mode, region=region or None, doc_ids=[doc_id] if doc_id else None):
             if isinstance(answer, str):  # the model's text so far, until the checked Answer replaces it
                 text += answer
-                yield [*shown, {"role": "assistant", "content": text}], history, "", answer_ids
+                yield {"chatbot": [*shown, {"role": "assistant", "content": text}], "history": history, "box": "",
+                       "answer_ids": answer_ids}
         del history[:-MAX_TURNS]
         answer_id = ctx.log_answer(answer, "web")
         if answer_id is not None:
             answer_ids = {**answer_ids, len(shown): answer_id}
-        yield [*shown, *answer_messages(answer)], history, "", answer_ids
+        yield {"chatbot": [*shown, *answer_messages(answer)], "history": history, "box": "", "answer_ids": answer_ids}
 
 
 FEEDBACK_OPTIONS = ("Like", "Dislike", "引用条款不对", "数字或内容有误", "不该拒答", "答非所问")  # Like/Dislike: 👍/👎
@@ -111,52 +113,69 @@ def build(ctx: AppContext) -> dict:
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
         fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
-        handler = partial(respond, ctx)
+        page = {"chatbot": chatbot, "history": history, "box": box, "answer_ids": answer_ids, "fill": fill,
+                "saved": saved, "conversation": conversation, "past": past}
+        outputs = lambda *names: {n: page[n] for n in names}  # noqa: E731
+        handler, answered = by_name(partial(respond, ctx), outputs("chatbot", "history", "box", "answer_ids"))
         inputs = [box, chatbot, history, region, doc, mode, answer_ids]
-        outputs = [chatbot, history, box, answer_ids]
         private = {"queue": False, "api_visibility": "private"}
         show_fill = lambda h: gr.update(visible=last_assessment(h) is not None)  # noqa: E731
-        stored = [saved, conversation, past]
+        stored = outputs("saved", "conversation", "past")
+        keep, kept = by_name(keep_conversation, stored)
         # One queue for both triggers; "/chat" is also what API clients and the load test call.
         for trigger, extra in ((send.click, {"api_name": "chat", "concurrency_limit": CHAT_CONCURRENCY}),
                                (box.submit, {"api_visibility": "undocumented"})):
-            trigger(handler, inputs, outputs, concurrency_id="chat", **extra) \
+            trigger(handler, inputs, answered, concurrency_id="chat", **extra) \
                 .then(show_fill, history, fill, **private) \
-                .then(keep_conversation, [saved, conversation, chatbot], stored, **private)
+                .then(keep, [saved, conversation, chatbot], kept, **private)
         # 清空对话 and the panel's own trash icon: screen and memory, and this conversation's copy
-        forget = lambda s, c: ([], [], "", gr.update(visible=False), {}, *keep_conversation(s, c, []))  # noqa: E731
-        clear.click(forget, [saved, conversation], [chatbot, history, box, fill, answer_ids, *stored], **private)
-        chatbot.clear(lambda s, c: ([], gr.update(visible=False), {}, *keep_conversation(s, c, [])),
-                      [saved, conversation], [history, fill, answer_ids, *stored], **private)
-        opened = [chatbot, history, conversation, answer_ids, fill]
-        new.click(lambda: ([], [], conversations.new_id(), {}, gr.update(visible=False), gr.update(value=None)),
-                  None, [*opened, past], **private)
-        past.input(lambda s, c: open_conversation(ctx, s, c), [saved, past], opened, api_visibility="private")
+        memory = ("history", "fill", "answer_ids", *stored)
+        cleared, shown = by_name(lambda s, c: {"chatbot": [], "box": "", **forget(s, c)}, outputs("chatbot", "box", *memory))
+        clear.click(cleared, [saved, conversation], shown, **private)
+        forgotten, shown = by_name(forget, outputs(*memory))
+        chatbot.clear(forgotten, [saved, conversation], shown, **private)  # the panel empties itself
+        opened = outputs("chatbot", "history", "conversation", "answer_ids", "fill", "past")
+        reopen, reopened = by_name(new_conversation, opened)
+        new.click(reopen, None, reopened, **private)
+        reopen, reopened = by_name(lambda s, c: open_conversation(ctx, s, c), opened)
+        past.input(reopen, [saved, past], reopened, api_visibility="private")
         def on_like(ids: dict, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
             rate(ctx, ids, data)
         chatbot.like(on_like, [answer_ids], None, api_visibility="undocumented")  # queued: its toast shows
-    restore = (lambda s: (*open_conversation(ctx, s, (s or {}).get("current")),
-                          gr.update(choices=conversations.choices(s), value=(s or {}).get("current"))),
-               [saved], [*opened, past])
+    restored, reopened = by_name(lambda s: {**open_conversation(ctx, s, (s or {}).get("current")), "past": gr.update(
+        choices=conversations.choices(s), value=(s or {}).get("current"))}, opened)
+    restore = {"fn": restored, "inputs": [saved], "outputs": reopened}
     return {"region": region, "doc": doc, "history": history, "fill": fill, "restore": restore}
 
 
-def keep_conversation(saved: dict, conversation_id: str | None, messages: list):
-    """Store the conversation in the browser: (saved, its id, the list of past ones)."""
+def keep_conversation(saved: dict, conversation_id: str | None, messages: list) -> dict:
+    """Store the conversation in the browser, and list it among the past ones."""
     conversation_id = conversation_id or conversations.new_id()
     saved = conversations.saved_with(saved, conversation_id, messages)
     listed = conversations.choices(saved)
-    return saved, conversation_id, gr.update(choices=listed, value=conversation_id if messages else None)
+    return {"saved": saved, "conversation": conversation_id,
+            "past": gr.update(choices=listed, value=conversation_id if messages else None)}
 
 
-def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None):
+def forget(saved: dict, conversation_id: str | None) -> dict:
+    """清空对话: the follow-up memory and this conversation's stored copy (the screen is the caller's)."""
+    return {"history": [], "fill": gr.update(visible=False), "answer_ids": {}, **keep_conversation(saved, conversation_id, [])}
+
+
+def new_conversation() -> dict:
+    return {"chatbot": [], "history": [], "conversation": conversations.new_id(), "answer_ids": {},
+            "fill": gr.update(visible=False), "past": gr.update(value=None)}
+
+
+def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None) -> dict:
     """A stored conversation back on screen, its follow-up memory rebuilt; none: a new one."""
     found = conversations.find(saved, conversation_id)
     if found is None:
-        return [], [], conversations.new_id(), {}, gr.update(visible=False)
+        return {**new_conversation(), "past": gr.update()}
     with for_people():
         history = conversations.replay(ctx, found["messages"])
-    return found["messages"], history, found["id"], {}, gr.update(visible=last_assessment(history) is not None)
+    return {"chatbot": found["messages"], "history": history, "conversation": found["id"], "answer_ids": {},
+            "fill": gr.update(visible=last_assessment(history) is not None)}
 
 
 def last_assessment(history: list) -> Applied | None:

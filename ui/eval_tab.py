@@ -16,6 +16,7 @@ from ui.errors import for_people
 from ui import review
 from ui.render import metrics_rows, text
 from ui.services import remember_eval
+from ui.wiring import by_name
 
 METRIC_HEADERS = ["指标", "本系统", "朴素基线（500 字切块 + 向量检索）"]
 FAILURE_HEADERS = ["编号", "问题", "题型", "应引用", "检索首条", "回答"]
@@ -37,10 +38,10 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
         skipped = "\n".join(f"- 跳过第 {p.row} 行：{text(p.message)}" for p in gold.problems)
         if not gold.questions:
             raise GoldFileError("金标集中没有可用的题目" + (f"：\n{skipped}" if skipped else ""))
-        progress((0, len(gold.questions)), desc="评测中")
+        progress((0, len(gold.questions)), desc="评测本系统")
         report = evaluate_set(assistant, gold, mode, baseline="naive" if baseline else None,
                               with_selfcheck=not upload and not stored,
-                              on_progress=lambda i, n: progress((i, n), desc="评测中"))
+                              on_progress=lambda i, n, phase: progress((i, n), desc=phase, unit="步"))
         history = remember_eval(ctx.data_dir, report, assistant.retriever.state.generation,
                                 assistant.retriever.embedder.spec, open_logbook=ctx.logbook)
         previous = history[-2] if len(history) >= 2 else None
@@ -62,9 +63,10 @@ def run_eval(ctx: AppContext, upload: str | None, baseline: bool, mode_label: st
     if skipped:
         summary += f"\n\n以下行有问题，已跳过：\n{skipped}"
     failures = [[f["id"], f["q"], f["type"], f["expected"], f["retrieved"], f["answer"]] for f in report["failures"]]
-    return (summary, metrics_rows(o, report.get("baseline")), str(paths["by_type"]), str(paths["by_document"]),
-            str(paths["latency"]), str(trend), failures, gr.update(value=str(paths["md"]), visible=True),
-            gr.update(value=str(paths["json"]), visible=True), gr.update(value=str(paths["xlsx"]), visible=True))
+    downloads = {name: gr.update(value=str(paths[name]), visible=True) for name in ("md", "json", "xlsx")}
+    return {"summary": summary, "metrics": metrics_rows(o, report.get("baseline")), "by_type": str(paths["by_type"]),
+            "by_document": str(paths["by_document"]), "latency": str(paths["latency"]), "trend": str(trend),
+            "failures": failures, **downloads}
 
 
 def build(ctx: AppContext) -> None:
@@ -90,12 +92,14 @@ def build(ctx: AppContext) -> None:
             latency = gr.Image(label="延迟分布", type="filepath")
         trend = gr.Image(label="本金标集历次评测趋势（同一回答方式）", type="filepath", elem_id="eval-trend")
         failures = gr.Dataframe(headers=FAILURE_HEADERS, interactive=False, wrap=True, label="待复核题目",
-                                elem_id="failures")
+                                elem_id="failures", column_widths=["7%", "21%", "8%", "20%", "20%", "24%"])
         with gr.Row():
             md = gr.DownloadButton("下载报告（report.md）", visible=False)
-            js = gr.DownloadButton("下载数据（report.json）", visible=False)
+            json_file = gr.DownloadButton("下载数据（report.json）", visible=False)
             xlsx = gr.DownloadButton("下载逐题结果（results.xlsx）", visible=False)
         review.build(ctx, stored)
-        run.click(lambda u, b, m, st, progress=gr.Progress(): run_eval(ctx, u, b, m, progress, st),
-                  [upload, baseline, mode, stored], [summary, metrics, by_type, by_doc, latency, trend, failures, md, js, xlsx],
-                  concurrency_limit=1, api_name="run_eval")
+        evaluated, shown = by_name(lambda u, b, m, st, progress=gr.Progress(): run_eval(ctx, u, b, m, progress, st),
+                                   {"summary": summary, "metrics": metrics, "by_type": by_type, "by_document": by_doc,
+                                    "latency": latency, "trend": trend, "failures": failures, "md": md,
+                                    "json": json_file, "xlsx": xlsx})
+        run.click(evaluated, [upload, baseline, mode, stored], shown, concurrency_limit=1, api_name="run_eval")

@@ -12,6 +12,7 @@ from ui.access import check_admin
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import clause_tree_markdown, text
+from ui.wiring import by_name
 
 DOC_HEADERS = ["编号", "标题", "地区", "类型", "状态", "条款数"]
 
@@ -53,18 +54,18 @@ def relevant(hits: list, floor: float) -> list:
     return [h for h in hits if h.bm25_rank is not None or (h.dense_similarity or 0.0) >= floor]
 
 
-def refreshed(ctx: AppContext, status: str, selected: str | None = None):
+def refreshed(ctx: AppContext, status: str, selected: str | None = None) -> dict:
     """Everything that lists documents, after the library changed."""
-    docs = document_choices(ctx)
-    return (status, documents_table(ctx), gr.update(choices=docs, value=selected),
-            gr.update(choices=uploaded_choices(ctx), value=None))
+    return {"status": status, "documents": documents_table(ctx),
+            "viewer": gr.update(choices=document_choices(ctx), value=selected),
+            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None)}
 
 
-def nothing_chosen(message: str):
+def nothing_chosen(message: str) -> dict:
     """A button pressed with nothing chosen: a notice, and every list left as it was (an error
     would mark the table and the pickers as failed)."""
     gr.Warning(message, title="提示")
-    return (f"**{message}**", gr.update(), gr.update(), gr.update())
+    return {"status": f"**{message}**"}
 
 
 def upload(ctx: AppContext, path: str | None, title: str, region: str, token: str | None = None,
@@ -124,10 +125,11 @@ def build(ctx: AppContext) -> dict:
         doc.change(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
         find.click(lambda q, d: search(ctx, q, d), [query, doc], results, api_name="search_clauses")
         query.submit(lambda q, d: search(ctx, q, d), [query, doc], results, api_visibility="undocumented")
-        listing = [status, docs, doc, uploaded]
-        add.click(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress),
-                  [file, title, region, token], listing, concurrency_limit=1, concurrency_id="ingest",
+        listing = {"status": status, "documents": docs, "viewer": doc, "uploaded": uploaded}
+        added, shown = by_name(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress), listing)
+        add.click(added, [file, title, region, token], shown, concurrency_limit=1, concurrency_id="ingest",
                   api_visibility="private")  # changing the library is no API route; the page still calls it
-        drop.click(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), [uploaded, token], listing,
-                   concurrency_limit=1, concurrency_id="ingest", api_visibility="private")
+        dropped, shown = by_name(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), listing)
+        drop.click(dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest",
+                   api_visibility="private")
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing}

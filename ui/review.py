@@ -12,6 +12,7 @@ from ui.access import check_admin
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import text
+from ui.wiring import by_name
 
 QUEUE_HEADERS = ["问题", "回答", "引用", "拒答原因", "反馈", "反馈说明"]
 DEFAULT_SET = "复核集"
@@ -21,7 +22,7 @@ class ReviewError(InvalidInput):
     """A review row that cannot be saved as it is (no question, no clause for an answerable one…)."""
 
 
-def load_queue(ctx: AppContext, token: str | None) -> tuple[list[list], list[dict], dict]:
+def load_queue(ctx: AppContext, token: str | None) -> dict:
     with for_people():
         check_admin(ctx.settings.admin_token, token)
         queue = ctx.logbook().review_queue()
@@ -29,15 +30,16 @@ def load_queue(ctx: AppContext, token: str | None) -> tuple[list[list], list[dic
              q["comment"] or ""] for q in queue]
     picks = [(f"{q['question'][:30]}（{'有误' if q['rating'] == 'down' else q['refusal'] or '抽查'}）", q["answer_id"])
              for q in queue]
-    return rows, queue, gr.update(choices=picks, value=None)
+    return {"table": rows, "queue": queue, "chosen": gr.update(choices=picks, value=None)}
 
 
-def pick(queue: list[dict], answer_id: str | None):
-    """The chosen answer's question into the form; answerable unless it was refused."""
+def pick(queue: list[dict], answer_id: str | None) -> dict:
+    """The chosen answer's question into the form (and the clause search); answerable unless
+    it was refused."""
     found = next((q for q in queue or [] if q["answer_id"] == answer_id), None)
     if found is None:
-        return "", True, ""
-    return found["question"], found["refusal"] is None, found["question"]
+        return {"question": "", "answerable": True, "clause_query": ""}
+    return {"question": found["question"], "answerable": found["refusal"] is None, "clause_query": found["question"]}
 
 
 def find_clauses(ctx: AppContext, query: str):
@@ -96,8 +98,10 @@ def build(ctx: AppContext, stored: gr.Dropdown) -> dict:
             clause = gr.Dropdown([], label="金标条款", elem_id="review-clause", scale=3)
         save = gr.Button("保存到金标集", variant="primary", elem_id="review-save")
         status = gr.Markdown(elem_id="review-status")
-        load.click(lambda k: load_queue(ctx, k), token, [table, queue, chosen], api_visibility="private")
-        chosen.input(pick, [queue, chosen], [question, answerable, clause_query], api_visibility="private")
+        loaded, shown = by_name(lambda k: load_queue(ctx, k), {"table": table, "queue": queue, "chosen": chosen})
+        load.click(loaded, token, shown, api_visibility="private")
+        picked, shown = by_name(pick, {"question": question, "answerable": answerable, "clause_query": clause_query})
+        chosen.input(picked, [queue, chosen], shown, api_visibility="private")
         clause_query.change(lambda q: find_clauses(ctx, q), clause_query, clause, api_visibility="private",
                             trigger_mode="always_last")
         save.click(lambda k, a, q, ok, c, f, lab, s: (save_review(ctx, k, a, q, ok, c, f, lab, s),

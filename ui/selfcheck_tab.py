@@ -14,6 +14,7 @@ from selfcheck import InputError, evaluate, list_programs, render_markdown, sche
 from selfcheck.pdf import render_pdf
 from ui.errors import for_people
 from ui.render import CRITERIA_HEADERS, criteria_rows, text, verdict_markdown
+from ui.wiring import by_name
 
 YES_NO = [("是", "true"), ("否", "false")]
 
@@ -74,11 +75,16 @@ def in_words(exc: InputError, prop: dict[str, Any]) -> str:
     return re.sub(rf"^“{re.escape(prop.get('title', ''))}”(?:（{re.escape(exc.field or '')}）)?[：:，]?", "", exc.message)
 
 
-def assess(program_id: str, properties: dict[str, dict], *values):
+def field_name(program_id: str, key: str) -> str:
+    """A form field's output name (fields of different programmes may share a key)."""
+    return f"{program_id}.{key}"
+
+
+def assess(program_id: str, properties: dict[str, dict], *values) -> dict:
     """Score the form; an invalid field is named at the field (its help line turns into the
-    problem) and above the button, and nothing the user typed is lost. Returns the five result
-    outputs, then one update per field (each field's help line, the invalid one's problem)."""
-    helps = [gr.update(info=field_help(p)) for p in properties.values()]
+    problem) and above the button, and nothing the user typed is lost (the field values are
+    not outputs of this handler, only their help lines)."""
+    helps = {field_name(program_id, k): gr.update(info=field_help(p)) for k, p in properties.items()}
     with for_people():
         try:
             assessment = evaluate(program_id, form_values(properties, list(values)))
@@ -88,30 +94,28 @@ def assess(program_id: str, properties: dict[str, dict], *values):
             where = f"“{prop['title']}”：" if prop else ""
             gr.Warning(f"{where}{problem}", title="请修改")
             if prop:
-                helps[list(properties).index(exc.field)] = gr.update(info=f"⚠ {problem}")
-            # The form keeps what was typed; an earlier result is cleared so it is not taken for this one.
-            return (f"**请修改：**{text(where + problem)}", "", [], gr.update(visible=False),
-                    gr.update(visible=False), *helps)
+                helps[field_name(program_id, exc.field)] = gr.update(info=f"⚠ {problem}")
+            # An earlier result is cleared so it is not taken for this one.
+            return {"problem": f"**请修改：**{text(where + problem)}", "verdict": "", "table": [],
+                    "md_file": gr.update(visible=False), "pdf_file": gr.update(visible=False), **helps}
         out = Path(tempfile.mkdtemp(prefix="selfcheck-"))
         md, pdf = out / f"自评报告-{program_id}.md", out / f"自评报告-{program_id}.pdf"
         md.write_text(render_markdown(assessment), encoding="utf-8")
         pdf.write_bytes(render_pdf(assessment))
-        return ("", verdict_markdown(assessment), criteria_rows(assessment),
-                gr.update(value=str(md), visible=True), gr.update(value=str(pdf), visible=True), *helps)
+        return {"problem": "", "verdict": verdict_markdown(assessment), "table": criteria_rows(assessment),
+                "md_file": gr.update(value=str(md), visible=True), "pdf_file": gr.update(value=str(pdf), visible=True),
+                **helps}
 
 
-def prefill_values(program_id: str, facts: dict[str, Any], forms: list) -> list:
-    """Form values for the facts a chat answer recognised ("把识别出的情况带入申报自评"):
-    the asked programme's fields filled, every other field left as it is."""
-    out = []
-    for pid, properties, comps, _ in forms:
-        for key in properties:
-            if pid != program_id or key not in facts:
-                out.append(gr.update())
-            elif isinstance(facts[key], bool):
-                out.append("true" if facts[key] else "false")
-            else:
-                out.append(facts[key] if isinstance(facts[key], str) else str(facts[key]))
+def prefill_values(program_id: str, facts: dict[str, Any], properties: dict[str, dict]) -> dict[str, Any]:
+    """Form values for the facts a chat answer recognised ("把识别出的情况带入申报自评"), by
+    field name: the asked programme's fields filled, every other field left as it is."""
+    out: dict[str, Any] = {}
+    for key in properties:
+        if key in facts:
+            value = facts[key]
+            out[field_name(program_id, key)] = (("true" if value else "false") if isinstance(value, bool)
+                                                else value if isinstance(value, str) else str(value))
     return out
 
 
@@ -125,7 +129,7 @@ def build() -> dict:
     with gr.Tab("申报自评", id="selfcheck"):
         picker = gr.Dropdown([(p.name, p.id) for p in programs], value=programs[0].id, label="申报项目",
                              elem_id="program")
-        groups, forms = [], []
+        groups, forms, fields = [], [], {}
         for i, program in enumerate(programs):
             s = schema(program.id)
             with gr.Group(visible=i == 0, elem_id=f"form-{program.id}") as group:
@@ -139,17 +143,23 @@ def build() -> dict:
                 button = gr.Button("开始自评", variant="primary", elem_id=f"assess-{program.id}")
             groups.append(group)
             forms.append((program.id, properties, comps, button))
+            fields.update({field_name(program.id, k): c for k, c in zip(properties, comps)})
         problem = gr.Markdown(elem_id="selfcheck-problem")
         verdict = gr.Markdown(elem_id="verdict")
+        # Every criterion on the page (no scroll box: max_height above any programme's table);
+        # the requirement and the clause get the room, the status mark little.
         table = gr.Dataframe(headers=CRITERIA_HEADERS, interactive=False, wrap=True, label="逐项结果",
-                             elem_id="criteria")
+                             elem_id="criteria", max_height=10_000,
+                             column_widths=["9%", "15%", "13%", "24%", "15%", "24%"])
         with gr.Row():
             md_file = gr.DownloadButton("下载报告（Markdown）", visible=False)
             pdf_file = gr.DownloadButton("下载报告（PDF）", visible=False)
         picker.change(lambda pid: [gr.update(visible=p.id == pid) for p in programs], picker, groups,
                       queue=False, api_visibility="private")
+        results = {"problem": problem, "verdict": verdict, "table": table, "md_file": md_file, "pdf_file": pdf_file}
         for program_id, properties, comps, button in forms:
-            button.click(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v), comps,
-                         [problem, verdict, table, md_file, pdf_file, *comps], concurrency_limit=4,
+            scored, shown = by_name(lambda *v, _pid=program_id, _props=properties: assess(_pid, _props, *v),
+                                    {**results, **{field_name(program_id, k): c for k, c in zip(properties, comps)}})
+            button.click(scored, comps, shown, concurrency_limit=4,
                          api_name=f"selfcheck_{program_id.replace('-', '_')}")
-    return {"picker": picker, "forms": forms, "inputs": [c for _, _, comps, _ in forms for c in comps]}
+    return {"picker": picker, "properties": {p.id: schema(p.id)["properties"] for p in programs}, "fields": fields}

@@ -14,6 +14,7 @@ from fastapi_offline import FastAPIOffline
 from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab, zh
 from ui.context import AppContext
 from ui.settings import Settings
+from ui.wiring import by_name
 
 TITLE = "政策通 · 省级科技政策问答与申报自评"
 CSS = """
@@ -41,35 +42,36 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
             selfcheck = selfcheck_tab.build()
             eval_tab.build(ctx)
             library = library_tab.build(ctx)
-        chat["fill"].click(lambda h: to_selfcheck(h, selfcheck["forms"]), chat["history"],
-                           [tabs, selfcheck["picker"], *selfcheck["inputs"]], queue=False,
-                           api_visibility="private")
-        demo.load(chat["restore"][0], *chat["restore"][1:], api_visibility="private")  # this browser's conversations
-        demo.load(lambda: on_load(ctx, library["load"]), None,
-                  [chat["region"], chat["doc"], *library["outputs"]], api_visibility="private")
+        page = {"tabs": tabs, "picker": selfcheck["picker"], **selfcheck["fields"]}
+        fill, filled = by_name(lambda h: to_selfcheck(h, selfcheck["properties"]), page)
+        chat["fill"].click(fill, chat["history"], filled, queue=False, api_visibility="private")
+        demo.load(**chat["restore"], api_visibility="private")  # this browser's conversations
+        loaded, listed = by_name(lambda: on_load(ctx, library["load"]),
+                                 {"region": chat["region"], "doc": chat["doc"], **library["outputs"]})
+        demo.load(loaded, None, listed, api_visibility="private")
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
     return demo
 
 
-def to_selfcheck(history: list, forms: list) -> list:
+def to_selfcheck(history: list, properties: dict[str, dict]) -> dict:
     """The 申报自评 tab, on the programme the chat's last verdict was about, its facts filled in."""
     applied = chat_tab.last_assessment(history)
     if applied is None:
-        return [gr.update()] * (2 + sum(len(properties) for _, properties, _, _ in forms))
+        return {}
     program_id = applied.rules.program.id
-    return [gr.Tabs(selected="selfcheck"), program_id,
-            *selfcheck_tab.prefill_values(program_id, applied.facts.values, forms)]
+    return {"tabs": gr.Tabs(selected="selfcheck"), "picker": program_id,
+            **selfcheck_tab.prefill_values(program_id, applied.facts.values, properties[program_id])}
 
 
-def on_load(ctx: AppContext, library_listing):
+def on_load(ctx: AppContext, library_listing) -> dict:
     """Fill the filters and the document list from the live index; with no index yet, say so."""
     try:
         regions, docs = chat_tab.filter_choices(ctx)
     except Exception as exc:  # the page still opens; the message says what to do
         from ui.errors import explain
         gr.Warning(explain(exc))
-        return (gr.update(), gr.update(), explain(exc), gr.update(), gr.update(), gr.update())
-    return (gr.update(choices=regions), gr.update(choices=docs), *library_listing())
+        return {"status": explain(exc)}
+    return {"region": gr.update(choices=regions), "doc": gr.update(choices=docs), **library_listing()}
 
 
 def create_app(ctx: AppContext) -> FastAPI:

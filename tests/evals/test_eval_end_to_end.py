@@ -81,3 +81,27 @@ def test_applied_questions_are_scored_on_their_verdicts(real_retriever, tmp_path
     assert overall["fact_accuracy"] == 1.0
     # c expects rd_staff to fail, but 40 人 meets 30 人: its verdicts are wrong, a and b's are not scored/right
     assert overall["verdict_accuracy"] == 0.5 and overall["criteria_overjudged"] == 0
+
+
+def test_one_progress_count_runs_through_the_baseline_and_the_charts_show_it(real_index, tmp_path):
+    """The bar does not sit at 100% while the baseline embeds: one count over every phase,
+    ending at its total; the baseline's figures per type are there for the charts."""
+    from evals.io import read_gold_set
+    from evals.runner import evaluate_set
+    from ui.context import AppContext
+    from ui.settings import Settings
+
+    gold_file = tmp_path / "g.jsonl"
+    rows = [{"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium",
+             "evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"], "type": "门槛"},
+            {"id": "b", "q": "广东省技术创新中心要什么条件？", "answerable": False, "type": "超范围"}]
+    gold_file.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assistant = AppContext(Settings(data_dir=real_index)).assistant()
+    seen = []
+    report = evaluate_set(assistant, read_gold_set(gold_file), baseline="naive",
+                          on_progress=lambda done, total, phase: seen.append((done, total, phase)))
+    done = [d for d, _, _ in seen]
+    assert done == sorted(done) and seen[-1][0] == seen[-1][1] and len({t for _, t, _ in seen}) == 1
+    assert seen[-1][1] > len(rows) + 10  # the baseline's chunks are counted, not only the questions
+    assert [p for p in dict.fromkeys(p for _, _, p in seen)] == ["评测本系统", "基线：向量化 500 字切块", "基线：检索"]
+    assert set(report["baseline"]["by_type"]) == {"门槛"} and 0.0 <= report["baseline"]["by_type"]["门槛"]["hit@1"] <= 1.0

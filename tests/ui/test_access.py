@@ -47,5 +47,5 @@ def test_upload_and_delete_without_the_token_are_refused_and_change_nothing(real
         with pytest.raises(gr.Error, match="管理员口令"):
             call()
     assert sorted(ctx.retriever().state.documents) == before
-    status = library_tab.upload(ctx, str(doc), "", "", "s3cret-token", lambda *a, **k: None)[0]
+    status = library_tab.upload(ctx, str(doc), "", "", "s3cret-token", lambda *a, **k: None)["status"]
     assert "已加入" in status and len(ctx.retriever().state.documents) == len(before) + 1

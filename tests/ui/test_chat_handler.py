@@ -24,20 +24,21 @@ def test_question_then_answer_with_sources_then_follow_up(data_dir):
     ctx = AppContext(Settings(data_dir=data_dir))
     history: list = []
     steps = list(respond(ctx, "广西创新联合体的牵头企业营收要多少？", [], history, "", "", "原文摘录"))
-    assert steps[0][0] == [{"role": "user", "content": "广西创新联合体的牵头企业营收要多少？"}] and steps[0][2] == ""
-    messages = steps[-1][0]
+    assert steps[0]["chatbot"] == [{"role": "user", "content": "广西创新联合体的牵头企业营收要多少？"}]
+    assert steps[0]["box"] == ""
+    messages = steps[-1]["chatbot"]
     assert "10亿元" in messages[1]["content"]
     assert messages[2]["metadata"]["title"] == "[1] 《广西壮族自治区创新联合体管理办法（试行）》第五条（二）1"
     assert len(history) == 1
     steps = list(respond(ctx, "那湖南呢？", messages, history, "", "", "原文摘录"))
-    follow = steps[-1][0][len(messages):]
+    follow = steps[-1]["chatbot"][len(messages):]
     assert follow[0]["role"] == "user" and "湖南省技术创新中心建设实施方案" in follow[2]["metadata"]["title"]
     assert "按“湖南" in follow[1]["content"]  # says how the follow-up was understood
 
 
 def test_filters_restrict_the_sources(data_dir):
     ctx = AppContext(Settings(data_dir=data_dir))
-    messages = list(respond(ctx, "牵头单位有什么条件？", [], [], "", "nm-tic", "原文摘录"))[-1][0]
+    messages = list(respond(ctx, "牵头单位有什么条件？", [], [], "", "nm-tic", "原文摘录"))[-1]["chatbot"]
     sources = [m for m in messages if m.get("metadata")]
     assert sources and all("内蒙古" in m["metadata"]["title"] for m in sources)
 
@@ -45,7 +46,8 @@ def test_filters_restrict_the_sources(data_dir):
 def test_empty_message_changes_nothing(data_dir):
     ctx = AppContext(Settings(data_dir=data_dir))
     before = [{"role": "user", "content": "x"}]
-    assert list(respond(ctx, "   ", before, [], "", "", "原文摘录")) == [(before, [], "", {})]
+    assert list(respond(ctx, "   ", before, [], "", "", "原文摘录")) == [
+        {"chatbot": before, "history": [], "box": "", "answer_ids": {}}]
 
 
 def test_llm_mode_streams_then_shows_the_verified_answer(data_dir, real_retriever):
@@ -54,9 +56,9 @@ def test_llm_mode_streams_then_shows_the_verified_answer(data_dir, real_retrieve
     model = FakeListChatModel(responses=[f"牵头企业年主营业务收入原则上应达到10亿元以上[{n}]。"])
     ctx = AppContext(Settings(data_dir=data_dir), chat_model=model)
     steps = list(respond(ctx, question, [], [], "", "", "大模型"))
-    partial = [s[0][-1]["content"] for s in steps[1:-1]]
+    partial = [s["chatbot"][-1]["content"] for s in steps[1:-1]]
     assert len(partial) > 3 and all(b.startswith(a) for a, b in zip(partial, partial[1:]))  # grows token by token
-    final = steps[-1][0]
+    final = steps[-1]["chatbot"]
     assert final[1]["content"].startswith("牵头企业年主营业务收入原则上应达到10亿元以上[1]")
     assert final[2]["metadata"]["title"].endswith("第五条（二）1")
 
@@ -81,8 +83,9 @@ def test_thumbs_and_flags_are_recorded_against_the_answer(data_dir):
     from ui.chat_tab import rate
 
     ctx = AppContext(Settings(data_dir=data_dir))
-    *_, (messages, history, _, ids) = respond(ctx, "广西创新联合体的牵头企业营收要多少？", [], [], "", "", "原文摘录")
-    *_, (messages, history, _, ids) = respond(ctx, "那湖南呢？", messages, history, "", "", "原文摘录", ids)
+    *_, turn = respond(ctx, "广西创新联合体的牵头企业营收要多少？", [], [], "", "", "原文摘录")
+    *_, turn = respond(ctx, "那湖南呢？", turn["chatbot"], turn["history"], "", "", "原文摘录", turn["answer_ids"])
+    messages, ids = turn["chatbot"], turn["answer_ids"]
     follow_up = next(i for i, m in enumerate(messages) if m["content"] == "那湖南呢？")
     assert sorted(ids) == [1, follow_up + 1]  # each answer's text message, after its question
     first, second = ids[1], ids[max(ids)]

@@ -29,19 +29,22 @@ def test_marked_and_refused_answers_are_reviewed_into_a_gold_set_the_eval_runs(c
     ctx.log_answer(ctx.assistant().answer("上海的创新联合体有什么要求？"), "web")
     with pytest.raises(gr.Error, match="管理员口令"):
         review.load_queue(ctx, "wrong")
-    rows, queue, picker = review.load_queue(ctx, TOKEN)
+    loaded = review.load_queue(ctx, TOKEN)
+    rows, queue = loaded["table"], loaded["queue"]
     assert queue[0]["answer_id"] == wrong and rows[0][5] == "引用条款不对"
     assert any(q["refusal"] for q in queue[1:])
-    question, answerable, query = review.pick(queue, wrong)
-    assert question == "联合体牵头企业营收门槛是多少？" and answerable and query == question
+    picked = review.pick(queue, wrong)
+    question = picked["question"]
+    assert question == "联合体牵头企业营收门槛是多少？" and picked["answerable"] and picked["clause_query"] == question
     choices = review.find_clauses(ctx, "牵头企业 年主营业务收入 10亿元")["choices"]
     clause_id = next(value for label, value in choices if "第五条（二）1" in label)
     with pytest.raises(gr.Error, match="金标条款"):
         review.save_review(ctx, TOKEN, wrong, question, True, None, "10亿元", "门槛", "我的复核集")
     status = review.save_review(ctx, TOKEN, wrong, question, True, clause_id, "10亿元", "门槛", "我的复核集")
     assert "我的复核集" in status and review.stored_sets(ctx) == ["我的复核集"]
-    assert wrong not in [q["answer_id"] for q in review.load_queue(ctx, TOKEN)[1]]  # reviewed: off the queue
-    summary, metrics, *_ = run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集")
+    assert wrong not in [q["answer_id"] for q in review.load_queue(ctx, TOKEN)["queue"]]  # reviewed: off the queue
+    shown = run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集")
+    summary, metrics = shown["summary"], shown["metrics"]
     assert "我的复核集" in summary and "1 题" in summary
     assert dict((row[0], row[1]) for row in metrics)["条款命中 hit@1"] == "1.000"
     assert b"\\u" not in Logbook(ctx.data_dir).gold_set_jsonl("我的复核集")  # readable JSONL

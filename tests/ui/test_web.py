@@ -94,6 +94,12 @@ def test_chat_refusal_and_html_shown_as_text(page):
     assert "<b>上海</b>" in chat.inner_text()  # typed HTML is shown, not rendered
 
 
+# Elements inside a container that scroll their content vertically (a table in a scroll box).
+SCROLL_BOXES = """(root) => [...document.querySelectorAll(root + ' *')].filter((e) => {
+  const y = getComputedStyle(e).overflowY; return (y === 'auto' || y === 'scroll') && e.scrollHeight > e.clientHeight + 4;
+}).map((e) => e.className)"""
+
+
 def test_selfcheck_form_verdict_failing_criterion_and_reports(page, shots):
     _tab(page, "申报自评")
     _pick(page, "program", "广西壮族自治区创新联合体")
@@ -108,6 +114,10 @@ def test_selfcheck_form_verdict_failing_criterion_and_reports(page, shots):
     page.locator("#verdict").get_by_text("不符合条件").wait_for()
     row = page.locator("#criteria [role=row]", has_text="牵头单位年主营业务收入")
     assert "✘ 未通过" in row.inner_text() and "还差" in row.inner_text() and "第五条（二）1" in row.inner_text()
+    from selfcheck import evaluate
+    criteria = evaluate("gx-consortium", {"members_total": 9, "lead_annual_revenue_wan": 80000}).criteria
+    assert page.locator("#criteria [role=row]").count() >= len(criteria) + 1  # every criterion and the header
+    assert page.evaluate(SCROLL_BOXES, "#criteria") == []  # all on the page, none in an inner scroll box
     assert _field(page, "members_total").input_value() == "9"  # nothing typed is lost
     with page.expect_download() as pdf:
         page.get_by_role("button", name="下载报告（PDF）").click()

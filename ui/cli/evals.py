@@ -72,10 +72,12 @@ def eval_command(
     if ablate is not None:
         _print_ablation(assistant.retriever, gold.questions, ablate)
         return
-    with typer.progressbar(length=len(gold.questions), label="评测中") as bar, reported():
+    with typer.progressbar(length=len(gold.questions), label="评测本系统") as bar, reported():
+        def tick(done: int, total: int, phase: str) -> None:  # one bar over every phase, the baseline's too
+            bar.length, bar.label = total, phase
+            bar.update(done - bar.pos)
         report = evaluate_set(assistant, gold, mode, baseline=baseline,
-                              with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(),
-                              on_progress=lambda i, n: bar.update(1))
+                              with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(), on_progress=tick)
     from evals.report import trend_chart
     from ui.services import remember_eval
     history = remember_eval(s.data_dir, report, assistant.retriever.state.generation, assistant.retriever.embedder.spec)
