@@ -17,6 +17,7 @@ from starlette.routing import Match
 from pydantic import BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.suggest import next_questions
 from assistant.types import MODES
 from ui.context import AppContext
 from ui.errors import explain, field_of, http_status
@@ -153,7 +154,8 @@ def router(ctx: AppContext) -> APIRouter:
             session_id, session, expired = ctx.session(req.session_id, req.mode)
             answer = session.ask(q, mode=req.mode, region=req.region, doc_ids=[req.doc_id] if req.doc_id else None)
         notice = {"session_notice": "会话已过期或不存在，已开始新的会话"} if expired else {}
-        return {"session_id": session_id, "answer_id": ctx.log_answer(answer, "api"), **notice, **answer.to_dict()}
+        return {"session_id": session_id, "answer_id": ctx.log_answer(answer, "api"), **notice, **answer.to_dict(),
+                "suggestions": next_questions(answer, ctx.retriever().corpus)}
 
     @api.post("/feedback")
     def feedback(req: FeedbackRequest):

@@ -8,6 +8,7 @@ import gradio as gr
 
 from assistant import Session
 from assistant.applied import Applied
+from assistant.suggest import SUGGESTIONS, next_questions
 from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS, clean_question
 from ui import conversations
@@ -111,10 +112,14 @@ def build(ctx: AppContext) -> dict:
                              show_label=False, scale=5, elem_id="question")
             send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
+        with gr.Row(visible=False, elem_id="suggestions") as suggest_row:
+            gr.Markdown("猜你想问：", elem_id="suggest-label")
+            suggested = [gr.Button("", size="sm", elem_id=f"suggest-{i}", scale=3) for i in range(SUGGESTIONS)]
         fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")
         gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
         page = {"chatbot": chatbot, "history": history, "box": box, "answer_ids": answer_ids, "fill": fill,
-                "saved": saved, "conversation": conversation, "past": past}
+                "saved": saved, "conversation": conversation, "past": past, "suggestions": suggest_row,
+                **{f"suggest_{i}": b for i, b in enumerate(suggested)}}
         outputs = lambda *names: {n: page[n] for n in names}  # noqa: E731
         handler, answered = by_name(partial(respond, ctx), outputs("chatbot", "history", "box", "answer_ids"))
         inputs = [box, chatbot, history, region, doc, mode, answer_ids]
@@ -122,19 +127,27 @@ def build(ctx: AppContext) -> dict:
         show_fill = lambda h: gr.update(visible=last_assessment(h) is not None)  # noqa: E731
         stored = outputs("saved", "conversation", "past")
         keep, kept = by_name(keep_conversation, stored)
-        # One queue for both triggers; "/chat" is also what API clients and the load test call.
+        suggest, offered = by_name(lambda h: suggestions(ctx, h), outputs("suggestions", *(f"suggest_{i}" for i in
+                                                                                 range(SUGGESTIONS))))
+
+        def after_answer(event):
+            return event.then(show_fill, history, fill, **private) \
+                .then(keep, [saved, conversation, chatbot], kept, **private) \
+                .then(suggest, history, offered, **private)
+        # One queue for every trigger; "/chat" is also what API clients and the load test call.
         for trigger, extra in ((send.click, {"api_name": "chat", "concurrency_limit": CHAT_CONCURRENCY}),
                                (box.submit, {"api_visibility": "undocumented"})):
-            trigger(handler, inputs, answered, concurrency_id="chat", **extra) \
-                .then(show_fill, history, fill, **private) \
-                .then(keep, [saved, conversation, chatbot], kept, **private)
+            after_answer(trigger(handler, inputs, answered, concurrency_id="chat", **extra))
+        for button in suggested:  # 猜你想问: the suggestion becomes the question, asked at once
+            after_answer(button.click(lambda q: q, button, box, **private)
+                         .then(handler, inputs, answered, concurrency_id="chat", api_visibility="private"))
         # 清空对话 and the panel's own trash icon: screen and memory, and this conversation's copy
-        memory = ("history", "fill", "answer_ids", *stored)
+        memory = ("history", "fill", "answer_ids", "suggestions", *stored)
         cleared, shown = by_name(lambda s, c: {"chatbot": [], "box": "", **forget(s, c)}, outputs("chatbot", "box", *memory))
         clear.click(cleared, [saved, conversation], shown, **private)
         forgotten, shown = by_name(forget, outputs(*memory))
         chatbot.clear(forgotten, [saved, conversation], shown, **private)  # the panel empties itself
-        opened = outputs("chatbot", "history", "conversation", "answer_ids", "fill", "past")
+        opened = outputs("chatbot", "history", "conversation", "answer_ids", "fill", "past", "suggestions")
         reopen, reopened = by_name(new_conversation, opened)
         new.click(reopen, None, reopened, **private)
         reopen, reopened = by_name(lambda s, c: open_conversation(ctx, s, c), opened)
@@ -148,6 +161,17 @@ def build(ctx: AppContext) -> dict:
     return {"region": region, "doc": doc, "history": history, "fill": fill, "restore": restore}
 
 
+def suggestions(ctx: AppContext, history: list) -> dict:
+    """猜你想问 under the last answer: up to three questions about the clauses next to the ones it
+    cited (assistant/suggest.py); hidden after a refusal or a cleared chat."""
+    answer = history[-1].answer if history else None
+    with for_people():
+        found = next_questions(answer, ctx.retriever().corpus) if answer is not None else []
+    return {"suggestions": gr.update(visible=bool(found)),
+            **{f"suggest_{i}": gr.update(value=found[i] if i < len(found) else "", visible=i < len(found))
+               for i in range(SUGGESTIONS)}}
+
+
 def keep_conversation(saved: dict, conversation_id: str | None, messages: list) -> dict:
     """Store the conversation in the browser, and list it among the past ones."""
     conversation_id = conversation_id or conversations.new_id()
@@ -159,12 +183,13 @@ def keep_conversation(saved: dict, conversation_id: str | None, messages: list) 
 
 def forget(saved: dict, conversation_id: str | None) -> dict:
     """清空对话: the follow-up memory and this conversation's stored copy (the screen is the caller's)."""
-    return {"history": [], "fill": gr.update(visible=False), "answer_ids": {}, **keep_conversation(saved, conversation_id, [])}
+    return {"history": [], "fill": gr.update(visible=False), "answer_ids": {}, "suggestions": gr.update(visible=False),
+            **keep_conversation(saved, conversation_id, [])}
 
 
 def new_conversation() -> dict:
     return {"chatbot": [], "history": [], "conversation": conversations.new_id(), "answer_ids": {},
-            "fill": gr.update(visible=False), "past": gr.update(value=None)}
+            "fill": gr.update(visible=False), "past": gr.update(value=None), "suggestions": gr.update(visible=False)}
 
 
 def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None) -> dict:
@@ -175,7 +200,7 @@ def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None)
     with for_people():
         history = conversations.replay(ctx, found["messages"])
     return {"chatbot": found["messages"], "history": history, "conversation": found["id"], "answer_ids": {},
-            "fill": gr.update(visible=last_assessment(history) is not None)}
+            "fill": gr.update(visible=last_assessment(history) is not None), "suggestions": gr.update(visible=False)}
 
 
 def last_assessment(history: list) -> Applied | None:

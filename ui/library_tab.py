@@ -11,6 +11,7 @@ from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, re
 from ui.access import check_admin
 from ui.context import AppContext
 from ui.errors import for_people
+from ui.links import SEPARATOR
 from ui.render import clause_tree_markdown, text
 from ui.wiring import by_name
 
@@ -39,6 +40,21 @@ def show_document(ctx: AppContext, doc_id: str | None) -> str:
         return clause_tree_markdown(c for c in ctx.retriever().clauses if c.doc_id == doc_id)
 
 
+def focus_clause(ctx: AppContext, request: str) -> dict:
+    """在文件中查看 (ui/links.py): a source's citation "《title》path" → this tab on that document,
+    the clause marked in its tree. A citation the library no longer holds (the document was
+    revised or removed since the answer) is said so."""
+    citation = (request or "").split(SEPARATOR)[0].strip()
+    with for_people():
+        corpus = ctx.retriever().corpus
+        clause = next((c for c in corpus if c.citation == citation), None)
+    if clause is None:
+        gr.Warning(f"文件库中已没有这一条款：{citation}（文件可能已修订或删除）", title="提示")
+        return {}
+    tree = clause_tree_markdown((c for c in corpus if c.doc_id == clause.doc_id), focus=clause.path)
+    return {"tabs": gr.Tabs(selected="library"), "viewer": gr.update(value=clause.doc_id), "tree": tree}
+
+
 def search(ctx: AppContext, query: str, doc_id: str | None) -> str:
     with for_people():
         retriever = ctx.retriever()
@@ -57,7 +73,7 @@ def relevant(hits: list, floor: float) -> list:
 def refreshed(ctx: AppContext, status: str, selected: str | None = None) -> dict:
     """Everything that lists documents, after the library changed."""
     return {"status": status, "documents": documents_table(ctx),
-            "viewer": gr.update(choices=document_choices(ctx), value=selected),
+            "viewer": gr.update(choices=document_choices(ctx), value=selected), "tree": show_document(ctx, selected),
             "uploaded": gr.update(choices=uploaded_choices(ctx), value=None)}
 
 
@@ -122,14 +138,15 @@ def build(ctx: AppContext) -> dict:
                 uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
                 drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
             status = gr.Markdown(elem_id="library-status")
-        doc.change(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
+        # On the user's pick only: a handler that sets the picker (upload, 在文件中查看) sends its own tree.
+        doc.input(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
         find.click(lambda q, d: search(ctx, q, d), [query, doc], results, api_name="search_clauses")
         query.submit(lambda q, d: search(ctx, q, d), [query, doc], results, api_visibility="undocumented")
-        listing = {"status": status, "documents": docs, "viewer": doc, "uploaded": uploaded}
+        listing = {"status": status, "documents": docs, "viewer": doc, "tree": tree, "uploaded": uploaded}
         added, shown = by_name(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress), listing)
         add.click(added, [file, title, region, token], shown, concurrency_limit=1, concurrency_id="ingest",
                   api_visibility="private")  # changing the library is no API route; the page still calls it
         dropped, shown = by_name(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), listing)
         drop.click(dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest",
                    api_visibility="private")
-    return {"load": lambda: refreshed(ctx, ""), "outputs": listing}
+    return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}

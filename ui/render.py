@@ -69,9 +69,10 @@ def verdict_markdown(assessment: Assessment) -> str:
     return "\n\n".join([head, *(f"- {text(n)}" for n in assessment.notes)])
 
 
-def clause_tree_markdown(clauses: Iterable[Clause]) -> str:
+def clause_tree_markdown(clauses: Iterable[Clause], focus: str | None = None) -> str:
     """A document as its clause tree: a heading per top-level section, then each clause under
-    its citation label, indented by its depth in the tree."""
+    its citation label, indented by its depth in the tree. `focus`: a clause path to mark
+    (在文件中查看 from a chat source)."""
     out, section = [], None
     for c in clauses:
         top = c.breadcrumb[0] if c.breadcrumb else None
@@ -82,7 +83,10 @@ def clause_tree_markdown(clauses: Iterable[Clause]) -> str:
         if c.heading and c.heading not in c.text[:len(c.heading) + 2]:
             label += f"【{c.heading}】"
         more = "（续）" if c.part else ""
-        out.append(f"{'&emsp;' * max(0, len(c.breadcrumb) - 1)}**{text(label)}**{more}　{text(c.text)}")
+        line = f"**{text(label)}**{more}　{text(c.text)}"
+        if focus is not None and c.path == focus:
+            line = f"<mark>{line}</mark>"
+        out.append(f"{'&emsp;' * max(0, len(c.breadcrumb) - 1)}{line}")
     return "\n\n".join(out) or "（该文件没有条款）"
 
 

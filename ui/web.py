@@ -11,8 +11,9 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from ui import api, chat_tab, eval_tab, library_tab, selfcheck_tab, zh
+from ui import api, chat_tab, eval_tab, library_tab, links, selfcheck_tab, zh
 from ui.context import AppContext
+from ui.links import OPEN_CLAUSE_ID
 from ui.settings import Settings
 from ui.wiring import by_name
 
@@ -42,6 +43,11 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
             selfcheck = selfcheck_tab.build()
             eval_tab.build(ctx)
             library = library_tab.build(ctx)
+        # 在文件中查看 on a chat source (ui/links.py fills this hidden box with the citation)
+        open_clause = gr.Textbox(elem_id=OPEN_CLAUSE_ID, show_label=False, container=False)
+        focused, shown = by_name(lambda c: library_tab.focus_clause(ctx, c),
+                                 {"tabs": tabs, "viewer": library["viewer"], "tree": library["tree"]})
+        open_clause.change(focused, open_clause, shown, queue=False, api_visibility="private")
         page = {"tabs": tabs, "picker": selfcheck["picker"], **selfcheck["fields"]}
         fill, filled = by_name(lambda h: to_selfcheck(h, selfcheck["properties"]), page)
         chat["fill"].click(fill, chat["history"], filled, queue=False, api_visibility="private")
@@ -81,7 +87,7 @@ def create_app(ctx: AppContext) -> FastAPI:
                          static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
     api.install(app, ctx)
     return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
-                               theme=gr.themes.Soft(), css=CSS, head=zh.HEAD,
+                               theme=gr.themes.Soft(), css=CSS + links.CSS, head=zh.HEAD + links.HEAD,
                                max_file_size=ctx.settings.max_upload_bytes)
 
 

@@ -86,6 +86,35 @@ def test_chat_answer_with_citation_then_follow_up(page, shots):
     page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('那湖南呢')")
 
 
+def test_markers_open_their_source_view_in_document_and_suggestions(page, shots):
+    """[n] opens and scrolls to source n; 在文件中查看 opens the clause in the document tab;
+    a 猜你想问 button asks its question."""
+    page.fill("#question textarea", "成果转移转化示范区怎么申报？")
+    page.click("#send")
+    chat = page.locator("#chatbot")
+    chat.get_by_text("[3] 《广西壮族自治区科技成果转移转化示范区建设指引》七、（三）").wait_for()
+    assert chat.get_by_text("积极落实示范区建设方案目标与任务", exact=False).count() == 1  # in the answer only
+    page.locator("a.cite-link", has_text="[3]").first.click()
+    chat.get_by_text("积极落实示范区建设方案目标与任务", exact=False).nth(1).wait_for()  # source 3 opened
+    suggestion = page.locator("#suggest-0")
+    suggestion.wait_for()
+    asked = suggestion.inner_text()
+    assert asked.startswith("《广西科技成果转移转化示范区建设指引》对“")
+    page.locator("button.view-in-doc").nth(1).click()  # source 2: 七、（二）
+    mark = page.locator("#clause-tree mark")
+    mark.wait_for()
+    assert "七、（二）" in mark.inner_text() and "论证审定" in mark.inner_text()
+    page.wait_for_function("(() => { const r = document.querySelector('#clause-tree mark').getBoundingClientRect();"
+                           " return r.top >= 0 && r.bottom <= window.innerHeight; })()")  # scrolled to it
+    assert "gx-demo-zone" in page.locator("#doc-picker input").input_value()
+    page.screenshot(path=shots / "1c-view-in-document.png")
+    _tab(page, "政策问答")
+    suggestion.click()
+    chat.locator(".message-row", has_text=asked).wait_for()
+    page.wait_for_function("document.querySelector('#chatbot').innerText.split('在文件中查看').length > 6")
+    assert "超出现有文件范围" not in chat.inner_text().split(asked)[-1]
+
+
 def test_chat_refusal_and_html_shown_as_text(page):
     page.fill("#question textarea", "<b>上海</b>的创新联合体牵头企业营收要多少？")
     page.click("#send")
