@@ -96,7 +96,8 @@ class AppContext:
         cannot be opened."""
         with self._lock:
             if self._logbook is None:
-                self._logbook = Logbook(self.data_dir, retention_days=self.settings.log_retention_days)
+                self._logbook = Logbook(self.data_dir, retention_days=self.settings.log_retention_days,
+                                       url=self.settings.db_url)
             return self._logbook
 
     def log_answer(self, answer, channel: str) -> str | None:

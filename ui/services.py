@@ -54,30 +54,32 @@ def run_ingest(settings: Settings, *, embedder: Embedder | None = None, rebuild:
                   progress=progress, on_progress=on_progress)
 
 
-def log_answer(data_dir, answer, channel: str, generation: str | None, logbook=None) -> str | None:
+def log_answer(data_dir, answer, channel: str, generation: str | None, logbook=None,
+               db_url: str | None = None) -> str | None:
     """Keep an answer in the logbook (evals/logbook.py) and return its answer_id; None when the
-    log cannot be written: a log failure never breaks an answer."""
+    log cannot be written: a log failure never breaks an answer. Without `logbook`, the one at
+    `db_url` (POLICY_DB_URL) or else under the data directory is opened."""
     import logging
 
     from evals.logbook import Logbook, LogbookError
     try:
-        return (logbook or Logbook(data_dir)).record(answer, channel=channel, generation=generation)
+        return (logbook or Logbook(data_dir, url=db_url)).record(answer, channel=channel, generation=generation)
     except LogbookError as exc:
         logging.getLogger("zhengcetong.ui").warning("answer not logged: %s", exc)
         return None
 
 
 def remember_eval(data_dir, report: dict, generation: str | None, embedder: str | None,
-                  open_logbook: Callable | None = None) -> list[dict]:
+                  open_logbook: Callable | None = None, db_url: str | None = None) -> list[dict]:
     """Keep an eval run in the logbook's history and return that set's history in this mode,
     this run last (oldest first). A history that cannot be written never loses the report: the
     run alone comes back. `open_logbook`: the server's own (AppContext.logbook); by default one
-    is opened for the data directory."""
+    is opened at `db_url` (POLICY_DB_URL) or else under the data directory."""
     import logging
 
     from evals.logbook import Logbook, LogbookError
     try:
-        logbook = open_logbook() if open_logbook else Logbook(data_dir)
+        logbook = open_logbook() if open_logbook else Logbook(data_dir, url=db_url)
         logbook.record_eval(report, generation=generation, embedder=embedder)
         return logbook.eval_history(report["set"], report["mode"])
     except LogbookError as exc:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     admin_token: str = ""
     # Answers older than this many days are deleted from the logbook (0 = keep them all).
     log_retention_days: float = 0.0
+    # The logbook's database as a SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/db
+    # for one log shared by several servers; empty = logbook.sqlite3 under data_dir.
+    db_url: str | None = None
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860

@@ -72,7 +72,7 @@ def ask(question: Optional[str] = typer.Argument(None, help="问题"),
     if stream:
         typer.echo("")
     if as_json:
-        answer_id = log_answer(s.data_dir, answer, "cli", assistant.retriever.state.generation)
+        answer_id = log_answer(s.data_dir, answer, "cli", assistant.retriever.state.generation, db_url=s.db_url)
         typer.echo(json.dumps({"answer_id": answer_id, **answer.to_dict()}, ensure_ascii=False))
         return
     _print_answer(answer, as_json, streamed=stream)

@@ -80,7 +80,8 @@ def eval_command(
                               with_selfcheck=gold_set is None and SELFCHECK_GOLD.exists(), on_progress=tick)
     from evals.report import trend_chart
     from ui.services import remember_eval
-    history = remember_eval(s.data_dir, report, assistant.retriever.state.generation, assistant.retriever.embedder.spec)
+    history = remember_eval(s.data_dir, report, assistant.retriever.state.generation, assistant.retriever.embedder.spec,
+                            db_url=s.db_url)
     if old is None and len(history) >= 2:  # no file to compare with: the last run on this set
         old = history[-2]
     paths = write_report(report, out_dir, old)
@@ -147,7 +148,7 @@ def export_log(out: Path = typer.Argument(..., help="导出文件（.csv 或 .xl
     check_output(out, "out", directory=False)
     s = settings_for(data_dir)
     with reported():
-        logbook = Logbook(s.data_dir, retention_days=s.log_retention_days)
+        logbook = Logbook(s.data_dir, retention_days=s.log_retention_days, url=s.db_url)
         answers = logbook.answers(since=time.time() - days * 86400 if days else None)
     n = export_answers(answers, out)
     typer.echo(f"已导出 {n} 条问答记录：{out}（个人信息已隐去）")
