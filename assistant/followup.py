@@ -45,8 +45,9 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     prev = history[-1]
     scope = library.detect(question)
     rest = _FILLER.sub("", _strip_names(question, library))
-    if scope.regions and len(rest) <= 3:
-        # "那湖南呢？" / "内蒙古的呢？": the previous question, asked of the new region.
+    if scope.regions and not _asks_something(rest):
+        # "那湖南呢？" / "内蒙古的呢？": the previous question, asked of the new region. A question
+        # that also says what it asks ("内蒙古技术创新中心怎么申报？") stands as it is.
         base = prev.resolved
         for w in _region_words(library):
             base = base.replace(w, "")
@@ -65,6 +66,15 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
             subject += _elided_object(prev.resolved, question, library)
         return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
     return Resolution(question)
+
+
+def _asks_something(rest: str) -> bool:
+    """Whether what is left of a question, its names and fillers removed, asks anything: a word
+    that is not one of the topic-less ones ("申报" does; "要求", "" do not)."""
+    from ingest.tokenize import jieba_words
+
+    generic = _GENERIC_WORDS | question_words("generic")
+    return any(w not in generic for w in jieba_words()(rest) if w.strip())
 
 
 def _borrows_subject(question: str, rest: str) -> bool:
