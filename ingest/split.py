@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import re
 
+from corpus.sentences import sentence_pieces
+
 TARGET_CHARS = 260   # pack sentences up to about this size
 MAX_CHARS = 600      # no unit is ever longer than this
 
-_SENTENCE_END = re.compile(r"(?<=[。；！？!?])|(?<=\n)")
 _CLAUSE_END = re.compile(r"(?<=[，、：,])")
 
 
 def _pieces(text: str) -> list[str]:
     """Sentences (or, for a runaway sentence, comma phrases, then fixed cuts)."""
     out: list[str] = []
-    for sentence in (s for s in _SENTENCE_END.split(text) if s):
+    for sentence in sentence_pieces(text):
         if len(sentence) <= MAX_CHARS:
             out.append(sentence)
             continue
