@@ -17,7 +17,7 @@ _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
 @dataclass(frozen=True)
 class Glossary:
     regions: dict[str, tuple[str, ...]]          # canonical region → its names, longest first
-    cities: dict[str, str]                       # city → canonical region
+    cities: dict[str, str]                       # city (short form, or a prefecture's full name) → region
     national_region: str
     national_words: tuple[str, ...]
     national_title_starts: tuple[str, ...]       # "国家科学技术奖励条例": a national document
@@ -68,6 +68,13 @@ class Glossary:
                 found[region] = text.index(city)
         named = {r: i for r, i in found.items() if i is not None}
         return min(named, key=named.get) if named else None
+
+    def city_of_title(self, title: str) -> str | None:
+        """The city a title starts with, in its short form ("舟山市科技创新促进条例" → 舟山,
+        "锡林郭勒盟…" → 锡林郭勒), else None."""
+        rest = re.sub(r"^关于印发|^《", "", _BRACKETS.sub("", title).strip())
+        city = max((c for c in self.cities if rest.startswith(c)), key=len, default=None)
+        return re.sub(r"(?<=..)(?:市|地区|盟)$", "", city) if city else None
 
     def national_title(self, title: str) -> str | None:
         """全国 for a title that starts as a national document's does (国家…, 中华人民共和国…)."""
@@ -126,7 +133,8 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return Glossary(
         regions={str(r): _longest_first(names) for r, names in data["regions"].items()},
-        cities={str(c): str(r) for c, r in (data.get("cities") or {}).items()},
+        cities={**{str(c): str(r) for c, r in (data.get("cities") or {}).items()},
+                **{str(c): str(r) for r, names in (data.get("prefectures") or {}).items() for c in names}},
         national_region=str(data["national_region"]),
         national_words=tuple(map(str, data.get("national_words") or ())),
         national_title_starts=tuple(map(str, data.get("national_title_starts") or ())),

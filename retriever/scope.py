@@ -80,6 +80,12 @@ class LibraryScope:
         names = dict(self.glossary.regions)
         for region in self.regions:
             names.setdefault(region, (region,))
+        # A city with a document of its own is named bare too ("舟山" for 舟山市科技创新促进条例,
+        # region 浙江): safe here, where the library shows the word is a place.
+        for title, region in zip(self.titles, self.region_of_doc.values()):
+            city = self.glossary.city_of_title(title)
+            if city and region in names and city not in names[region]:
+                names[region] = (*names[region], city)
         return names
 
     def region_words(self) -> frozenset[str]:

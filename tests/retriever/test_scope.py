@@ -27,6 +27,10 @@ def _with(**docs) -> LibraryScope:
     ("那湖南和广西比呢？", ("湖南", "广西")),  # in the order the question names them
     ("广西和湖南比呢？", ("广西", "湖南")),
     ("南宁的企业能牵头创新联合体吗？", ("广西",)),  # a city names its province
+    ("百色市的企业能牵头创新联合体吗？", ("广西",)),  # any prefecture by its full name (glossary prefectures)
+    ("锡林郭勒盟有技术创新中心吗？", ("内蒙古",)),
+    ("朝阳产业的企业能牵头创新联合体吗？", ()),  # a bare 朝阳 is a word, not 辽宁's 朝阳市
+    ("阿里巴巴能参加广西创新联合体吗？", ("广西",)),  # nor 阿里 西藏's 阿里地区
 ])
 def test_regions_named_in_question(question, regions):
     assert SHIPPED.detect(question).regions == regions
@@ -87,3 +91,17 @@ def test_what_a_title_says_about_its_document():
 def test_the_region_of_an_uploaded_title(title, region):
     from ingest.library import guess_region
     assert guess_region(title) == region
+
+
+def test_an_uploaded_city_document_belongs_to_its_province():
+    glossary = load_glossary()
+    assert glossary.region_in_text("舟山市科技创新促进条例") == "浙江"
+    assert glossary.canonical_region("延边朝鲜族自治州") == "吉林"
+
+
+def test_a_city_with_a_document_is_named_bare():
+    """舟山市's own document is 浙江's; a question saying only "舟山" is about it — and a bare city
+    word with no document of its own ("朝阳产业") still names no place."""
+    library = _with(zs=("舟山市科技创新促进条例", "浙江", "其他"), bj=("北京市促进科技成果转化条例", "北京", "其他"))
+    assert library.detect("职务成果转让的奖励比例，舟山和北京的条例各规定不低于多少？").regions == ("浙江", "北京")
+    assert library.detect("朝阳产业的企业能申报吗？").regions == ()
