@@ -101,6 +101,7 @@ def test_colloquial_wording_and_answer_types(real_retriever, question, path, evi
     ("没理由不参加评估", "无正当理由"), ("多久能批下来", "批复"), ("门槛是什么", "建设条件"),
     ("推荐上去科技厅怎么审", "审查"), ("新批的示范区", "新获批"), ("整改改不好怎么办", "不通过"),
     ("还能申专项吗", "专项项目"), ("重大变更要报备吗", "报告"),
+    ("这个条例哪天开始实施", "施行"), ("办法什么时候生效", "施行"),  # documents say 自…起施行
 ])
 def test_synonyms_reach_the_documents_wording(real_retriever, colloquial, wording):
     """Enterprise words expand the BM25 query to the wording of the documents (synonyms.yaml)."""
