@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e .
 export POLICY_DATA_DIR="${POLICY_DATA_DIR:-data}"
-if [ ! -f "$POLICY_DATA_DIR/CURRENT.json" ]; then
-  .venv/bin/policy-assistant ingest
-fi
+# Build the index, or bring it up to date after an upgrade (changed documents, dictionary or
+# synonyms): unchanged clauses keep their vectors, so an up-to-date index takes about a second.
+.venv/bin/policy-assistant ingest
 .venv/bin/policy-assistant info
 exec .venv/bin/policy-assistant serve "$@"
