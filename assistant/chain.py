@@ -165,7 +165,8 @@ class Assistant:
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         states_kind = guard.answers_figure_question(question, self._topic_terms(question),
-                                                    self.lexicon.document_frequency, measured_only=False)
+                                                    self.lexicon.document_frequency, measured_only=False,
+                                                    lead_in=self._lead_in_text)
         verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
                                        min_similarity=self.retriever.calibration.min_top_similarity)
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
@@ -193,7 +194,11 @@ class Assistant:
         """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
         topic from the conversation, so only the kind of figure is checked there."""
         return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question),
-                                             self.lexicon.document_frequency)
+                                             self.lexicon.document_frequency, lead_in=self._lead_in_text)
+
+    def _lead_in_text(self, clause: Clause) -> str:
+        lead_in = self.corpus.lead_in_of(clause) if clause.id in self.corpus else None
+        return lead_in.text if lead_in is not None else ""
 
     def _topic_terms(self, question: str) -> list[str]:
         return guard.topic_terms(self.lexicon.expand(question, words_only=True),

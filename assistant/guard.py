@@ -101,7 +101,8 @@ def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
 
 def answers_figure_question(question: str, topic: list[str],
                             document_frequency: Callable[[str], float] | None = None,
-                            measured_only: bool = True) -> Callable[[Clause], bool]:
+                            measured_only: bool = True,
+                            lead_in: Callable[[Clause], str] = lambda clause: "") -> Callable[[Clause], bool]:
     """A predicate: does a clause state what the question asks for? Always true unless the
     question asks for a quantity; then a sentence on the question's topic must state a figure
     in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金").
@@ -126,8 +127,12 @@ def answers_figure_question(question: str, topic: list[str],
     stated = {unit for k in asked for unit in kinds[k][1]}
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
         stated.add("ratio")  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
-    if "money" in asked and any(f.family == "money" for f in read_figures(question)):
+    given = [f for f in read_figures(question) if f.family == "money"] if "money" in asked else []
+    if given:
         stated.add("ratio")  # "净收入100万，团队至少能拿多少？": a share of the amount given answers
+    # …and the share is of what the amount is ("净收入" right before it), whoever receives it.
+    share_of = [t for t in topic for f in given if question.rfind(t, 0, f.start) >= 0
+                and f.start - question.rfind(t, 0, f.start) - len(t) <= 1]
     # "有没有比例上限？" is answered by "不受比例限制" as much as by a figure
     figure = Stated(frozenset(stated), re.compile(_NO_LIMIT) if limit else None)
     # "多少万元" wants a figure in 万元; "配套多少研发投入" is also answered by "不低于…资金" —
@@ -141,12 +146,14 @@ def answers_figure_question(question: str, topic: list[str],
     terms = measured_terms(question, topic) if measured_only else [t for t in topic if t not in load_glossary().holders]
     if limit and not terms:
         terms = _word_group(limit.group(1) or limit.group(2))
+    terms = [*terms, *(t for t in share_of if t not in terms)]
     # "拉几家单位一起" or "列几个不希望评我本子的专家": a counted word the documents never use
     # (一起, 本子) is the asker's own; it cannot be required of a clause.
     counted = [w for w in _counted_words(question) if document_frequency is None or document_frequency(w) > 0]
 
     def answers(clause: Clause) -> bool:
-        return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted)
+        return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted,
+                                      lead_in=lead_in(clause) if grant else "")
     return answers
 
 
@@ -260,7 +267,9 @@ def _names_indicator(question: str, indicator: str) -> bool:
 
 def states_figure_on_topic(clause: Clause, figure: Stated, topic_terms: list[str],
                            relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
-                           grant: bool = False, counted: list[str] = ()) -> bool:
+                           grant: bool = False, counted: list[str] = (), lead_in: str = "") -> bool:
+    """`lead_in`: the text of the clause this one is an item of — "…给予奖励时，按照下列标准执行："
+    grants what its items state ("提取不低于百分之八十五的比例")."""
     # What the clause's place says it is about: its heading, the headings above it and its
     # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施).
     context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title))
@@ -268,7 +277,7 @@ def states_figure_on_topic(clause: Clause, figure: Stated, topic_terms: list[str
         bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
         if not (figure.search(sentence) or bound):
             continue
-        if grant and not _GRANTS.search(sentence):
+        if grant and not (_GRANTS.search(sentence) or _GRANTS.search(lead_in)):
             continue
         if counted and not any(counted_in_phrase(sentence, figure, counted)):
             continue

@@ -8,6 +8,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from ingest.model import Clause
+from retriever.structure import is_item_of
 
 
 class Corpus:
@@ -39,6 +40,15 @@ class Corpus:
         """The clause that follows (its first part) in the same document, if any."""
         return next((c for c in self.clauses[self._position[clause.id] + 1:]
                      if c.doc_id == clause.doc_id and c.part == 0), None)
+
+    def lead_in_of(self, clause: Clause) -> Clause | None:
+        """The clause this one is an item of ("第二十八条" for 第二十八条（一）), if any."""
+        for c in reversed(self.clauses[:self._position[clause.id]]):
+            if c.doc_id != clause.doc_id:
+                return None
+            if c.part == 0 and is_item_of(clause, c):
+                return c
+        return None
 
     def first_parts(self) -> dict[tuple[str, str], Clause]:
         """(document, clause path) → the clause; one split in parts is cited by its first."""

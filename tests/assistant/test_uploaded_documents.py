@@ -49,6 +49,8 @@ def test_region_and_programme_come_from_the_uploaded_documents(assistant):
 @pytest.mark.parametrize("question,doc_id,fact", [
     ("汕头的科技创新条例从什么时候开始施行？", "st-sti", "2022年7月1日"),
     ("山东高校把职务科技成果转让出去，给成果完成人的奖励比例不低于多少？", "sd-sttc", "百分之七十"),
+    # the amount given, the share asked; 给予奖励 is said in the lead-in above the share
+    ("山东一所高校把专利许可出去，净收入200万，团队至少能拿多少？", "sd-sttc", "百分之七十"),
     ("河南认定的高新技术企业，企业所得税税率是多少？", "hn-hitech", "百分之十五"),
     ("国家自然科学基金申请截止以后，形式审查要在多少日内完成？", "national-nsfc", "45日"),
     ("江苏的科研人员申请国家自然科学基金，能推荐几名不适宜评审的专家？", "national-nsfc", "3名"),
