@@ -75,6 +75,7 @@ class Assistant:
         self.compose = RunnableBranch(
             (lambda s: s.verdict.refused, RunnableLambda(self._refusal)),
             (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
+            (lambda s: s.verdict.kind == "delegated", RunnableLambda(self._delegated)),
             RunnableLambda(self._extractive),
         )
 
@@ -110,7 +111,8 @@ class Assistant:
             raise LLMNotConfigured()
         start = time.perf_counter()
         state = self.prepare.invoke(_State(question, tuple(history or ()), mode, region, tuple(doc_ids or ())))
-        if mode == "llm" and not state.verdict.refused and not state.resolution.about_previous_clause:
+        if mode == "llm" and not state.verdict.refused and not state.resolution.about_previous_clause \
+                and state.verdict.kind != "delegated":
             answer = yield from self._generate(state)
         else:
             answer = self.compose.invoke(state)
@@ -168,7 +170,8 @@ class Assistant:
                                                     self.lexicon.document_frequency, measured_only=False,
                                                     lead_in=self._lead_in_text)
         verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
-                                       min_similarity=self.retriever.calibration.min_top_similarity)
+                                       min_similarity=self.retriever.calibration.min_top_similarity,
+                                       topic=guard.measured_terms(question, self._topic_terms(question)))
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
 
     def _applied(self, s: _State) -> applied_questions.Applied | None:
@@ -211,6 +214,11 @@ class Assistant:
         if related:
             text += "\n可能相关的条款：" + "；".join(c.citation for c in related)
         return self._make(s, text, (), refused=True, refusal=s.verdict.kind, related=related)
+
+    def _delegated(self, s: _State) -> Answer:
+        """The figure asked is left to someone else: say so, quoting the clause that says it."""
+        c = s.verdict.clause
+        return self._make(s, f"{s.verdict.message}《{c.doc_title}》{c.path}写明：“{s.verdict.sentence}”[1]", (c,))
 
     def _in_principle(self, s: _State) -> Answer:
         turn = next(t for t in reversed(s.history) if t.answer and t.answer.citations)

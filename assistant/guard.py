@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from corpus.figures import asked_kinds, periods, read_figures
 from corpus.glossary import load_glossary
@@ -60,6 +60,8 @@ _ASKS_HEADCOUNT = question_pattern("asks_headcount")
 # "省里给多少建设经费？" asks what is granted: a requirement ("研发经费不低于4000万元") is no answer.
 _ASKS_GRANT = question_pattern("asks_grant")
 _GRANTS = question_pattern("grants")
+_ASKS_SHARE = question_pattern("asks_share")
+_DELEGATED = question_pattern("delegated")
 _MONEY_WORDS = question_words("money")
 # "成员里至少要有几所高校？": the thing counted, right after the classifier.
 _COUNTED = question_pattern("counted")
@@ -71,7 +73,9 @@ _FUNCTION_CHARS = question_words("function_chars")
 class Verdict:
     refused: bool
     kind: str | None = None      # injection | out_of_scope | not_specified | indicator_without_value
-    message: str = ""
+    message: str = ""            # (answered: delegated — the figure is left to someone else; see `clause`)
+    clause: Clause | None = None
+    sentence: str = ""
 
 
 ANSWERABLE = Verdict(False)
@@ -128,8 +132,8 @@ def answers_figure_question(question: str, topic: list[str],
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
         stated.add("ratio")  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
     given = [f for f in read_figures(question) if f.family == "money"] if "money" in asked else []
-    if given:
-        stated.add("ratio")  # "净收入100万，团队至少能拿多少？": a share of the amount given answers
+    if given or _ASKS_SHARE.search(plain):
+        stated.add("ratio")  # "净收入100万，团队至少能拿多少？", "从预算内投资里拿多少？": a share answers
     # …and the share is of what the amount is ("净收入" right before it), whoever receives it.
     share_of = [t for t in topic for f in given if question.rfind(t, 0, f.start) >= 0
                 and f.start - question.rfind(t, 0, f.start) - len(t) <= 1]
@@ -149,7 +153,8 @@ def answers_figure_question(question: str, topic: list[str],
     terms = [*terms, *(t for t in share_of if t not in terms)]
     # "拉几家单位一起" or "列几个不希望评我本子的专家": a counted word the documents never use
     # (一起, 本子) is the asker's own; it cannot be required of a clause.
-    counted = [w for w in _counted_words(question) if document_frequency is None or document_frequency(w) > 0]
+    # (read in the asking text: "换几家核心成员，要提前多久报告？" counts nothing, 几家 is "a few")
+    counted = [w for w in _counted_words(plain) if document_frequency is None or document_frequency(w) > 0]
 
     def answers(clause: Clause) -> bool:
         return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted,
@@ -238,19 +243,27 @@ def _counted_words(question: str) -> list[str]:
 
 
 def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], bool],
-                   states_kind: Callable[[Clause], bool] | None = None, *, min_similarity: float) -> Verdict:
+                   states_kind: Callable[[Clause], bool] | None = None, *, min_similarity: float,
+                   topic: Sequence[str] = ()) -> Verdict:
     """Whether the retrieved clauses answer: something on topic, and — when the question asks
     for a figure — a clause that states it. "文件未作规定" is a claim about the documents: when
     the best clause states a figure of the asked kind (`states_kind`, topic aside) the words may
     simply differ ("结题后" / "项目完成后"), so it is answered from that clause, not refused.
     `states_kind`: such a figure in a sentence with any of the question's topic words.
     `min_similarity`: below it the best clause is not about the question (the index's
-    calibration, on its embedder's scale: retriever/calibration.py)."""
+    calibration, on its embedder's scale: retriever/calibration.py). `topic`: what the question
+    measures (measured_terms), which a sentence leaving the figure to others must speak of."""
     if not hits or max((h.dense_similarity or 0.0) for h in hits) < min_similarity:
         return Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。")
     if any(answers(h.clause) for h in hits[:5]) or (states_kind is not None and states_kind(hits[0].clause)):
         return ANSWERABLE
     top = hits[0].clause
+    for clause in (h.clause for h in hits[:3]):
+        # "多少钱以上才算？" — "具体价值限额由市人民政府另行规定": the document does speak to it, by
+        # saying who sets the figure (or that it is "一定比例"); that is the answer, not "未作规定".
+        left = [s for s in split_sentences(clause.text) if _DELEGATED.search(s)]
+        if left and any(says(s, t) for s in left for t in topic):
+            return Verdict(False, "delegated", "文件没有给出具体数值：", clause, "……".join(left))
     if top.level == "table_row" and _names_indicator(question, top.text.splitlines()[0]):
         return Verdict(True, "indicator_without_value",
                        f"文件列为指标但未规定数值：{top.citation}“{top.text.splitlines()[0]}”只列出指标，未规定需达到的数值。")

