@@ -59,6 +59,7 @@ class _State:
     timings: dict[str, float] = field(default_factory=dict)
     llm_failure: str | None = None     # the model already failed in this answer (its note)
     applied: applied_questions.Applied | None = None  # the asker's own facts, judged
+    reading: followup.Resolution | None = None  # a resolution decided before (the second reading)
 
 
 class Assistant:
@@ -110,7 +111,15 @@ class Assistant:
         if mode == "llm" and self.chat_model is None:
             raise LLMNotConfigured()
         start = time.perf_counter()
-        state = self.prepare.invoke(_State(question, tuple(history or ()), mode, region, tuple(doc_ids or ())))
+        start_state = _State(question, tuple(history or ()), mode, region, tuple(doc_ids or ()))
+        state = self.prepare.invoke(start_state)
+        if state.verdict.kind in ("out_of_scope", "not_specified") and state.resolution.question == question:
+            # Read alone it is not answered; read as part of the conversation ("依托单位的人能占多少？"
+            # after a question on 内蒙古's 专家委员会) it may be: the answer the documents give wins.
+            reading = followup.borrowed(question, state.history, self.retriever.scope)
+            second = self.prepare.invoke(replace(start_state, reading=reading)) if reading else None
+            if second is not None and not second.verdict.refused:
+                state = second
         if mode == "llm" and not state.verdict.refused and not state.resolution.about_previous_clause \
                 and state.verdict.kind != "delegated":
             answer = yield from self._generate(state)
@@ -125,7 +134,7 @@ class Assistant:
     # ---- chain steps ------------------------------------------------------------------
     def _resolve(self, s: _State) -> _State:
         t = time.perf_counter()
-        resolution = followup.resolve(s.question, s.history, self.retriever.scope)
+        resolution = s.reading or followup.resolve(s.question, s.history, self.retriever.scope)
         failure = None
         if s.mode == "llm" and s.history and resolution.question != s.question and not resolution.about_previous_clause:
             resolution, failure = self._rewrite_with_llm(s, resolution)

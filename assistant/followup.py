@@ -45,36 +45,53 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     prev = history[-1]
     scope = library.detect(question)
     rest = _FILLER.sub("", _strip_names(question, library))
-    if scope.regions and not _asks_something(rest):
-        # "那湖南呢？" / "内蒙古的呢？": the previous question, asked of the new region. A question
-        # that also says what it asks ("内蒙古技术创新中心怎么申报？") stands as it is.
+    places = scope.regions + scope.other_regions
+    if places and not scope.doc_types and not _asks_something(_strip_names(question, library), prev.resolved):
+        # "那湖南呢？", "湖南那边怎么报？", "那广东的呢？": the previous question, asked of the new
+        # region (one without documents is then said to be out of scope). A question that names
+        # its programme, or asks something the previous one did not ("内蒙古技术创新中心怎么申报？"),
+        # stands as it is.
         base = prev.resolved
         for w in _region_words(library):
             base = base.replace(w, "")
-        return Resolution("".join(scope.regions) + base)
+        return Resolution("".join(places) + base)
     cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
     if _IN_PRINCIPLE.search(question) and _REFERS_BACK.search(question) and cited:
         return Resolution(cited.resolved, cited.regions, cited.doc_ids, about_previous_clause=True)
     if not scope.regions and not scope.doc_types and _borrows_subject(question, rest):
-        # "需要多少人？": the last turn's documents, whom it was about, and the list it quoted from.
-        near = cited.answer.citations[0].clause.breadcrumb if cited else ()
-        if len(rest) <= SHORT_FOLLOW_UP and (swapped := _swap_parallel(prev.resolved, question)):
-            # "自治区级的呢？" after "国家级示范区给多少经费？": the same question, of the other one.
-            return Resolution(swapped, prev.regions, prev.doc_ids, near=near)
-        subject = _subject(prev.resolved, library, exclude=_named_parallels(question))
-        if len(rest) <= SHORT_FOLLOW_UP:
-            subject += _elided_object(prev.resolved, question, library)
-        return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
+        return borrowed(question, history, library)
     return Resolution(question)
 
 
-def _asks_something(rest: str) -> bool:
-    """Whether what is left of a question, its names and fillers removed, asks anything: a word
-    that is not one of the topic-less ones ("申报" does; "要求", "" do not)."""
+def borrowed(question: str, history: Sequence[Turn], library: LibraryScope) -> Resolution | None:
+    """The question with the conversation's subject: "需要多少人？" keeps the last turn's
+    documents, whom it was about, and the list it quoted from. None without history, or when the
+    question names its own place or programme. Also the second reading of a question that names
+    only an entity ("依托单位的人能占多少？") when, read alone, the documents do not answer it."""
+    scope = library.detect(question)
+    if not history or scope.regions or scope.doc_types or scope.other_regions:
+        return None
+    prev = history[-1]
+    rest = _FILLER.sub("", _strip_names(question, library))
+    cited = next((t for t in reversed(history) if t.answer and t.answer.citations), None)
+    near = cited.answer.citations[0].clause.breadcrumb if cited else ()
+    if len(rest) <= SHORT_FOLLOW_UP and (swapped := _swap_parallel(prev.resolved, question)):
+        # "自治区级的呢？" after "国家级示范区给多少经费？": the same question, of the other one.
+        return Resolution(swapped, prev.regions, prev.doc_ids, near=near)
+    subject = _subject(prev.resolved, library, exclude=_replaced_parallels(question))
+    if len(rest) <= SHORT_FOLLOW_UP:
+        subject += _elided_object(prev.resolved, question, library)
+    return Resolution(f"{subject}{question}", prev.regions, prev.doc_ids, near=near)
+
+
+def _asks_something(rest: str, previous: str) -> bool:
+    """Whether what is left of a question, its names removed, asks anything of its own: a word that is neither topic-less ("要求") nor already in the previous question ("报"
+    after "…怎么申报？"; "申报" after "…建设期多长？" does ask something)."""
     from ingest.tokenize import jieba_words
 
     generic = _GENERIC_WORDS | question_words("generic")
-    return any(w not in generic for w in jieba_words()(rest) if w.strip())
+    return any(len(w) >= 2 and w not in generic and w not in previous and _FILLER.sub("", w)
+               for w in jieba_words()(rest))
 
 
 def _borrows_subject(question: str, rest: str) -> bool:
@@ -101,8 +118,10 @@ def _parallel_classes() -> tuple[tuple[str, ...], ...]:
     return (g.levels, g.entities, g.grades)
 
 
-def _named_parallels(question: str) -> set[str]:
-    return {t for cls in _parallel_classes() for t in cls if t in question}
+def _replaced_parallels(question: str) -> set[str]:
+    """The terms a follow-up replaces: every term of a class it names one of ("那成员单位最多能参加
+    几个？" after a 牵头单位 question is about 成员单位 instead, not as well)."""
+    return {t for cls in _parallel_classes() if any(t in question for t in cls) for t in cls}
 
 
 def _swap_parallel(previous: str, question: str) -> str | None:
