@@ -11,7 +11,7 @@ import gradio as gr
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from ui import api, chat_tab, eval_tab, library_tab, links, selfcheck_tab, zh
+from ui import api, chat_tab, counter, eval_tab, library_tab, links, selfcheck_tab, zh
 from ui.context import AppContext
 from ui.links import OPEN_CLAUSE_ID
 from ui.settings import Settings
@@ -87,7 +87,8 @@ def create_app(ctx: AppContext) -> FastAPI:
                          static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
     api.install(app, ctx)
     return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
-                               theme=gr.themes.Soft(), css=CSS + links.CSS, head=zh.HEAD + links.HEAD,
+                               theme=gr.themes.Soft(), css=CSS + links.CSS + counter.CSS,
+                               head=zh.HEAD + links.HEAD + counter.HEAD,
                                max_file_size=ctx.settings.max_upload_bytes)
 
 

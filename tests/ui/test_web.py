@@ -303,8 +303,11 @@ def test_empty_document_actions_give_a_notice_not_error_badges(page):
 def test_an_over_long_question_is_named_and_kept(page):
     """Pasted 5,000 characters: not cut silently; the message gives the length and the limit,
     and the question is still in the box to shorten."""
+    page.fill("#question textarea", "牵头企业营收要多少？")
+    page.locator("#question-count", has_text="已输入 10 / 2000 字").wait_for()  # a live count under the box
     long_question = "广西创新联合体牵头企业营收要多少？" * 295  # 5,015 characters
     page.fill("#question textarea", long_question)
+    page.locator("#question-count.over", has_text="已输入 5015 字，超过上限 2000 字").wait_for()
     page.click("#send")
     page.get_by_text("问题过长（5015 字，上限 2000 字）").first.wait_for()
     assert page.input_value("#question textarea") == long_question
