@@ -46,9 +46,10 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     scope = library.detect(question)
     rest = _FILLER.sub("", _strip_names(question, library))
     places = scope.regions + scope.other_regions
-    if places and not scope.doc_types and not _asks_something(_strip_names(question, library), prev.resolved):
-        # "那湖南呢？", "湖南那边怎么报？", "那广东的呢？": the previous question, asked of the new
-        # region (one without documents is then said to be out of scope). A question that names
+    if places and not scope.doc_types and (not _asks_something(_strip_names(question, library), prev.resolved)
+                                           or _REFERS_BACK.search(question)):
+        # "那湖南呢？", "湖南那边怎么报？", "湖南有这种补助吗？", "那广东的呢？": the previous question,
+        # asked of the new region (one without documents is then said to be out of scope). A question that names
         # its programme, or asks something the previous one did not ("内蒙古技术创新中心怎么申报？"),
         # stands as it is.
         base = prev.resolved

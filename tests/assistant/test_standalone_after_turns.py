@@ -41,6 +41,9 @@ def test_an_elliptical_question_still_borrows(real_retriever):
     (["湖南技术创新中心注册资金要多少？"], "那广东的呢？", lambda a: a.refusal == "out_of_scope"),
     # "湖南那边怎么报？" asks nothing the previous question did not: 湖南's 创新联合体, which does not exist
     (["广西创新联合体怎么申报？"], "湖南那边怎么报？", lambda a: a.text.startswith("现有政策文件中没有湖南的创新联合体文件")),
+    # "这种" refers back: 湖南's 示范区 (there is none), not any 补助 of 湖南's own documents
+    (["广西新批的成果转化示范区给多少钱？"], "湖南有这种补助吗？",
+     lambda a: a.refused or a.text.startswith("现有政策文件中没有湖南的")),
     # 成员单位 replaces 牵头单位 (same kind), it is not added to it
     (["创新联合体对牵头单位有什么限制？"], "那成员单位最多能参加几个？",
      lambda a: "牵头单位" not in a.resolved_question and "3个" in a.text),
