@@ -175,12 +175,12 @@ class Assistant:
         if applied is not None and (applied.decided or applied.solutions):
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
-        states_kind = guard.answers_figure_question(question, self._topic_terms(question),
-                                                    self.lexicon.document_frequency, measured_only=False,
-                                                    lead_in=self._lead_in_text)
+        topic = self._topic_terms(question)
+        states_kind = guard.answers_figure_question(question, topic, self.lexicon.document_frequency,
+                                                    measured_only=False, lead_in=self._lead_in_text)
         verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
                                        min_similarity=self.retriever.calibration.min_top_similarity,
-                                       topic=guard.measured_terms(question, self._topic_terms(question)))
+                                       topic=guard.measured_terms(question, topic))
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
 
     def _applied(self, s: _State) -> applied_questions.Applied | None:

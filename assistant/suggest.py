@@ -50,7 +50,7 @@ def _nearest_in_document(anchor: Clause, corpus: Corpus) -> list[Clause]:
         where = corpus.position(c.id)
         return -shared, abs(where - here), where < here
 
-    same = [c for c in corpus if c.doc_id == anchor.doc_id and c.part == 0 and _is_topic(c.heading)]
+    same = [c for c in corpus.of_document(anchor.doc_id) if c.part == 0 and _is_topic(c.heading)]
     return sorted(same, key=closeness)
 
 

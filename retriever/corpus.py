@@ -19,6 +19,7 @@ class Corpus:
         self._masks: dict[frozenset[str], np.ndarray] = {}
         self._all_text: str | None = None
         self.regions: tuple[str, ...] = tuple(sorted({c.region for c in self.clauses}))
+        self._by_document: dict[str, tuple[Clause, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -40,6 +41,16 @@ class Corpus:
         """The clause that follows (its first part) in the same document, if any."""
         return next((c for c in self.clauses[self._position[clause.id] + 1:]
                      if c.doc_id == clause.doc_id and c.part == 0), None)
+
+    def of_document(self, doc_id: str) -> tuple[Clause, ...]:
+        """A document's clauses in its own order (grouped once: suggestions and the document tab
+        ask for one on every answer or click, over up to 100k clauses)."""
+        if self._by_document is None:
+            grouped: dict[str, list[Clause]] = {}
+            for c in self.clauses:
+                grouped.setdefault(c.doc_id, []).append(c)
+            self._by_document = {d: tuple(cs) for d, cs in grouped.items()}
+        return self._by_document.get(doc_id, ())
 
     def lead_in_of(self, clause: Clause) -> Clause | None:
         """The clause this one is an item of ("第二十八条" for 第二十八条（一）), if any."""

@@ -37,7 +37,7 @@ def show_document(ctx: AppContext, doc_id: str | None) -> str:
     if not doc_id:
         return ""
     with for_people():
-        return clause_tree_markdown(c for c in ctx.retriever().clauses if c.doc_id == doc_id)
+        return clause_tree_markdown(ctx.retriever().corpus.of_document(doc_id))
 
 
 def focus_clause(ctx: AppContext, request: str) -> dict:
@@ -51,7 +51,7 @@ def focus_clause(ctx: AppContext, request: str) -> dict:
     if clause is None:
         gr.Warning(f"文件库中已没有这一条款：{citation}（文件可能已修订或删除）", title="提示")
         return {}
-    tree = clause_tree_markdown((c for c in corpus if c.doc_id == clause.doc_id), focus=clause.path)
+    tree = clause_tree_markdown(corpus.of_document(clause.doc_id), focus=clause.path)
     return {"tabs": gr.Tabs(selected="library"), "viewer": gr.update(value=clause.doc_id), "tree": tree}
 
 
@@ -94,7 +94,7 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, token: st
         meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None,
                             max_bytes=ctx.settings.max_upload_bytes)
         report = ctx.ingest(on_progress=lambda i, n: progress((i, n), desc="向量化新条款"))
-        clauses = sum(1 for c in ctx.retriever().clauses if c.doc_id == meta.id)
+        clauses = len(ctx.retriever().corpus.of_document(meta.id))
         status = (f"已加入 {text(meta.id)}《{text(meta.title)}》（{text(meta.region)}）：{clauses} 条条款；"
                   f"本次新向量化 {report.embedded} 条，沿用 {report.reused} 条，用时 {report.seconds:.1f} 秒。")
         if report.flagged:
