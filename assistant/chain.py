@@ -313,9 +313,13 @@ def _renumber(text: str, cited: tuple[int, ...]) -> str:
     return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text)
 
 
+MAX_TURNS = 20  # a conversation's memory for follow-ups (web and API alike); older turns are dropped
+
+
 class Session:
-    """One user's conversation: history for follow-ups. The history list may be owned by the
-    caller (a web session keeps it in its own state) and is appended to in place."""
+    """One user's conversation: history for follow-ups, its last MAX_TURNS turns. The history
+    list may be owned by the caller (a web session keeps it in its own state) and is changed in
+    place."""
 
     def __init__(self, assistant: Assistant, history: list[Turn] | None = None) -> None:
         self.assistant = assistant
@@ -338,3 +342,4 @@ class Session:
         scope = self.assistant.retriever.scope.detect(resolved)
         doc_ids = tuple(dict.fromkeys(c.clause.doc_id for c in answer.citations))
         self.history.append(Turn(question, resolved, scope.regions, doc_ids if len(doc_ids) == 1 else (), answer))
+        del self.history[:-MAX_TURNS]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from evals.privacy import mask_personal
+
 HEADLINE = ("hit@1", "hit@5", "complete@5", "mrr", "fact_accuracy", "citation_precision", "refusal_recall",
             "refusal_precision", "verdict_accuracy")
 LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命中 hit@5",
@@ -165,8 +167,23 @@ def trend_chart(history: list[dict], path: Path, title: str) -> Path:
     return path
 
 
+# What people typed and the answers built from it: masked in every report (evals/privacy.py).
+_PERSONAL_FIELDS = ("q", "answer", "rewritten")
+
+
+def masked_report(report: dict) -> dict:
+    """The report with personal data (phone and ID numbers, e-mails, credit codes) masked in every
+    question and answer it lists: a gold set built from real enquiries may carry them, and a report
+    is downloaded and passed around."""
+    def masked(rows):
+        return [{k: mask_personal(v) if k in _PERSONAL_FIELDS and isinstance(v, str) else v for k, v in row.items()}
+                for row in rows or []]
+    return {**report, "questions": masked(report.get("questions")), "failures": masked(report.get("failures"))}
+
+
 def write_report(report: dict, out_dir: Path, previous: dict | None = None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
+    report = masked_report(report)
     comparison = compare(report, previous) if previous else None
     if comparison is not None:
         report = {**report, "comparison": comparison}

@@ -88,6 +88,32 @@ _WORD_TITLE_STYLES = ("Title", "标题")
 _WORD_HEADING_STYLES = ("Heading 1", "标题 1")
 
 
+# What a policy document can plausibly hold. A .docx is a zip: a small file can unpack into
+# gigabytes of XML (a "zip bomb") that would take the parser many minutes; a PDF of thousands
+# of pages is a book, not a policy. Both are refused before they are parsed. (zipfile itself
+# stops each member at its declared size, so the declared sizes are the ones to check.)
+MAX_DOCX_XML_BYTES = 16 * 1024 * 1024     # the text parts (word/*.xml) unpacked
+MAX_DOCX_UNPACKED_BYTES = 200 * 1024 * 1024  # everything, images included
+MAX_DOCX_MEMBERS = 5000
+MAX_PDF_PAGES = 500
+
+
+def _check_docx_size(path: Path) -> None:
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableDocument(f"无法读取 Word 文件“{path.name}”：文件已损坏或不是 .docx 格式") from exc
+    xml = sum(m.file_size for m in members if m.filename.startswith("word/") and m.filename.endswith(".xml"))
+    total = sum(m.file_size for m in members)
+    if len(members) > MAX_DOCX_MEMBERS or xml > MAX_DOCX_XML_BYTES or total > MAX_DOCX_UNPACKED_BYTES:
+        raise UnreadableDocument(
+            f"Word 文件“{path.name}”解压后过大（正文 {xml / 1048576:.0f} MB，共 {total / 1048576:.0f} MB，"
+            f"{len(members)} 个部件；上限为正文 {MAX_DOCX_XML_BYTES // 1048576} MB、共 "
+            f"{MAX_DOCX_UNPACKED_BYTES // 1048576} MB）：不像一份政策文件，请检查文件")
+
+
 def blocks_from_docx(path: Path) -> list[Block]:
     """Word: paragraphs and tables in document order; the Title-style paragraphs (else the
     Heading 1 above the text) become the Title."""
@@ -95,6 +121,7 @@ def blocks_from_docx(path: Path) -> list[Block]:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
+    _check_docx_size(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises many types for a broken package
@@ -131,7 +158,12 @@ def blocks_from_pdf(path: Path) -> list[Block]:
 
     try:
         with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise UnreadableDocument(f"PDF 文件“{path.name}”有 {len(pdf.pages)} 页，超过 {MAX_PDF_PAGES} 页的上限："
+                                         "不像一份政策文件，请只上传文件正文")
             pages = [page.extract_text_lines(return_chars=True) for page in pdf.pages]
+    except UnreadableDocument:
+        raise
     except Exception as exc:
         raise UnreadableDocument(f"无法读取 PDF 文件“{path.name}”：文件已损坏或加密") from exc
     lines: list[str] = []

@@ -1,6 +1,7 @@
 """The BM25 side of the index: bm25s over injected tokens, saved beside the generation."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Sequence
 
@@ -8,6 +9,37 @@ import bm25s
 import numpy as np
 
 from ingest.tokenize import Tokenizer
+
+
+# The files bm25s.BM25.save writes under its default names, each of which load() needs.
+ARRAYS = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy")
+RECORDS = ("params.index.json", "vocab.index.json")
+
+
+def probe(directory: Path) -> str | None:
+    """What is wrong with a saved keyword index, in Chinese, or None when every file load() needs
+    is there and readable and the arrays agree with each other and with the vocabulary — without
+    loading the arrays (only their headers are read)."""
+    try:
+        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        return f"缺少文件 {Path(exc.filename).name}"
+    except (OSError, ValueError) as exc:
+        return f"文件无法读取或不是有效的 JSON（{type(exc).__name__}）"
+    shapes = {}
+    for name in ARRAYS:
+        try:
+            shapes[name] = np.load(directory / name, mmap_mode="r", allow_pickle=False)
+        except FileNotFoundError:
+            return f"缺少文件 {name}"
+        except (OSError, ValueError) as exc:
+            return f"文件 {name} 已损坏（{type(exc).__name__}）"
+    data, indices, indptr = (shapes[n] for n in ARRAYS)
+    if indptr.ndim != 1 or not 1 <= len(indptr) <= len(vocab) + 1 or len(data) != len(indices) \
+            or int(indptr[-1]) != len(data):
+        return "各数组长度彼此或与词表不一致"
+    return None
 
 
 class LexicalIndex:

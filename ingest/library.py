@@ -82,6 +82,8 @@ def add_document(data_dir: Path, path: Path, *, doc_id: str | None = None, title
                  max_bytes: int = MAX_UPLOAD_BYTES) -> DocumentMeta:
     """Copy a user's file into the library (replacing an earlier version with the same id).
     Everything is checked before anything is written: a rejected file changes nothing."""
+    if path.is_symlink():  # a link could publish any file of the server (/etc/passwd)
+        raise UnreadableDocument(f"“{path.name}”是符号链接：请直接给出文件本身")
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise UnreadableDocument(
             f"不支持的文件类型“{path.suffix or path.name}”，可选：{'、'.join(SUPPORTED_SUFFIXES)}")

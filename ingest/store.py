@@ -19,6 +19,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from ingest.errors import IndexDamaged
+from ingest.lexical import probe as lexical_probe
 from ingest.model import Clause
 from ingest.namespace import (  # re-exported
     LEGACY_NAMESPACE, NamespaceError, check_namespace, collection_name, default_namespace,
@@ -190,11 +191,27 @@ def with_rebuild_hint(exc: IndexError_) -> IndexError_:
     return exc if REBUILD_HINT in message else IndexError_(f"{message}；{REBUILD_HINT}")
 
 
+_BM25_PROBED: dict[str, tuple] = {}  # directory → the files' (name, size, mtime) when last found sound
+
+
 def check_bm25(gen_dir: Path) -> None:
-    """The keyword index's files are there (IndexDamaged part bm25 if not): search needs them."""
+    """Every file of the keyword index that search needs is there, readable and consistent
+    (ingest.lexical.probe); IndexDamaged part bm25 naming the problem if not. A directory found
+    sound is probed again only when one of its files changes (health checks poll this)."""
     bm25 = gen_dir / "bm25"
-    if not bm25.is_dir() or not any(bm25.iterdir()):
+    try:
+        seen = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in bm25.iterdir()))
+    except OSError:
+        seen = ()
+    if not seen:
         raise IndexDamaged("bm25", f"关键词索引（BM25）文件缺失：{bm25}；{REBUILD_HINT}")
+    if _BM25_PROBED.get(str(bm25)) == seen:
+        return
+    problem = lexical_probe(bm25)
+    if problem:
+        _BM25_PROBED.pop(str(bm25), None)
+        raise IndexDamaged("bm25", f"关键词索引（BM25）{bm25} 损坏：{problem}；{REBUILD_HINT}")
+    _BM25_PROBED[str(bm25)] = seen
 
 
 def check_index(data_dir: Path, chroma_url: str | None, state: IndexState,

@@ -10,7 +10,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlparse
 
 import chromadb
@@ -95,14 +95,18 @@ class IndexCollection:
     """A Chroma collection whose read and write failures are IndexError_ (a deleted or
     truncated segment, a store replaced underneath a long-running reader, a server gone)."""
 
-    def __init__(self, collection, where: str) -> None:
+    def __init__(self, collection, where: str, alive: Callable[[], bool] = lambda: True) -> None:
         self._collection = collection
         self._where = where
+        self._alive = alive
 
     def __getattr__(self, name: str):
         return getattr(self._collection, name)
 
     def _call(self, method: str, *args, **kwargs):
+        if not self._alive():  # the store was closed under us: Chroma would fail with an AttributeError
+            raise IndexDamaged("vectors", f"{self._where}在服务运行期间被删除、替换或关闭，向量集合"
+                                          f"“{self._collection.name}”已不可用；{REBUILD_HINT}")
         try:
             return getattr(self._collection, method)(*args, **kwargs)
         except _failures() as exc:
@@ -131,9 +135,11 @@ class IndexCollection:
 class IndexClient:
     """A Chroma client that hands out IndexCollections; anything else passes through."""
 
-    def __init__(self, client, where: str) -> None:
+    def __init__(self, client, where: str, alive: Callable[[], bool] = lambda: True) -> None:
+        """`alive`: whether the store this client opened is still the one open (embedded stores)."""
         self._client = client
         self.where = where
+        self._alive = alive
 
     def __getattr__(self, name: str):
         return getattr(self._client, name)
@@ -145,11 +151,11 @@ class IndexClient:
             raise IndexDamaged("vectors", f"{self.where}中没有向量集合“{name}”（已被删除，或索引状态文件指向了别处）") from exc
         except _failures() as exc:
             raise IndexError_(f"{self.where}无法读取（{_reason(exc)}）{_access_hint(exc)}") from exc
-        return IndexCollection(collection, self.where).probe()
+        return IndexCollection(collection, self.where, self._alive).probe()
 
     def create_collection(self, name: str, **kwargs) -> IndexCollection:
         try:
-            return IndexCollection(self._client.create_collection(name, **kwargs), self.where)
+            return IndexCollection(self._client.create_collection(name, **kwargs), self.where, self._alive)
         except _failures() as exc:
             raise IndexError_(f"{self.where}无法写入（{_reason(exc)}）{_access_hint(exc)}") from exc
 
@@ -198,8 +204,8 @@ def open_client(data_dir: Path, chroma_url: str | None = None, chroma_token: str
         except Exception as exc:  # "file is not a database", "database disk image is malformed"
             _forget_failed_store(path)
             raise IndexDamaged("vectors", f"向量库 {path / 'chroma.sqlite3'} 已损坏，无法打开（{_reason(exc)}）") from exc
-        _OPENED[str(path)] = _file_identity(path)
-    return IndexClient(client, f"向量库 {path} ")
+        identity = _OPENED[str(path)] = _file_identity(path)
+    return IndexClient(client, f"向量库 {path} ", alive=lambda: _OPENED.get(str(path)) == identity)
 
 
 # Chroma keeps one open system per store path for the life of the process. When another

@@ -42,6 +42,24 @@ class FakeEmbedder:
 
 
 @pytest.fixture
+def uploaded(tmp_path, monkeypatch):
+    """`uploaded(path)` puts a copy of the file where Gradio keeps a client's upload (under
+    GRADIO_TEMP_DIR, in a folder named by its content, as the page's upload does) and returns
+    that path: the web handlers read only such files (ui/uploads.py)."""
+    import shutil
+
+    folder = tmp_path / "gradio-uploads"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(folder))
+
+    def put(path: Path) -> str:
+        target = folder / hashlib.sha256(path.read_bytes()).hexdigest()[:20] / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        return str(target)
+    return put
+
+
+@pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
 

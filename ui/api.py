@@ -120,6 +120,11 @@ def validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     return f"字段“{field}”的值无效，应为{expected}", field
 
 
+def client_address(request: Request) -> str:
+    """Who is asking, for per-client limits: the connecting address."""
+    return request.client.host if request.client else "unknown"
+
+
 def router(ctx: AppContext) -> APIRouter:
     api = APIRouter(prefix="/api")
 
@@ -146,12 +151,12 @@ def router(ctx: AppContext) -> APIRouter:
         return {"q": q, "hits": [hit_record(h) for h in hits]}
 
     @api.post("/ask")
-    def ask(req: AskRequest):
+    def ask(req: AskRequest, request: Request):
         if req.mode not in MODES:
             raise ApiError(400, f"未知的回答模式“{req.mode}”，可选：{'、'.join(MODES)}", "mode")
         q = checked_question(req.q)  # an invalid request opens no session
         with translated():
-            session_id, session, expired = ctx.session(req.session_id, req.mode)
+            session_id, session, expired = ctx.session(req.session_id, req.mode, client_address(request))
             answer = session.ask(q, mode=req.mode, region=req.region, doc_ids=[req.doc_id] if req.doc_id else None)
         notice = {"session_notice": "会话已过期或不存在，已开始新的会话"} if expired else {}
         return {"session_id": session_id, "answer_id": ctx.log_answer(answer, "api"), **notice, **answer.to_dict(),
@@ -173,41 +178,8 @@ def router(ctx: AppContext) -> APIRouter:
     return api
 
 
-class BodyLimit:
-    """ASGI middleware: an /api request body over `limit` bytes is answered 413 in the error
-    shape before anything parses it, whether or not it says its length; the rest is passed on."""
-
-    def __init__(self, app, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith("/api"):
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await self._too_large(scope, receive, send)
-        messages, size = [], 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            size += len(message.get("body", b""))
-            if size > self.limit:
-                return await self._too_large(scope, receive, send)
-            if message["type"] != "http.request" or not message.get("more_body"):
-                break
-
-        async def replay():
-            return messages.pop(0) if messages else await receive()
-        return await self.app(scope, replay, send)
-
-    async def _too_large(self, scope, receive, send):
-        response = error_response(413, f"请求体过大：接口只接受 {self.limit // 1024} KB 以内的 JSON")
-        await response(scope, receive, send)
-
-
 def install(app: FastAPI, ctx: AppContext) -> None:
     """The API routes and their error translation on the app that also serves the UI."""
-    app.add_middleware(BodyLimit, limit=ctx.settings.max_api_body_kb * 1024)
     app.include_router(router(ctx))
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],

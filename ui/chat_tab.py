@@ -28,7 +28,6 @@ ALL = ""
 # Answers in parallel. Extractive answers are ~30 ms of CPU, so more workers than cores only
 # add contention; the queue in front of them absorbs the rest (see ui/web.py QUEUE_SIZE).
 CHAT_CONCURRENCY = 4
-MAX_TURNS = 20  # a conversation's memory for follow-ups; older turns are dropped
 
 
 def filter_choices(ctx: AppContext) -> tuple[list, list]:
@@ -63,7 +62,6 @@ def respond(ctx: AppContext, message: str, messages: list, history: list, region
                 text += answer
                 yield {"chatbot": [*shown, {"role": "assistant", "content": text}], "history": history, "box": "",
                        "answer_ids": answer_ids}
-        del history[:-MAX_TURNS]
         answer_id = ctx.log_answer(answer, "web")
         if answer_id is not None:
             answer_ids = {**answer_ids, len(shown): answer_id}

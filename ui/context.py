@@ -10,7 +10,8 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -19,11 +20,20 @@ from evals.logbook import Logbook, LogbookError
 from ingest.pipeline import IngestReport
 from retriever import Retriever
 from ui import services
+from ui.access import check_admin, AdminRequired
+from ui.limits import EvalLanes
 from ui.settings import Settings
 
 log = logging.getLogger("zhengcetong.ui")
 MAX_API_SESSIONS = 1000
 SESSION_IDLE_SECONDS = 2 * 3600   # a conversation untouched this long is forgotten
+
+
+@dataclass
+class _ApiSession:
+    used: float            # time.monotonic() of the last question
+    history: list[Turn]
+    client: str            # the address that opened it (for fair eviction)
 
 
 class AppContext:
@@ -36,8 +46,9 @@ class AppContext:
         self._retriever: Retriever | None = None
         self._assistant: Assistant | None = None
         self._chat_model = chat_model
-        self._sessions: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
+        self._sessions: OrderedDict[str, _ApiSession] = OrderedDict()
         self._logbook: Logbook | None = None
+        self.eval_lanes = EvalLanes()
 
     @property
     def data_dir(self) -> Path:
@@ -86,6 +97,32 @@ class AppContext:
                 self._retriever = fresh
             return report
 
+    def is_admin(self, token: str | None) -> bool:
+        """The administrator's token was given (or none is set: a local, single-user app)."""
+        try:
+            check_admin(self.settings.admin_token, token)
+        except AdminRequired:
+            return False
+        return True
+
+    def scratch_dir(self, kind: str, keep_seconds: float = 3600.0) -> Path:
+        """A new private directory for one run's files under the system's temp folder (outside the
+        data directory, which the web server never serves from); the kind's directories older than
+        `keep_seconds` are removed first (their files were handed to the web server's own cache long
+        before), so runs leave nothing behind for good."""
+        import shutil
+        import tempfile
+        root = Path(tempfile.gettempdir()) / "zhengcetong" / self.settings.namespace / kind
+        root.mkdir(parents=True, exist_ok=True)
+        cutoff = time.time() - keep_seconds
+        for old in root.iterdir():
+            try:
+                if old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink()
+            except OSError:
+                continue  # another worker removed it first
+        return Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=root))
+
     def has_index(self) -> bool:
         from ingest.store import read_state
         return read_state(self.data_dir) is not None
@@ -114,22 +151,37 @@ class AppContext:
     def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
         self.logbook().feedback(answer_id, rating, comment)
 
-    def session(self, session_id: str | None, mode: str = "extractive") -> tuple[str, Session, bool]:
+    def session(self, session_id: str | None, mode: str = "extractive",
+                client: str = "local") -> tuple[str, Session, bool]:
         """A conversation kept on the server for API clients: (id, session, expired). Ids are
-        issued here, unguessable; one the server did not issue or has forgotten (idle too long,
-        or the least recently used beyond MAX_API_SESSIONS) starts a new conversation under a
-        new id, flagged expired — never another client's history."""
+        issued here, unguessable; one the server did not issue or has forgotten (idle too long, or
+        evicted) starts a new conversation under a new id, flagged expired — never another
+        client's history. Eviction is fair: a client (address) holds at most
+        max_sessions_per_client conversations, its own oldest going first, and when the server
+        is full the oldest conversation of the client holding the most goes — so a flood from one
+        address cannot push out anyone else's live conversation. A conversation remembers its
+        last turns as the web chat does (assistant.chain.MAX_TURNS)."""
         now = time.monotonic()
         with self._lock:
-            while self._sessions and now - next(iter(self._sessions.values()))[0] > SESSION_IDLE_SECONDS:
+            while self._sessions and now - next(iter(self._sessions.values())).used > SESSION_IDLE_SECONDS:
                 self._sessions.popitem(last=False)  # ordered by last use: the idle ones lead
-            expired = bool(session_id) and session_id not in self._sessions
-            if not session_id or expired:
+            known = self._sessions.get(session_id) if session_id else None
+            expired = bool(session_id) and known is None
+            if known is None:
                 session_id = secrets.token_urlsafe(24)
-                self._sessions[session_id] = (now, [])
-                while len(self._sessions) > MAX_API_SESSIONS:
-                    self._sessions.popitem(last=False)
-            history = self._sessions[session_id][1]
-            self._sessions[session_id] = (now, history)
+                self._sessions[session_id] = _ApiSession(now, [], client)
+                self._evict(client)
+            kept = self._sessions[session_id]
+            self._sessions[session_id] = _ApiSession(now, kept.history, kept.client)
             self._sessions.move_to_end(session_id)
-            return session_id, Session(self.assistant(mode), history), expired
+            return session_id, Session(self.assistant(mode), kept.history), expired
+
+    def _evict(self, client: str) -> None:
+        """Make room after a new conversation of `client` (see session)."""
+        mine = [sid for sid, s in self._sessions.items() if s.client == client]
+        for sid in mine[:max(0, len(mine) - self.settings.max_sessions_per_client)]:
+            del self._sessions[sid]
+        while len(self._sessions) > MAX_API_SESSIONS:
+            held = Counter(s.client for s in self._sessions.values())
+            greediest = max(held, key=held.get)
+            del self._sessions[next(sid for sid, s in self._sessions.items() if s.client == greediest)]

@@ -16,7 +16,7 @@ log = logging.getLogger("zhengcetong.ui")
 EXIT_RULES = 1        # a self-assessment rules file disagrees with the policy text (our bug)
 EXIT_BAD_INPUT = 2    # what the user gave or set: a question, an option, a file, a setting
 EXIT_UNAVAILABLE = 3  # the index is missing or broken, or a model cannot be used
-HTTP_UNEXPECTED = 400  # an unexpected error's status, as it has always been
+HTTP_UNEXPECTED = 500  # an unexpected error: the server failed, not the request
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +32,9 @@ def error_table() -> dict[type[BaseException], tuple[int, int]]:
     from selfcheck.errors import InputError, RulesError
     from evals.logbook import LogbookError, UnknownAnswer
     from ui.access import AdminRequired
+    from ui.limits import TooBusy
     return {
+        TooBusy: (EXIT_UNAVAILABLE, 429),           # a per-client limit or a full lane: try again later
         UnknownAnswer: (EXIT_BAD_INPUT, 404),       # feedback for an answer never given
         LogbookError: (EXIT_UNAVAILABLE, 503),
         AdminRequired: (EXIT_BAD_INPUT, 403),       # a library change without the admin token

@@ -3,7 +3,6 @@ revised policy and watch it indexed incrementally; remove an uploaded one."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import gradio as gr
 
@@ -13,6 +12,7 @@ from ui.context import AppContext
 from ui.errors import for_people
 from ui.links import SEPARATOR
 from ui.render import clause_tree_markdown, text
+from ui.uploads import received_file
 from ui.wiring import by_name
 
 DOC_HEADERS = ["编号", "标题", "地区", "类型", "状态", "条款数"]
@@ -88,10 +88,11 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, token: st
            progress: gr.Progress = gr.Progress()):
     with for_people():
         check_admin(ctx.settings.admin_token, token)
-        if not path:
+        path = received_file(path, "file")
+        if path is None:
             return nothing_chosen("请先选择要上传的文件（.docx、.pdf、.txt 或 .md）")
         progress(0, desc="读取文件")
-        meta = add_document(ctx.data_dir, Path(path), title=title.strip() or None, region=region.strip() or None,
+        meta = add_document(ctx.data_dir, path, title=title.strip() or None, region=region.strip() or None,
                             max_bytes=ctx.settings.max_upload_bytes)
         report = ctx.ingest(on_progress=lambda i, n: progress((i, n), desc="向量化新条款"))
         clauses = len(ctx.retriever().corpus.of_document(meta.id))

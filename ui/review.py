@@ -30,7 +30,8 @@ def load_queue(ctx: AppContext, token: str | None) -> dict:
              q["comment"] or ""] for q in queue]
     picks = [(f"{q['question'][:30]}（{'有误' if q['rating'] == 'down' else q['refusal'] or '抽查'}）", q["answer_id"])
              for q in queue]
-    return {"table": rows, "queue": queue, "chosen": gr.update(choices=picks, value=None)}
+    return {"table": rows, "queue": queue, "chosen": gr.update(choices=picks, value=None),
+            "stored": gr.update(choices=stored_sets(ctx))}
 
 
 def pick(queue: list[dict], answer_id: str | None) -> dict:
@@ -98,7 +99,8 @@ def build(ctx: AppContext, stored: gr.Dropdown) -> dict:
             clause = gr.Dropdown([], label="金标条款", elem_id="review-clause", scale=3)
         save = gr.Button("保存到金标集", variant="primary", elem_id="review-save")
         status = gr.Markdown(elem_id="review-status")
-        loaded, shown = by_name(lambda k: load_queue(ctx, k), {"table": table, "queue": queue, "chosen": chosen})
+        loaded, shown = by_name(lambda k: load_queue(ctx, k), {"table": table, "queue": queue, "chosen": chosen,
+                                                               "stored": stored})
         load.click(loaded, token, shown, api_visibility="private")
         picked, shown = by_name(pick, {"question": question, "answerable": answerable, "clause_query": clause_query})
         chosen.input(picked, [queue, chosen], shown, api_visibility="private")

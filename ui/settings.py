@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from ingest.namespace import check_namespace, default_namespace
 
 
+MIN_ADMIN_TOKEN = 12
+
+
 class Settings(BaseSettings):
     """Environment variables POLICY_DATA_DIR, POLICY_CHROMA_URL, POLICY_EMBEDDER (or a .env)."""
 
@@ -34,9 +37,13 @@ class Settings(BaseSettings):
     namespace: str = ""
     max_upload_mb: float = 20.0       # largest document `add` (and the web upload) accepts
     max_api_body_kb: int = 64         # largest JSON request body /api/* reads (larger: 413 unread)
+    max_web_body_kb: int = 4096       # largest body of the web page's own requests (Gradio's queue)
+    body_timeout: float = 30.0        # seconds a client has to send a request's body (else 408)
     # Changing the library (upload, replace, delete) needs this token; without one the app may
     # only listen on this machine (ui/access.py).
     admin_token: str = ""
+    # API chat sessions one client (address) may hold at once; its oldest is forgotten beyond this.
+    max_sessions_per_client: int = 50
     # Answers older than this many days are deleted from the logbook (0 = keep them all).
     log_retention_days: float = 0.0
     # The logbook's database as a SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/db
@@ -51,7 +58,23 @@ class Settings(BaseSettings):
     def _namespace(cls, value: str) -> str:
         return check_namespace(value) if value else value
 
-    @field_validator("llm_timeout", "max_upload_mb")
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token(cls, value: str) -> str:
+        """Unset, or a real secret: a blank or short token would be a lock anyone can open."""
+        if value and len(value.strip()) < MIN_ADMIN_TOKEN:
+            raise ValueError(f"POLICY_ADMIN_TOKEN 太短或为空白：至少 {MIN_ADMIN_TOKEN} 个非空白字符"
+                             "（不需要管理员口令时请不设置它）")
+        return value
+
+    @field_validator("max_api_body_kb", "max_web_body_kb", "max_sessions_per_client")
+    @classmethod
+    def _positive_int(cls, value: int, info) -> int:
+        if value <= 0:
+            raise ValueError(f"POLICY_{info.field_name.upper()} 应为大于 0 的整数，收到 {value}")
+        return value
+
+    @field_validator("llm_timeout", "max_upload_mb", "body_timeout")
     @classmethod
     def _positive(cls, value: float, info) -> float:
         if not math.isfinite(value) or value <= 0:

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from ui import api, chat_tab, counter, eval_tab, library_tab, links, selfcheck_tab, zh
 from ui.context import AppContext
+from ui.http_limits import MULTIPART_ALLOWANCE, Limits, RequestLimits
 from ui.links import OPEN_CLAUSE_ID
 from ui.settings import Settings
 from ui.wiring import by_name
@@ -35,7 +36,9 @@ QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather t
 
 
 def build_demo(ctx: AppContext) -> gr.Blocks:
-    with gr.Blocks(title="政策通") as demo:
+    # Files the app hands out (reports, charts) are copied into Gradio's cache; entries older than an
+    # hour are deleted every ten minutes, so runs leave nothing behind for good.
+    with gr.Blocks(title="政策通", delete_cache=(600, 3600)) as demo:
         gr.Markdown(f"# {TITLE}\n依据已收录的政策文件作答，每句话都注明出处条款；文件没有规定的，如实说明。",
                     elem_id="app-title")
         with gr.Tabs() as tabs:
@@ -80,21 +83,39 @@ def on_load(ctx: AppContext, library_listing) -> dict:
     return {"region": gr.update(choices=regions), "doc": gr.update(choices=docs), **library_listing()}
 
 
-def create_app(ctx: AppContext) -> FastAPI:
-    """FastAPI app: /api/* beside the Gradio UI mounted at /."""
+def create_app(ctx: AppContext, local_only: bool = False) -> FastAPI:
+    """FastAPI app: /api/* beside the Gradio UI mounted at /, every request under the limits of
+    ui/http_limits.py. `local_only`: serving this machine with no administrator token — requests
+    must then name this machine (Host/Origin)."""
     # Swagger UI's script and style come from this app, not a CDN: an intranet has no internet.
     app = FastAPIOffline(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None,
                          static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
     api.install(app, ctx)
-    return gr.mount_gradio_app(app, build_demo(ctx), path="/", footer_links=["gradio", "settings"],
-                               theme=gr.themes.Soft(), css=CSS + links.CSS + counter.CSS,
-                               head=zh.HEAD + links.HEAD + counter.HEAD,
-                               max_file_size=ctx.settings.max_upload_bytes)
+    s = ctx.settings
+    app.add_middleware(RequestLimits, limits=Limits(
+        api_body=s.max_api_body_kb * 1024, web_body=s.max_web_body_kb * 1024,
+        upload_body=s.max_upload_bytes + MULTIPART_ALLOWANCE, body_seconds=s.body_timeout, local_only=local_only))
+    demo = build_demo(ctx)
+    app = gr.mount_gradio_app(app, demo, path="/", footer_links=["gradio", "settings"],
+                              theme=gr.themes.Soft(), css=CSS + links.CSS + counter.CSS,
+                              head=zh.HEAD + links.HEAD + counter.HEAD, max_file_size=s.max_upload_bytes,
+                              blocked_paths=[str(s.data_dir.resolve())])
+    # Gradio checks that a file an event receives was uploaded to it (and that a file it serves
+    # is not elsewhere on the server) only once the Blocks count as launched, which launch() sets
+    # and mount_gradio_app does not: without this, a client could name any server path in a
+    # FileData and have it read and served. The handlers check again (ui/uploads.py).
+    demo.has_launched = True
+    return app
 
 
 def serve(ctx: AppContext, host: str, port: int) -> None:
     import uvicorn
-    uvicorn.run(create_app(ctx), host=host, port=port, log_level="warning")
+    from ui.access import is_loopback
+    local_only = is_loopback(host) and not ctx.settings.admin_token
+    # An idle kept-alive connection is closed after 5 s; beyond 1,000 open connections and tasks
+    # new ones are answered 503 rather than exhausting the process's file descriptors.
+    uvicorn.run(create_app(ctx, local_only=local_only), host=host, port=port, log_level="warning",
+                timeout_keep_alive=5, limit_concurrency=1000)
 
 
 if __name__ == "__main__":  # development: `gradio ui/web.py` reloads on edits (serve is the real entry)

@@ -30,7 +30,7 @@ def test_serving_beyond_this_machine_needs_a_token(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_upload_and_delete_without_the_token_are_refused_and_change_nothing(real_index, tmp_path):
+def test_upload_and_delete_without_the_token_are_refused_and_change_nothing(real_index, tmp_path, uploaded):
     from ui import library_tab
     from ui.context import AppContext
     from ui.settings import Settings
@@ -42,10 +42,10 @@ def test_upload_and_delete_without_the_token_are_refused_and_change_nothing(real
     doc.write_text("玉林市科普基地管理办法\n第一条 为规范科普基地建设，制定本办法。\n第二条 本办法自发布之日起施行。\n",
                    encoding="utf-8")
     before = sorted(ctx.retriever().state.documents)
-    for call in (lambda: library_tab.upload(ctx, str(doc), "", "", None, lambda *a, **k: None),
+    for call in (lambda: library_tab.upload(ctx, uploaded(doc), "", "", None, lambda *a, **k: None),
                  lambda: library_tab.remove(ctx, "gx-tic", "wrong", lambda *a, **k: None)):
         with pytest.raises(gr.Error, match="管理员口令"):
             call()
     assert sorted(ctx.retriever().state.documents) == before
-    status = library_tab.upload(ctx, str(doc), "", "", "s3cret-token", lambda *a, **k: None)["status"]
+    status = library_tab.upload(ctx, uploaded(doc), "", "", "s3cret-token", lambda *a, **k: None)["status"]
     assert "已加入" in status and len(ctx.retriever().state.documents) == len(before) + 1

@@ -6,7 +6,8 @@ import gradio as gr
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from ui.chat_tab import MAX_TURNS, respond
+from assistant.chain import MAX_TURNS
+from ui.chat_tab import respond
 from ui.context import AppContext
 from ui.settings import Settings
 

@@ -43,7 +43,9 @@ def test_marked_and_refused_answers_are_reviewed_into_a_gold_set_the_eval_runs(c
     status = review.save_review(ctx, TOKEN, wrong, question, True, clause_id, "10亿元", "门槛", "我的复核集")
     assert "我的复核集" in status and review.stored_sets(ctx) == ["我的复核集"]
     assert wrong not in [q["answer_id"] for q in review.load_queue(ctx, TOKEN)["queue"]]  # reviewed: off the queue
-    shown = run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集")
+    with pytest.raises(gr.Error, match="管理员口令"):  # officials' rows: not for anonymous runs
+        run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集")
+    shown = run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集", token=TOKEN)
     summary, metrics = shown["summary"], shown["metrics"]
     assert "我的复核集" in summary and "1 题" in summary
     assert dict((row[0], row[1]) for row in metrics)["条款命中 hit@1"] == "1.000"
