@@ -225,6 +225,30 @@ def _docx(paragraphs: list[str]) -> bytes:
     return out.getvalue()
 
 
+def _docx_bomb(xml_mb: int) -> bytes:
+    """A real .docx whose body XML unpacks to xml_mb MB (a few hundred KB packed)."""
+    package = zipfile.ZipFile(io.BytesIO(_docx(["第一条 本办法适用于测试。"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in package.infolist():
+            data = package.read(item)
+            if item.filename == "word/document.xml":
+                pad = b"<!--" + b" " * (xml_mb * 1024 * 1024) + b"-->"
+                data = data.replace(b"<w:body>", b"<w:body>" + pad, 1)
+            z.writestr(item, data)
+    return out.getvalue()
+
+
+def _pdf_pages(pages: int) -> bytes:
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for n in range(pages):
+        pdf.add_page()
+        pdf.cell(text=f"page {n + 1}")
+    return bytes(pdf.output())
+
+
 INJECTION_DOC = (
     "测试市科技企业研发补助办法\n"
     "第一条 为鼓励企业加大研发投入，制定本办法。\n"
@@ -256,6 +280,8 @@ DOCUMENT_CASES: tuple[DocumentCase, ...] = (
     DocumentCase("nul-txt", "零.txt", lambda: b"\x00" * 4096, "没有可识别的正文"),
     DocumentCase("binary-txt", "图片.txt", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "无法识别文件"),
     DocumentCase("utf16-txt", "办法.txt", lambda: "第一条 本办法适用于测试。".encode("utf-16"), "无法识别文件"),
+    DocumentCase("docx-bomb", "办法.docx", lambda: _docx_bomb(50), "解压后过大"),
+    DocumentCase("pdf-501-pages", "办法.pdf", lambda: _pdf_pages(501), "超过 500 页的上限"),
     DocumentCase("empty-docx", "空白.docx", lambda: _docx([]), "没有可识别的正文"),
     DocumentCase("unknown-extension", "办法.exe", lambda: b"MZ\x90\x00", "不支持的文件类型"),
     DocumentCase("no-extension", "办法", lambda: b"abc", "不支持的文件类型"),

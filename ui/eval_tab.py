@@ -114,7 +114,8 @@ def build(ctx: AppContext) -> None:
                 # Names of the officials' stored sets are not in the public page config when a token is
                 # set: the review queue's 载入 (with the token) fills this list.
                 stored = gr.Dropdown([] if ctx.settings.admin_token else review.stored_sets(ctx),
-                                     label="或用复核队列保存的金标集（不上传文件时，需管理员口令）", elem_id="stored-set")
+                                     label="或用复核队列保存的金标集（不上传文件时，需管理员口令）", elem_id="stored-set",
+                                     allow_custom_value=True)  # any name reaches the handler, which checks the token
                 token = gr.Textbox(label="管理员口令（可不填；填写后评测计入评测历史，并可用保存的金标集）",
                                    type="password", elem_id="eval-token", visible=bool(ctx.settings.admin_token))
                 run = gr.Button("开始评测", variant="primary", elem_id="run-eval")

@@ -46,6 +46,15 @@ def test_oversized_upload_is_refused_before_reading(tmp_path):
         add_document(tmp_path / "data", path)
 
 
+def test_a_symlink_is_refused(tmp_path):
+    """`add` of a link to a server file (/etc/passwd) would publish that file."""
+    link = tmp_path / "办法.txt"
+    link.symlink_to("/etc/passwd")
+    with pytest.raises(UnreadableDocument, match="符号链接"):
+        add_document(tmp_path / "data", link)
+    assert not library_dir(tmp_path / "data").exists()
+
+
 def test_the_upload_limit_is_configurable(tmp_path):
     path = tmp_path / "办法.txt"
     path.write_text("第一条 本办法适用于测试市。\n第二条 企业营收不低于1亿元。\n" * 40, encoding="utf-8")
