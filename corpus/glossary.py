@@ -34,15 +34,11 @@ class Glossary:
     injection_patterns: tuple[str, ...] = ()
     organisation_kinds: tuple[str, ...] = ()     # longest first
     applied_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    document_lures: tuple[str, ...] = ()
+    lure_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ingest/lures.py
 
     def injection(self) -> re.Pattern:
         """A message that tries to steer the assistant (matched case-insensitively)."""
         return _compiled(self.injection_patterns)
-
-    def lure(self) -> re.Pattern:
-        """A document's text addressing an assistant or luring readers to pay."""
-        return _compiled(self.document_lures)
 
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
@@ -151,5 +147,5 @@ def load_glossary(path: Path = GLOSSARY_PATH) -> Glossary:
         injection_patterns=tuple(map(str, data.get("injection_patterns") or ())),
         organisation_kinds=_longest_first(data.get("organisation_kinds") or ()),
         applied_cues={str(k): tuple(map(str, v)) for k, v in (data.get("applied_cues") or {}).items()},
-        document_lures=tuple(map(str, data.get("document_lures") or ())),
+        lure_cues={str(k): tuple(map(str, v)) for k, v in (data.get("lure_cues") or {}).items()},
     )
