@@ -15,10 +15,12 @@ from enum import Enum
 from typing import Iterator
 
 _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
-# Chinese digits read as a number: four or more in a row (一三九一二三四五六七八), or next to
-# Arabic digits (139一二三四5678) — not the 一 of 统一 or the 二 of 二维码.
-_CHINESE_NUMBER = re.compile(r"[〇零一二三四五六七八九幺]{4,}|(?<=[0-9])[〇零一二三四五六七八九幺]+"
-                             r"|[〇零一二三四五六七八九幺]+(?=[0-9])")
+# Between the digits of a number people type spaces, dots, dashes, underscores (three at most: " - ").
+_SEP = r"[ \t\-.·•_—–~]{0,3}"
+# Chinese digits read as a number: four or more in a row, maybe spaced (一三九 一二三四 五六七八),
+# or next to Arabic digits (139一二三四5678) — not the 一 of 统一 or the 二 of 二维码.
+_CN = "[〇零一二三四五六七八九幺]"
+_CHINESE_NUMBER = re.compile(rf"{_CN}(?:{_SEP}{_CN}){{3,}}|(?<=[0-9]){_CN}+|{_CN}+(?=[0-9])")
 
 
 class _Folding(dict):
@@ -53,9 +55,7 @@ class ContactKind(str, Enum):
     ACCOUNT = "account"            # a long run of digits: a bank card or account number
 
 
-# Between the digits of a number people type spaces, dots, dashes, underscores (three at most: " - ").
-_SEP = r"[ \t\-.·•_—–~]{0,3}"
-_DOT = r"\s*(?:\.|。|点|\[\.\]|\(\.\)|\(DOT\)|\[DOT\]|\sDOT\s)\s*"
+_DOT = r"\s*(?:\.|\[\.\]|\(\.\)|\(DOT\)|\[DOT\]|\sDOT\s)\s*"
 _AT = r"(?:\s*(?:@|[(\[{<]\s*AT\s*[)\]}>])\s*|\s+AT\s+)"
 _LABEL = r"(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?|[\u4e00-\u9fff]{1,20})"
 _CREDIT_CHAR = "[0-9A-HJ-NPQRTUWXY]"
@@ -67,8 +67,7 @@ def _digits(n: str) -> str:
     return rf"(?:{_SEP}[0-9]){{{n}}}"
 
 
-# Order matters: the longer, more specific forms first (an e-mail holds a domain, an ID number
-# a mobile-like run).
+# The more specific forms first: an ID number and a bank card of 18 digits are read as the ID.
 PATTERNS: tuple[tuple[ContactKind, re.Pattern], ...] = (
     (ContactKind.EMAIL, re.compile(rf"(?<![A-Z0-9._%+-])[A-Z0-9._%+-]+{_AT}(?:{_LABEL}{_DOT})+(?:[A-Z]{{2,}}|[\u4e00-\u9fff]{{2}})")),
     (ContactKind.LINK, re.compile(rf"(?:HTTPS?|FTP)\s*:\s*//{_URL_CHARS}"
@@ -105,19 +104,20 @@ def _acceptable(kind: ContactKind, folded: str) -> bool:
 
 
 def find_contacts(text: str, kinds: tuple[ContactKind, ...] | None = None) -> Iterator[Contact]:
-    """Each contact detail or identifier in `text`, in order, none overlapping another (the
-    more specific kind wins): its kind and its span as written."""
+    """Each contact detail or identifier in `text`, in order, none overlapping another: where
+    readings overlap the longest wins (a card number over the phone-like run inside it, +86 and
+    all over the digits after it), then the more specific kind (PATTERNS order)."""
     folded = fold(text)
-    taken: list[tuple[int, int]] = []
-    found: list[Contact] = []
-    for kind, pattern in PATTERNS:
+    candidates = []
+    for rank, (kind, pattern) in enumerate(PATTERNS):
         for m in pattern.finditer(folded):
             start, end = m.span()
             while end > start and folded[end - 1] in " \t.-_·":  # a sentence's own dot or a trailing space
                 end -= 1
-            if any(start < e and s < end for s, e in taken) or not _acceptable(kind, folded[start:end]):
-                continue
-            taken.append((start, end))
-            if kinds is None or kind in kinds:
-                found.append(Contact(kind, start, end, text[start:end]))
-    yield from sorted(found, key=lambda c: c.start)
+            if _acceptable(kind, folded[start:end]):
+                candidates.append((start - end, rank, start, end, kind))
+    taken: list[Contact] = []
+    for _, _, start, end, kind in sorted(candidates):
+        if not any(start < c.end and c.start < end for c in taken):
+            taken.append(Contact(kind, start, end, text[start:end]))
+    yield from sorted((c for c in taken if kinds is None or c.kind in kinds), key=lambda c: c.start)

@@ -38,8 +38,17 @@ def export_answers(answers: list[dict], path: Path) -> int:
     return len(rows)
 
 
+# What a spreadsheet may read as the start of a formula (full-width too), and the blanks it may
+# skip before one ("\t=1+1" is still a formula to some).
+FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_BLANKS = " \t\r\n\u3000\u00a0"
+
+
 def _csv_cell(value) -> object:
-    """A typed "=…" must not become a formula when the CSV is opened in a spreadsheet."""
+    """A typed "=…" (after blanks or a tab too) must not become a formula when the CSV is opened
+    in a spreadsheet: it is kept as text behind a quote mark."""
     if value is None:
         return ""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+    if isinstance(value, str) and (value[:1] in ("\t", "\r") or value.lstrip(_BLANKS)[:1] in FORMULA_STARTS):
+        return f"'{value}"
+    return value
