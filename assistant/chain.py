@@ -24,6 +24,7 @@ from assistant.types import MODES, Answer, Citation, Turn
 from corpus import load_synonyms
 from ingest.clean import clean_question
 from ingest.errors import QueryError
+from ingest.lures import find_lure, flagged
 from ingest.model import Clause
 from retriever import Hit, Retriever
 from retriever.corpus import Corpus
@@ -257,6 +258,8 @@ class Assistant:
         t = time.perf_counter()
         clauses = [h.clause for h in s.hits]
         inputs = {"clauses": number_clauses(clauses), "question": s.resolution.question}
+        if warning := lure_warning(clauses):  # seen before anything the model writes from them
+            yield warning
         pieces: list[str] = []
         first_token = None
         deadline = t + self.answer_timeout if self.answer_timeout else None
@@ -283,21 +286,34 @@ class Assistant:
             return self._extractive(s, note="生成的回答未通过核验（" + "；".join(report.problems)
                                     + "），以下为原文摘录答案。")
         cited = tuple(clauses[n - 1] for n in report.cited)
+        warn = ()
+        if find_lure(text) and not any(find_lure(c.text) for c in cited):
+            # the model passed on a lure without citing where it comes from
+            warn = tuple(c for c in clauses if find_lure(c.text))
+            if not warn:
+                return self._extractive(s, note="生成的回答含有缴费/链接要求或指令，以下为原文摘录答案。")
         renumbered = _renumber(text, report.cited)
-        return self._make(s, renumbered, cited, mode="llm")
+        return self._make(s, renumbered, cited, mode="llm", warn=warn)
 
     def _make(self, s: _State, text: str, clauses: Sequence[Clause], *, refused: bool = False,
               refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
-              mode: str | None = None) -> Answer:
+              mode: str | None = None, warn: tuple[Clause, ...] = ()) -> Answer:
         if not refused:
             verdict = applied_questions.render(s.applied) if s.applied else ""
             text = self._missing_programme_note(s.resolution.question) + verdict + text
+        text = lure_warning([*clauses, *related, *warn]) + text  # a lure is never shown without it
         return Answer(
             question=s.question, text=text, citations=tuple(Citation(i, c) for i, c in enumerate(clauses, 1)),
             refused=refused, refusal=refusal, hits=s.hits, related=related, mode=mode or s.mode, note=note,
             resolved_question=s.resolution.question if s.resolution.question != s.question else None,
             timings=s.timings, assessment=s.applied if not refused else None,
         )
+
+
+def lure_warning(clauses: Sequence[Clause]) -> str:
+    """A line above the answer for each clause quoted that is a lure (ingest/lures.py):
+    "⚠ 《…》第二条：本条含有缴费/链接要求，请向发文机关核实。"."""
+    return "".join(f"⚠ {c.citation}：{lure.warning}。\n" for c, lure in flagged(dict.fromkeys(clauses)))
 
 
 def _missing_note(missing: list[tuple[str, str]], regions_with) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.applied import Applied
+from ingest.lures import find_lure
 from ingest.model import Clause
 from retriever import Hit
 
@@ -30,9 +31,14 @@ class Citation:
     clause: Clause
 
     def to_dict(self) -> dict:
-        c = self.clause
-        return {"n": self.n, "doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path,
-                "text": c.text}
+        return {"n": self.n, **clause_record(self.clause)}
+
+
+def clause_record(c: Clause) -> dict:
+    """A quoted clause in an answer's record, with what makes it a lure (ingest/lures.py) or None."""
+    lure = find_lure(c.text)
+    return {"doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path, "text": c.text,
+            "lure": lure.to_dict() if lure else None}
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,7 @@ class Answer:
             "q": self.question, "answer": self.text, "refused": self.refused, "refusal": self.refusal,
             "mode": self.mode, "note": self.note, "resolved_question": self.resolved_question,
             "citations": [c.to_dict() for c in self.citations],
-            "related": [{"doc_id": c.doc_id, "doc_title": c.doc_title, "clause_path": c.path,
-                         "text": c.text} for c in self.related],
+            "related": [clause_record(c) for c in self.related],
             "retrieved": [{"doc_id": h.clause.doc_id, "doc_title": h.clause.doc_title,
                            "clause_path": h.clause.path, "text": h.clause.text,
                            "score": round(h.score, 6)} for h in self.hits],
