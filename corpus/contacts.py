@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Iterator
 
 _CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
@@ -23,24 +24,31 @@ _CN = "[〇零一二三四五六七八九幺]"
 _CHINESE_NUMBER = re.compile(rf"{_CN}(?:{_SEP}{_CN}){{3,}}|(?<=[0-9]){_CN}+|{_CN}+(?=[0-9])")
 
 
-class _Folding(dict):
-    """str.translate table filled on first sight of each character: its compatibility form
-    (NFKC) upper-cased when that is one character."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        folded = unicodedata.normalize("NFKC", ch).upper()
-        self[code] = value = folded if len(folded) == 1 else ch
-        return value
+# Where compatibility forms live: the Basic Multilingual Plane (full-width, circled, ①…), the
+# mathematical letters and digits (𝐡𝐭𝐭𝐩) and the enclosed alphanumerics.
+_FOLDED_RANGES = (range(0x10000), range(0x1D400, 0x1D800), range(0x1F100, 0x1F200))
 
 
-_FOLDING = _Folding()
+@lru_cache(maxsize=1)
+def _folding() -> dict[int, str]:
+    """str.translate table: each character whose compatibility form (NFKC), upper-cased, is
+    one other character. Built once (about 0.1 s), then folding runs in C."""
+    table = {}
+    for block in _FOLDED_RANGES:
+        for code in block:
+            if 0xD800 <= code < 0xE000:  # surrogates are no characters
+                continue
+            ch = chr(code)
+            folded = unicodedata.normalize("NFKC", ch).upper()
+            if len(folded) == 1 and folded != ch:
+                table[code] = folded
+    return table
 
 
 def fold(text: str) -> str:
     """`text` with full-width forms, numbers in Chinese digits and case folded; same length,
     index for index."""
-    folded = text.translate(_FOLDING)
+    folded = text.translate(_folding())
     return _CHINESE_NUMBER.sub(lambda m: m.group(0).translate(_CHINESE_DIGITS), folded)
 
 

@@ -132,8 +132,9 @@ def _official(link: str) -> bool:
 def _payment(text: str, folded: str, cues: _Cues) -> str | None:
     """A payment asked for through a channel: a paying verb (or a fee asked of the reader) near
     a strong channel, or one asked of the reader near a weak one."""
-    channels = _channels(text, folded, cues)
-    for p in _payments(folded, cues):
+    payments = _payments(folded, cues)
+    channels = _channels(text, folded, cues) if payments else []
+    for p in payments:
         for span, strong in channels:
             if _near((p.start, p.end), span) and (p.asked or (strong and p.paying)):
                 return text[min(p.start, span[0]):max(p.end, span[1])]
