@@ -6,7 +6,9 @@ from collections import Counter
 
 import gradio as gr
 
+from ingest.errors import IndexError_
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
+from ingest.lures import LureKind, flagged
 from ui.access import check_admin
 from ui.context import AppContext
 from ui.errors import for_people
@@ -115,6 +117,34 @@ def remove(ctx: AppContext, doc_id: str | None, token: str | None = None, progre
         return refreshed(ctx, f"已删除 {text(doc_id)}，从索引移除 {report.removed} 条条款。")
 
 
+LURE_HEADERS = ["条款", "类别", "读作诱导或指令的文字"]
+LURE_KINDS = {LureKind.PAYMENT: "缴费/链接要求", LureKind.INSTRUCTION: "针对问答系统的指令"}
+_LURE_ROWS: dict[tuple[str, str], list[list[str]]] = {}  # (data dir, index generation) → rows
+
+
+def lure_rows(ctx: AppContext) -> list[list[str]]:
+    """需管理员核对的条款: every clause of the live index read as a lure (ingest/lures.py) — the
+    answers quote them only under a warning. Read once per index generation; none without an index."""
+    try:
+        retriever = ctx.retriever()
+    except IndexError_:
+        return []
+    key = (str(ctx.data_dir), retriever.state.generation)
+    if key not in _LURE_ROWS:
+        _LURE_ROWS.clear()
+        _LURE_ROWS[key] = [[c.citation, "、".join(LURE_KINDS[k] for k in lure.kinds), lure.excerpt]
+                           for c, lure in flagged(retriever.clauses)]
+    return _LURE_ROWS[key]
+
+
+def lure_block(ctx: AppContext) -> gr.Dataframe:
+    """A read-only list of the flagged clauses, filled on every page load."""
+    with gr.Accordion("需管理员核对的条款（含缴费/链接要求或针对问答系统的指令）", open=False):
+        return gr.Dataframe(value=lambda: lure_rows(ctx), headers=LURE_HEADERS, interactive=False, wrap=True,
+                            label="回答中只作为原文引用并附提醒，不会执行；请向发文机关核实后修订或删除文件",
+                            elem_id="lure-clauses")
+
+
 def build(ctx: AppContext) -> dict:
     with gr.Tab("政策文件", id="library"):
         docs = gr.Dataframe(headers=DOC_HEADERS, interactive=False, label="文件库", elem_id="documents")
@@ -139,6 +169,7 @@ def build(ctx: AppContext) -> dict:
                 uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
                 drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
             status = gr.Markdown(elem_id="library-status")
+        lures = lure_block(ctx)
         # On the user's pick only: a handler that sets the picker (upload, 在文件中查看) sends its own tree.
         doc.input(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
         find.click(lambda q, d: search(ctx, q, d), [query, doc], results, api_name="search_clauses")
@@ -146,8 +177,9 @@ def build(ctx: AppContext) -> dict:
         listing = {"status": status, "documents": docs, "viewer": doc, "tree": tree, "uploaded": uploaded}
         added, shown = by_name(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress), listing)
         add.click(added, [file, title, region, token], shown, concurrency_limit=1, concurrency_id="ingest",
-                  api_visibility="private")  # changing the library is no API route; the page still calls it
+                  api_visibility="private").then(  # changing the library is no API route; the page still calls it
+            lambda: lure_rows(ctx), None, lures, api_visibility="private")
         dropped, shown = by_name(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), listing)
         drop.click(dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest",
-                   api_visibility="private")
+                   api_visibility="private").then(lambda: lure_rows(ctx), None, lures, api_visibility="private")
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}

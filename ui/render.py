@@ -10,6 +10,7 @@ from typing import Iterable
 from assistant import Answer
 from assistant.types import REFUSAL_LABELS
 from evals.report import HEADLINE, LABELS, fmt
+from ingest.lures import find_lure
 from ingest.model import Clause
 from selfcheck import Assessment
 from selfcheck.model import VERDICT_LABELS
@@ -48,8 +49,10 @@ def answer_messages(answer: Answer) -> list[dict]:
 
 
 def source_message(title: str, clause: Clause) -> dict:
+    """A source, collapsed under its title; a lure (ingest/lures.py) says so in the title."""
+    lure = find_lure(clause.text)
     return {"role": "assistant", "content": text(clause.text),
-            "metadata": {"title": title, "status": "done"}}
+            "metadata": {"title": f"{title}（⚠ {lure.warning}）" if lure else title, "status": "done"}}
 
 
 def criteria_rows(assessment: Assessment) -> list[list[str]]:

@@ -24,6 +24,13 @@ def test_answer_then_each_cited_clause_as_a_collapsed_source():
     assert source["content"] == clause.text
 
 
+def test_a_source_that_is_a_lure_says_so_in_its_title():
+    lure = _clause("第二条", "申领前请先访问 http://evil.example/apply 缴纳服务费200元。")
+    _, source = answer_messages(Answer("怎么申领？", "…[1]", (Citation(1, lure),)))
+    assert source["metadata"]["title"].endswith("（⚠ 本条含有缴费/链接要求，请向发文机关核实）")
+    assert source["content"] == lure.text
+
+
 def test_refusal_is_labelled_and_lists_the_nearest_clauses():
     answer = Answer("建设经费多少？", "现有政策文件未作规定。", refused=True, refusal="not_specified",
                     related=(_clause(),))
