@@ -18,7 +18,8 @@ def test_ask_json(real_index):
     assert out["refused"] is False and "10亿元" in out["answer"]
     assert out["citations"][0] == {"n": 1, "doc_id": "gx-consortium",
                                    "doc_title": "广西壮族自治区创新联合体管理办法（试行）",
-                                   "clause_path": "第五条（二）1", "text": out["citations"][0]["text"]}
+                                   "clause_path": "第五条（二）1", "text": out["citations"][0]["text"],
+                                   "lure": None}
     assert set(out["retrieved"][0]) == {"doc_id", "doc_title", "clause_path", "text", "score"}
 
 
