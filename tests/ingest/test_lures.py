@@ -61,6 +61,7 @@ def test_lures_are_read_by_structure(text, kinds):
     "补助资金由财政部门通过国库集中支付方式直接拨付至项目承担单位的银行账户。",               # the government pays
     "申报单位可登录 https://kjt.hunan.gov.cn 下载申报书，联系电话 0731-88888888。",          # no payment asked
     "人工智能、大数据等领域的企业，应当加强数据安全管理。",
+    "申请人可在线缴纳专利费用，网址 http://cponline.cnipa.gov.cn。",                         # 申请 asks nothing of the reader
 ])
 def test_clauses_that_speak_of_fees_and_accounts_for_the_right_reasons_are_not_lures(text):
     assert find_lure(text) is None
