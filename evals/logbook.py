@@ -151,7 +151,8 @@ class Logbook:
         """What an official should look at: answers marked 有误 (newest first), then refusals,
         then a random sample of the rest — each once, none already saved into a gold set."""
         c = answers.c
-        base = select(c.answer_id, c.question, c.answer, c.citations, c.refusal, c.rating, c.comment).where(
+        base = select(c.answer_id, c.created, c.question, c.resolved_question, c.answer, c.citations, c.refusal,
+                      c.rating, c.comment).where(
             c.answer_id.not_in(select(gold_rows.c.answer_id).where(gold_rows.c.answer_id.is_not(None))))
         not_down = or_(c.rating.is_(None), c.rating != "down")
         rows = self._read(base.where(c.rating == "down").order_by(c.rated.desc()).limit(limit))

@@ -17,7 +17,8 @@ LABELS = {"hit@1": "条款命中 hit@1", "hit@3": "hit@3", "hit@5": "条款命�
 # The shipped sets' type labels, named for the charts; an official's own labels show as written.
 TYPE_NAMES = {"applied": "应用题", "comparison": "比较", "deadline": "期限", "fact": "事实", "follow_up": "追问",
               "injection": "注入", "list": "列举", "not_specified": "文件未规定", "out_of_scope": "超出范围",
-              "procedure": "程序", "threshold": "门槛数值", "llm_written": "模型出题"}
+              "procedure": "程序", "threshold": "门槛数值", "llm_written": "模型出题",
+              "standalone_after_turns": "先聊别的再问"}
 REGRESSION = 0.005  # a drop larger than this is flagged
 # Per-question columns of results.xlsx, in the order officials read them.
 QUESTION_COLUMNS = {"id": "编号", "q": "问题", "type": "题型", "answerable": "应回答", "correct": "正确",

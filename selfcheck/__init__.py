@@ -10,7 +10,7 @@ Rules are data (corpus/rules/<program>.yaml), checked against the cited clauses 
 """
 from __future__ import annotations
 
-from selfcheck.engine import evaluate
+from selfcheck.engine import evaluate, problems
 from selfcheck.errors import (
     CitationError, InconsistentInputError, InputError, InvalidValueError, RulesError,
     SelfcheckError, UnknownFieldError, UnknownProgramError,
@@ -21,7 +21,7 @@ from selfcheck.rules import list_programs, load_program
 from selfcheck.schema import schema
 
 __all__ = [
-    "evaluate", "list_programs", "schema", "render_markdown", "render_text", "load_program",
+    "evaluate", "problems", "list_programs", "schema", "render_markdown", "render_text", "load_program",
     "Assessment", "CriterionResult", "Citation", "Program",
     "SelfcheckError", "InputError", "UnknownProgramError", "UnknownFieldError",
     "InvalidValueError", "InconsistentInputError", "RulesError", "CitationError",

@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from selfcheck.citations import resolve
 from selfcheck.figures import exact, format_number, is_money
-from selfcheck.inputs import validate_inputs
+from selfcheck.errors import InputError
+from selfcheck.inputs import input_problems, validate_inputs
 from selfcheck.model import (
     Assessment, Citation, ClauseRef, Condition, Criterion, CriterionResult, ExceptionHint,
     ProgramRules, Test,
@@ -49,7 +50,7 @@ def cited(ref: ClauseRef) -> Citation:
 
 
 def _names(rules: ProgramRules, keys: tuple[str, ...]) -> str:
-    return "、".join(rules.field(k).name for k in keys)
+    return "、".join(rules.field(k).said for k in keys)
 
 
 def _reads(rules: ProgramRules, test: Test, inputs: Mapping[str, Any]) -> tuple[str, ...]:
@@ -144,7 +145,7 @@ def applicability(c: Criterion, rules: ProgramRules, inputs: Mapping[str, Any]
     scope = condition_text(rules, cond)
     holds = condition_holds(cond.op, inputs.get(cond.field), cond.value)
     if holds is None:
-        return ("unknown", f"本条仅在{scope}时适用；请先填写{rules.field(cond.field).name}",
+        return ("unknown", f"本条仅在{scope}时适用；请先填写{rules.field(cond.field).said}",
                 f"缺少 {cond.field} → 无法确定是否适用")
     if not holds:
         shown = value_text(inputs[cond.field], rules.field(cond.field))
@@ -236,7 +237,7 @@ def unit_slips(rules: ProgramRules, inputs: Mapping[str, Any]) -> list[str]:
                 continue
             if 0 < exact(value) * SLIP_FACTOR <= t.threshold:
                 spec = rules.field(key)
-                notes.append(f"{spec.name}填写为 {value_text(value, spec)}，而要求为{figure_text(t.figure)}："
+                notes.append(f"{spec.said}填写为 {value_text(value, spec)}，而要求为{figure_text(t.figure)}："
                              f"是否把单位填成了亿元？金额请以{spec.unit}为单位填写。")
     return list(dict.fromkeys(notes))
 
@@ -260,3 +261,9 @@ def assess(rules: ProgramRules, inputs: Any) -> Assessment:
 def evaluate(program_id: str, inputs: Mapping[str, Any]) -> Assessment:
     """Score `inputs` against the rules of `program_id` (see list_programs for the ids)."""
     return assess(load_program(program_id), inputs)
+
+
+def problems(program_id: str, inputs: Mapping[str, Any]) -> list[InputError]:
+    """Every problem of `inputs` at once (evaluate raises the first): for a form to mark
+    each wrong field in one go."""
+    return input_problems(load_program(program_id), inputs)[1]

@@ -110,16 +110,23 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-def check_unknown_fields(rules: ProgramRules, inputs: Mapping[str, Any]) -> None:
+def unknown_field(rules: ProgramRules, key: Any) -> UnknownFieldError | None:
+    """The error for a key the programme does not use (with the closest field as a hint)."""
     known = rules.field_keys
+    if key in known:
+        return None
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = f"是否想填写“{rules.field(close[0]).label}”（{close[0]}）？" if close else ""
+    return UnknownFieldError(
+        str(key), f"未知字段“{key}”：{rules.program.name}的自评不使用该字段。{hint}"
+                  f"可用 --schema {rules.program.id} 查看全部字段")
+
+
+def check_unknown_fields(rules: ProgramRules, inputs: Mapping[str, Any]) -> None:
     for key in inputs:
-        if key in known:
-            continue
-        close = difflib.get_close_matches(str(key), known, n=1)
-        hint = f"是否想填写“{rules.field(close[0]).label}”（{close[0]}）？" if close else ""
-        raise UnknownFieldError(
-            str(key), f"未知字段“{key}”：{rules.program.name}的自评不使用该字段。{hint}"
-                      f"可用 --schema {rules.program.id} 查看全部字段")
+        error = unknown_field(rules, key)
+        if error is not None:
+            raise error
 
 
 def check_consistency(rules: ProgramRules, rule: Consistency, values: Mapping[str, Any]) -> None:
@@ -149,13 +156,32 @@ def check_consistency(rules: ProgramRules, rule: Consistency, values: Mapping[st
             specs[0].key, f"{subject}，应至少为 {format_number(rule.value)}{reason}")
 
 
-def validate_inputs(rules: ProgramRules, inputs: Any) -> dict[str, Any]:
-    """The inputs, checked: only given (non-null) fields, in schema order."""
+def input_problems(rules: ProgramRules, inputs: Any) -> tuple[dict[str, Any], list[InputError]]:
+    """(the valid values, every problem at once): unknown fields, then each invalid value in
+    schema order, then the contradictions among the valid values. A form shows them all."""
     if not isinstance(inputs, Mapping):
-        raise InputError(None, f"输入应为 JSON 对象（字段名: 值），收到{describe(inputs)}")
-    check_unknown_fields(rules, inputs)
-    values = {spec.key: clean_value(spec, inputs[spec.key])
-              for spec in rules.fields if inputs.get(spec.key) is not None}
+        return {}, [InputError(None, f"输入应为 JSON 对象（字段名: 值），收到{describe(inputs)}")]
+    problems: list[InputError] = [e for e in (unknown_field(rules, k) for k in inputs) if e is not None]
+    values: dict[str, Any] = {}
+    for spec in rules.fields:
+        if inputs.get(spec.key) is None:
+            continue
+        try:
+            values[spec.key] = clean_value(spec, inputs[spec.key])
+        except InputError as exc:
+            problems.append(exc)
     for rule in rules.consistency:
-        check_consistency(rules, rule, values)
+        try:
+            check_consistency(rules, rule, values)
+        except InputError as exc:
+            problems.append(exc)
+    return values, problems
+
+
+def validate_inputs(rules: ProgramRules, inputs: Any) -> dict[str, Any]:
+    """The inputs, checked: only given (non-null) fields, in schema order; the first problem
+    is raised (input_problems gives them all)."""
+    values, problems = input_problems(rules, inputs)
+    if problems:
+        raise problems[0]
     return values

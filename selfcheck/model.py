@@ -61,6 +61,11 @@ class FieldSpec:
         return f"“{self.label}”（{self.key}）"
 
     @property
+    def said(self) -> str:
+        """How reports for people name the field: its label only (the key is for API clients)."""
+        return f"“{self.label}”"
+
+    @property
     def brief(self) -> str:
         return self.short or self.label
 

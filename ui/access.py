@@ -12,7 +12,7 @@ import secrets
 class AdminRequired(Exception):
     """A library change without the administrator's token."""
 
-    def __init__(self, message: str = "修改文件库需要管理员口令：请在“管理员口令”中填写 POLICY_ADMIN_TOKEN 设定的口令") -> None:
+    def __init__(self, message: str = "需要管理员口令：请在“管理员口令”中填写部署时设定的口令（向系统管理员索取）") -> None:
         super().__init__(message)
         self.field = "admin_token"
 

@@ -2,16 +2,17 @@
 LLM mode streams its tokens; every cited clause is shown as a collapsible source."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import gradio as gr
 
-from assistant import Session
+from assistant import Session, Turn
 from assistant.applied import Applied
 from assistant.suggest import SUGGESTIONS, next_questions
 from assistant.types import MODE_LABELS, mode_of
 from ingest.clean import MAX_QUESTION_CHARS, clean_question
-from ui import conversations
+from ui import choices, conversations
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.render import answer_messages, user_message
@@ -24,7 +25,7 @@ EXAMPLES = [
     "成果转移转化示范区怎么申报？",
     "湖南和广西对技术创新中心牵头单位的研发投入要求有什么不同？",
 ]
-ALL = ""
+ALL = choices.ALL
 # Answers in parallel. Extractive answers are ~30 ms of CPU, so more workers than cores only
 # add contention; the queue in front of them absorbs the rest (see ui/web.py QUEUE_SIZE).
 CHAT_CONCURRENCY = 4
@@ -33,55 +34,87 @@ CHAT_CONCURRENCY = 4
 def filter_choices(ctx: AppContext) -> tuple[list, list]:
     """Region and document filters from the live index (uploads included)."""
     retriever = ctx.retriever()
-    regions = [("全部地区", ALL)] + [(r, r) for r in retriever.regions]
-    docs = [("全部文件", ALL)] + [(m.get("short_title") or m["title"], doc_id)
-                                 for doc_id, m in retriever.state.documents.items()]
-    return regions, docs
+    return choices.region_choices(retriever), choices.document_choices(retriever)
 
 
-def respond(ctx: AppContext, message: str, messages: list, history: list, region: str, doc_id: str,
-            mode_label: str, answer_ids: dict | None = None):
-    """One turn: the user's message, then the answer with its sources (streamed in LLM mode).
-    The answer is kept in the logbook; `answer_ids` maps its message's place in the chat to
-    its answer_id, for the 有用/有误 buttons (rate)."""
-    answer_ids = {} if answer_ids is None else answer_ids
-    message = (message or "").strip()
-    if not message:
+@dataclass(frozen=True)
+class Memory:
+    """The follow-up memory of one conversation, tagged with its id: a memory is only ever
+    used for the conversation it belongs to (any other is rebuilt from that conversation's
+    own questions), so two conversations cannot mix whatever order events arrive in."""
+
+    conversation: str
+    turns: tuple[Turn, ...] = ()
+
+
+def memory_for(ctx: AppContext, conversation_id: str, memory: Memory | None, messages: list) -> list[Turn]:
+    """The turns to answer a follow-up with: this conversation's memory, or its questions on
+    screen asked again (after a reload, or a memory left from another conversation)."""
+    if isinstance(memory, Memory) and memory.conversation == conversation_id:
+        return list(memory.turns)
+    return conversations.replay(ctx, messages)
+
+
+def respond(ctx: AppContext, question: str, chat: list, region: str, document: str, mode: str,
+            conversation: str | None = None, memory: Memory | None = None):
+    """One turn of the page's conversation: the user's message, then the answer with its
+    sources (streamed in LLM mode). The answer is kept in the logbook and its answer_id is
+    stored with its message (metadata.id), so 赞/踩 find it from the screen, after a reload too."""
+    question = (question or "").strip()
+    chat = list(chat or [])
+    if not question:
         gr.Warning("请输入问题", title="提示")
-        yield {"chatbot": messages, "history": history, "box": message, "answer_ids": answer_ids}
+        yield {"chatbot": chat, "box": question}
         return
-    mode = mode_of(mode_label)
+    conversation = conversation or conversations.new_id()
     with for_people():
-        clean_question(message)  # too long, not text: said now, while the question is still in the box
-        session = Session(ctx.assistant(mode), history)
-        shown = [*messages, user_message(message)]
-        yield {"chatbot": shown, "history": history, "box": "", "answer_ids": answer_ids}
+        clean_question(question)  # too long, not text: said now, while the question is still in the box
+        history = memory_for(ctx, conversation, memory, chat)
+        session = Session(ctx.assistant(mode_of(mode)), history)
+        shown = [*chat, user_message(question)]
+        yield {"chatbot": shown, "box": "", "conversation": conversation}
         text = ""
-        for answer in session.stream(message, mode=mode, region=region or None, doc_ids=[doc_id] if doc_id else None):
+        for answer in session.stream(question, mode=mode_of(mode), region=region or None,
+                                     doc_ids=[document] if document else None):
             if isinstance(answer, str):  # the model's text so far, until the checked Answer replaces it
                 text += answer
-                yield {"chatbot": [*shown, {"role": "assistant", "content": text}], "history": history, "box": "",
-                       "answer_ids": answer_ids}
+                yield {"chatbot": [*shown, {"role": "assistant", "content": text}], "box": ""}
+        answered = answer_messages(answer)
         answer_id = ctx.log_answer(answer, "web")
         if answer_id is not None:
-            answer_ids = {**answer_ids, len(shown): answer_id}
-        yield {"chatbot": [*shown, *answer_messages(answer)], "history": history, "box": "", "answer_ids": answer_ids}
+            answered[0] = {**answered[0], "metadata": {"id": answer_id}}
+        yield {"chatbot": [*shown, *answered], "box": "", "conversation": conversation,
+               "memory": Memory(conversation, tuple(history))}  # the session keeps its last MAX_TURNS
 
 
 FEEDBACK_OPTIONS = ("Like", "Dislike", "引用条款不对", "数字或内容有误", "不该拒答", "答非所问")  # Like/Dislike: 👍/👎
 
 
-def rate(ctx: AppContext, answer_ids: dict, data: gr.LikeData) -> None:
+def answer_id_at(messages: list, index: int) -> str | None:
+    """The answer_id stored with the answer a clicked message belongs to: the message itself
+    or one of the sources after it (back to the question before it)."""
+    for message in reversed((messages or [])[:index + 1]):
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            return None
+        found = (message.get("metadata") or {}).get("id")
+        if found and not (message.get("metadata") or {}).get("title"):
+            return str(found)
+    return None
+
+
+def rate(ctx: AppContext, messages: list, data: gr.LikeData) -> None:
     """👍 → 有用, 👎 or a flagged reason → 有误 (the reason as its comment), recorded against the
-    answer the clicked message belongs to (its text or one of its sources)."""
+    answer the clicked message belongs to — read from the message on screen."""
     index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
-    owner = max((i for i in answer_ids if i <= index), default=None)
-    if owner is None or data.liked is None:
+    if data.liked is None:  # a like taken back: nothing to record
         return
+    answer_id = answer_id_at(messages, index)
+    if answer_id is None:
+        raise gr.Error("这条回答当时没有记入问答记录（记录不可用），反馈无法保存。", title="反馈")
     comment = data.liked if isinstance(data.liked, str) and data.liked not in FEEDBACK_OPTIONS[:2] else None
     rating = "up" if data.liked is True or data.liked == "Like" else "down"
     with for_people():
-        ctx.feedback(answer_ids[owner], rating, comment)
+        ctx.feedback(answer_id, rating, comment)
     gr.Info("已记录：有用，谢谢！" if rating == "up" else f"已记录：有误{f'（{comment}）' if comment else ''}，管理员会复核。",
             title="反馈")
 
@@ -89,49 +122,53 @@ def rate(ctx: AppContext, answer_ids: dict, data: gr.LikeData) -> None:
 def build(ctx: AppContext) -> dict:
     with gr.Tab("政策问答", id="chat"):
         with gr.Row(elem_id="chat-filters"):
-            # Choices come from the live index on load; any value is accepted here and checked by
-            # the retriever (unknown → a Chinese error), so API clients may pass "广西" as is.
-            region = gr.Dropdown([("全部地区", ALL)], value=ALL, label="地区", scale=1, allow_custom_value=True)
-            doc = gr.Dropdown([("全部文件", ALL)], value=ALL, label="文件", scale=2, allow_custom_value=True)
-            mode = gr.Radio([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
-                            label="回答方式", visible=ctx.llm_configured, scale=1)
-            past = gr.Dropdown([], label="历史对话（保存在本浏览器）", scale=2, elem_id="past-chats")
+            # Choices come from the live index on load; the value is read on the server against
+            # the live library (choices.py), so API clients may pass "湖南省", "湖南" or "hn-tic".
+            region = choices.Choice([("全部地区", ALL)], value=ALL, label="地区", scale=1, elem_id="region",
+                                    resolve=lambda v: choices.region_named(ctx.retriever(), v),
+                                    documented=lambda: [v for _, v in choices.region_choices(ctx.retriever())])
+            doc = choices.Choice([("全部文件", ALL)], value=ALL, label="文件", scale=2, elem_id="doc",
+                                 resolve=lambda v: choices.document_named(ctx.retriever(), v),
+                                 documented=lambda: [v for _, v in choices.document_choices(ctx.retriever())])
+            mode = choices.Pick([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
+                                label="回答方式", visible=ctx.llm_configured, scale=1,
+                                aliases={m: label for m, label in MODE_LABELS.items()})
+            past = gr.Dropdown([], label="历史对话（保存在本浏览器）", scale=2, elem_id="past-chats", interactive=True)
             new = gr.Button("新建对话", scale=1, elem_id="new-chat")
         saved = gr.BrowserState(conversations.empty(), storage_key="zhengcetong-conversations")
-        conversation = gr.State(None)
+        conversation = gr.State(None)   # the page's one conversation id; everything below follows it
+        memory = gr.State(None)         # its follow-up memory (Memory, tagged with the id)
         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chatbot", buttons=["copy"],
                              feedback_options=FEEDBACK_OPTIONS, placeholder="问一个政策问题，答案引用到具体条款。")
-        history = gr.State([])
-        answer_ids = gr.State({})
-        with gr.Row():
+        with gr.Row(elem_id="ask-row"):
             # No max_length: the browser would cut a pasted question silently; the server says
             # how long it is and the question stays in the box.
             box = gr.Textbox(label="问题", placeholder=f"例如：牵头企业营收要多少？（最多 {MAX_QUESTION_CHARS} 字）",
                              show_label=False, scale=5, elem_id="question")
-            send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
-            clear = gr.Button("清空对话", scale=1, elem_id="clear")
+            send = gr.Button("发送", variant="primary", scale=1, elem_id="send", min_width=64)
+            clear = gr.Button("清空对话", scale=1, elem_id="clear", min_width=64)
         with gr.Row(visible=False, elem_id="suggestions") as suggest_row:
             gr.Markdown("猜你想问：", elem_id="suggest-label")
             suggested = [gr.Button("", size="sm", elem_id=f"suggest-{i}", scale=3) for i in range(SUGGESTIONS)]
         fill = gr.Button("把问题中识别出的情况带入“申报自评”", visible=False, elem_id="to-selfcheck", size="sm")
-        gr.Examples(EXAMPLES, inputs=[box], label="示例问题")
-        page = {"chatbot": chatbot, "history": history, "box": box, "answer_ids": answer_ids, "fill": fill,
-                "saved": saved, "conversation": conversation, "past": past, "suggestions": suggest_row,
+        gr.Examples(EXAMPLES, inputs=[box], label="示例问题", elem_id="examples")
+        page = {"chatbot": chatbot, "memory": memory, "box": box, "fill": fill, "saved": saved,
+                "conversation": conversation, "past": past, "suggestions": suggest_row,
                 **{f"suggest_{i}": b for i, b in enumerate(suggested)}}
         outputs = lambda *names: {n: page[n] for n in names}  # noqa: E731
-        handler, answered = by_name(partial(respond, ctx), outputs("chatbot", "history", "box", "answer_ids"))
-        inputs = [box, chatbot, history, region, doc, mode, answer_ids]
+        handler, answered = by_name(partial(respond, ctx), outputs("chatbot", "box", "conversation", "memory"))
+        inputs = [box, chatbot, region, doc, mode, conversation, memory]
         private = {"queue": False, "api_visibility": "private"}
-        show_fill = lambda h: gr.update(visible=last_assessment(h) is not None)  # noqa: E731
-        stored = outputs("saved", "conversation", "past")
+        show_fill = lambda m: gr.update(visible=last_assessment(m) is not None)  # noqa: E731
+        stored = outputs("saved", "past")
         keep, kept = by_name(keep_conversation, stored)
-        suggest, offered = by_name(lambda h: suggestions(ctx, h), outputs("suggestions", *(f"suggest_{i}" for i in
+        suggest, offered = by_name(lambda m: suggestions(ctx, m), outputs("suggestions", *(f"suggest_{i}" for i in
                                                                                  range(SUGGESTIONS))))
 
         def after_answer(event):
-            return event.then(show_fill, history, fill, **private) \
+            return event.then(show_fill, memory, fill, **private) \
                 .then(keep, [saved, conversation, chatbot], kept, **private) \
-                .then(suggest, history, offered, **private)
+                .then(suggest, memory, offered, **private)
         # One queue for every trigger; "/chat" is also what API clients and the load test call.
         for trigger, extra in ((send.click, {"api_name": "chat", "concurrency_limit": CHAT_CONCURRENCY}),
                                (box.submit, {"api_visibility": "undocumented"})):
@@ -139,30 +176,31 @@ def build(ctx: AppContext) -> dict:
         for button in suggested:  # 猜你想问: the suggestion becomes the question, asked at once
             after_answer(button.click(lambda q: q, button, box, **private)
                          .then(handler, inputs, answered, concurrency_id="chat", api_visibility="private"))
-        # 清空对话 and the panel's own trash icon: screen and memory, and this conversation's copy
-        memory = ("history", "fill", "answer_ids", "suggestions", *stored)
-        cleared, shown = by_name(lambda s, c: {"chatbot": [], "box": "", **forget(s, c)}, outputs("chatbot", "box", *memory))
+        # 新建对话, 清空对话 and the panel's own trash icon: a new conversation id, and with it an
+        # empty screen and memory; 清空 also forgets the stored copy of the one on screen.
+        fresh = outputs("chatbot", "conversation", "memory", "fill", "suggestions", "saved", "past")
+        started, shown = by_name(new_conversation, fresh)
+        new.click(started, saved, shown, **private)
+        cleared, shown = by_name(forget, fresh)
         clear.click(cleared, [saved, conversation], shown, **private)
-        forgotten, shown = by_name(forget, outputs(*memory))
-        chatbot.clear(forgotten, [saved, conversation], shown, **private)  # the panel empties itself
-        opened = outputs("chatbot", "history", "conversation", "answer_ids", "fill", "past", "suggestions")
-        reopen, reopened = by_name(new_conversation, opened)
-        new.click(reopen, None, reopened, **private)
-        reopen, reopened = by_name(lambda s, c: open_conversation(ctx, s, c), opened)
-        past.input(reopen, [saved, past], reopened, api_visibility="private")
-        def on_like(ids: dict, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
-            rate(ctx, ids, data)
-        chatbot.like(on_like, [answer_ids], None, api_visibility="undocumented")  # queued: its toast shows
-    restored, reopened = by_name(lambda s: {**open_conversation(ctx, s, (s or {}).get("current")), "past": gr.update(
-        choices=conversations.choices(s), value=(s or {}).get("current"))}, opened)
+        chatbot.clear(cleared, [saved, conversation], shown, **private)  # the panel empties itself
+        def picked(stored: dict, on_screen: str | None, data: gr.SelectData) -> dict:
+            return open_conversation(ctx, stored, data.value, on_screen)
+        reopen, reopened = by_name(picked, fresh)
+        past.select(reopen, [saved, conversation], reopened, **private)  # a pick, not a blur or Esc
+
+        def on_like(messages: list, data: gr.LikeData) -> None:  # Gradio finds LikeData by this hint (not on a partial)
+            rate(ctx, messages, data)
+        chatbot.like(on_like, [chatbot], None, api_visibility="undocumented")  # queued: its toast shows
+    restored, reopened = by_name(lambda s: open_conversation(ctx, s, (s or {}).get("current")), fresh)
     restore = {"fn": restored, "inputs": [saved], "outputs": reopened}
-    return {"region": region, "doc": doc, "history": history, "fill": fill, "restore": restore}
+    return {"region": region, "doc": doc, "history": memory, "fill": fill, "restore": restore}
 
 
-def suggestions(ctx: AppContext, history: list) -> dict:
+def suggestions(ctx: AppContext, memory: Memory | None) -> dict:
     """猜你想问 under the last answer: up to three questions about the clauses next to the ones it
     cited (assistant/suggest.py); hidden after a refusal or a cleared chat."""
-    answer = history[-1].answer if history else None
+    answer = memory.turns[-1].answer if isinstance(memory, Memory) and memory.turns else None
     with for_people():
         found = next_questions(answer, ctx.retriever().corpus) if answer is not None else []
     return {"suggestions": gr.update(visible=bool(found)),
@@ -171,37 +209,47 @@ def suggestions(ctx: AppContext, history: list) -> dict:
 
 
 def keep_conversation(saved: dict, conversation_id: str | None, messages: list) -> dict:
-    """Store the conversation in the browser, and list it among the past ones."""
-    conversation_id = conversation_id or conversations.new_id()
+    """Store the page's conversation in the browser, and list it among the past ones."""
+    if not conversation_id:
+        return {}
     saved = conversations.saved_with(saved, conversation_id, messages)
-    listed = conversations.choices(saved)
-    return {"saved": saved, "conversation": conversation_id,
-            "past": gr.update(choices=listed, value=conversation_id if messages else None)}
+    return {"saved": saved, "past": gr.update(choices=conversations.choices(saved),
+                                              value=conversation_id if messages else None)}
 
 
-def forget(saved: dict, conversation_id: str | None) -> dict:
-    """清空对话: the follow-up memory and this conversation's stored copy (the screen is the caller's)."""
-    return {"history": [], "fill": gr.update(visible=False), "answer_ids": {}, "suggestions": gr.update(visible=False),
-            **keep_conversation(saved, conversation_id, [])}
+def new_conversation(saved: dict | None) -> dict:
+    """A new conversation id; the screen, the memory and what hangs on them start empty."""
+    conversation_id = conversations.new_id()
+    return {"chatbot": [], "conversation": conversation_id, "memory": Memory(conversation_id),
+            "fill": gr.update(visible=False), "suggestions": gr.update(visible=False),
+            "saved": conversations.current(saved, conversation_id),
+            "past": gr.update(choices=conversations.choices(saved), value=None)}
 
 
-def new_conversation() -> dict:
-    return {"chatbot": [], "history": [], "conversation": conversations.new_id(), "answer_ids": {},
-            "fill": gr.update(visible=False), "past": gr.update(value=None), "suggestions": gr.update(visible=False)}
+def forget(saved: dict | None, conversation_id: str | None) -> dict:
+    """清空对话: the conversation on screen is dropped from this browser, and a new one begins."""
+    return new_conversation(conversations.without(saved, conversation_id))
 
 
-def open_conversation(ctx: AppContext, saved: dict, conversation_id: str | None) -> dict:
-    """A stored conversation back on screen, its follow-up memory rebuilt; none: a new one."""
+def open_conversation(ctx: AppContext, saved: dict | None, conversation_id: str | None,
+                      on_screen: str | None = None) -> dict:
+    """A stored conversation back on screen under its own id, its follow-up memory rebuilt and
+    its suggestions shown again; the one already on screen: nothing changes; none: a new one."""
+    if on_screen is not None and conversation_id == on_screen:
+        return {}
     found = conversations.find(saved, conversation_id)
     if found is None:
-        return {**new_conversation(), "past": gr.update()}
+        return new_conversation(saved)
     with for_people():
-        history = conversations.replay(ctx, found["messages"])
-    return {"chatbot": found["messages"], "history": history, "conversation": found["id"], "answer_ids": {},
-            "fill": gr.update(visible=last_assessment(history) is not None), "suggestions": gr.update(visible=False)}
+        memory = Memory(found["id"], tuple(conversations.replay(ctx, found["messages"])))
+    return {"chatbot": found["messages"], "conversation": found["id"], "memory": memory,
+            "fill": gr.update(visible=last_assessment(memory) is not None),
+            "saved": conversations.current(saved, found["id"]),
+            "past": gr.update(choices=conversations.choices(saved), value=found["id"]),
+            **suggestions(ctx, memory)}
 
 
-def last_assessment(history: list) -> Applied | None:
+def last_assessment(memory: Memory | None) -> Applied | None:
     """The verdict of the conversation's last answer, when it judged the asker's facts."""
-    answer = history[-1].answer if history else None
+    answer = memory.turns[-1].answer if isinstance(memory, Memory) and memory.turns else None
     return answer.assessment if answer is not None else None

@@ -5,6 +5,7 @@ rebuilt by asking its questions again (deterministic quoted answers, a few ms ea
 from __future__ import annotations
 
 import secrets
+import time
 
 from assistant import Session, Turn
 from ui.context import AppContext
@@ -41,12 +42,33 @@ def saved_with(saved: dict | None, conversation_id: str, messages: list) -> dict
     saved = saved if isinstance(saved, dict) else empty()
     others = [c for c in saved.get("conversations", []) if isinstance(c, dict) and c.get("id") != conversation_id]
     questions = user_questions(messages)
-    mine = [{"id": conversation_id, "title": questions[0][:TITLE_CHARS], "messages": messages}] if questions else []
+    mine = [{"id": conversation_id, "title": questions[0][:TITLE_CHARS], "last": questions[-1][:TITLE_CHARS],
+             "questions": len(questions), "updated": time.time(), "messages": messages}] if questions else []
     return {"current": conversation_id, "conversations": (mine + others)[:MAX_CONVERSATIONS]}
 
 
+def current(saved: dict | None, conversation_id: str) -> dict:
+    """The stored conversations, with `conversation_id` as the one on screen."""
+    saved = saved if isinstance(saved, dict) else empty()
+    return {**saved, "current": conversation_id}
+
+
+def without(saved: dict | None, conversation_id: str | None) -> dict:
+    saved = saved if isinstance(saved, dict) else empty()
+    return {**saved, "conversations": [c for c in saved.get("conversations", [])
+                                       if isinstance(c, dict) and c.get("id") != conversation_id]}
+
+
+def label(conversation: dict) -> str:
+    """How a past conversation is listed: when, its first question, and how it ended."""
+    when = time.strftime("%m-%d %H:%M", time.localtime(conversation["updated"])) if conversation.get("updated") else ""
+    count = conversation.get("questions") or len(user_questions(conversation.get("messages")))
+    last = conversation.get("last") if count > 1 else None
+    return " ".join(filter(None, [when, conversation["title"]])) + (f" … {last}" if last else "") + f"（{count} 问）"
+
+
 def choices(saved: dict | None) -> list[tuple[str, str]]:
-    return [(c["title"], c["id"]) for c in (saved or {}).get("conversations", []) if isinstance(c, dict)]
+    return [(label(c), c["id"]) for c in (saved or {}).get("conversations", []) if isinstance(c, dict)]
 
 
 def find(saved: dict | None, conversation_id: str | None) -> dict | None:

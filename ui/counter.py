@@ -8,27 +8,30 @@ from ingest.clean import MAX_QUESTION_CHARS
 COUNTER_ID = "question-count"
 
 CSS = f"""
-#{COUNTER_ID} {{ font-size: 0.78rem; color: var(--body-text-color-subdued); text-align: right; margin: -6px 4px 0 0; }}
+#{COUNTER_ID} {{ font-size: 0.78rem; color: var(--body-text-color-subdued); text-align: right; margin: 2px 4px 0 0; }}
 #{COUNTER_ID}.over {{ color: var(--error-text-color, #c0392b); font-weight: 600; }}
 """
 
 HEAD = """<script>
 (() => {
   const LIMIT = %(limit)d, ID = "%(id)s";
-  const update = (box) => {
+  // The count is derived from the box every time (typing, the server emptying it after a
+  // question, an example filled in), and lives inside the box's own block, under it.
+  const update = () => {
+    const box = document.querySelector("#question textarea"), host = box && box.closest("#question");
+    if (!host) return;
     let counter = document.getElementById(ID);
-    if (!counter) {
+    if (!counter || !host.contains(counter)) {
+      if (counter) counter.remove();
       counter = document.createElement("div"); counter.id = ID; counter.setAttribute("aria-live", "polite");
-      box.closest("#question").after(counter);
+      host.appendChild(counter);
     }
     const n = [...box.value].length;
-    counter.textContent = n > LIMIT ? `已输入 ${n} 字，超过上限 ${LIMIT} 字，请精简` : `已输入 ${n} / ${LIMIT} 字`;
+    const words = n > LIMIT ? `已输入 ${n} 字，超过上限 ${LIMIT} 字，请精简` : `已输入 ${n} / ${LIMIT} 字`;
+    if (counter.textContent !== words) counter.textContent = words;
     counter.classList.toggle("over", n > LIMIT);
   };
-  document.addEventListener("input", (e) => { if (e.target.matches && e.target.matches("#question textarea")) update(e.target); }, true);
-  // The server empties the box after a question (no input event): a light poll keeps the count true.
-  let last = null;
-  setInterval(() => { const box = document.querySelector("#question textarea");
-    if (box && box.value !== last) { last = box.value; update(box); } }, 400);
+  document.addEventListener("input", (e) => { if (e.target.matches && e.target.matches("#question textarea")) update(); }, true);
+  setInterval(update, 300);
 })();
 </script>""" % {"limit": MAX_QUESTION_CHARS, "id": COUNTER_ID}

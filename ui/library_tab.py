@@ -9,7 +9,9 @@ import gradio as gr
 from ingest.errors import IndexError_
 from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
 from ingest.lures import LureKind, flagged
+from ui import choices
 from ui.access import check_admin
+from ui.choices import Choice
 from ui.context import AppContext
 from ui.errors import for_people
 from ui.links import SEPARATOR
@@ -101,7 +103,7 @@ def upload(ctx: AppContext, path: str | None, title: str, region: str, token: st
         status = (f"已加入 {text(meta.id)}《{text(meta.title)}》（{text(meta.region)}）：{clauses} 条条款；"
                   f"本次新向量化 {report.embedded} 条，沿用 {report.reused} 条，用时 {report.seconds:.1f} 秒。")
         if report.flagged:
-            status += ("\n\n**请核对：**以下条款读起来像是给助手的指令或收费引导（回答时只作为原文引用，不会执行）：\n"
+            status += ("\n\n**请核对**：以下条款读起来像是给助手的指令或收费引导（回答时只作为原文引用，不会执行）：\n"
                        + "\n".join(f"- {text(line)}" for line in report.flagged))
         return refreshed(ctx, status, meta.id)
 
@@ -143,43 +145,105 @@ def lure_block(ctx: AppContext) -> gr.Dataframe:
         return gr.Dataframe(value=lambda: lure_rows(ctx), headers=LURE_HEADERS, interactive=False, wrap=True,
                             label="回答中只作为原文引用并附提醒，不会执行；请向发文机关核实后修订或删除文件",
                             elem_id="lure-clauses")
+def in_status(handler):
+    """A library change that fails says why in its status line (and a notice), replacing the
+    last status, instead of leaving Gradio's red 错误 badge beside the old text."""
+    def run(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except gr.Error as exc:
+            gr.Warning(exc.message, title="未完成")
+            return {"status": f"**未完成**：{exc.message}"}
+    run.__wrapped__ = handler  # Gradio reads the signature (gr.Progress) through it
+    return run
+
+
+def admin_panel(ctx: AppContext, token: str | None) -> dict:
+    """进入管理: the upload and delete panel, for the administrator only (checked on the
+    server; every change is checked again by its own handler)."""
+    with for_people():
+        check_admin(ctx.settings.admin_token, token)
+    return {"panel": gr.update(visible=True), "login": gr.update(visible=False),
+            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None)}
+
+
+def confirm_removal(ctx: AppContext, doc_id: str | None) -> dict:
+    """删除, first step: say what will go, and ask."""
+    if not doc_id:
+        return nothing_chosen("请先选择要删除的上传文件")
+    title = next((label for label, value in uploaded_choices(ctx) if value == doc_id), doc_id)
+    return {"confirm": gr.update(visible=True),
+            "question": f"确定删除 {text(title)}？它的条款将从索引中移除，问答不再引用。"}
 
 
 def build(ctx: AppContext) -> dict:
     with gr.Tab("政策文件", id="library"):
         docs = gr.Dataframe(headers=DOC_HEADERS, interactive=False, label="文件库", elem_id="documents")
         with gr.Row():
-            doc = gr.Dropdown([], label="查看文件", scale=3, elem_id="doc-picker")
+            # Read on the server against the live library: "hn-tic" or the document's title (choices.py).
+            doc = Choice([], label="查看文件", scale=3, elem_id="doc-picker",
+                         resolve=lambda v: choices.document_named(ctx.retriever(), v),
+                         documented=lambda: list(ctx.retriever().state.documents))
             query = gr.Textbox(label="搜索条款", placeholder="例如：研发投入", scale=3, elem_id="library-query")
             find = gr.Button("搜索", scale=1, elem_id="library-search")
         results = gr.Markdown(elem_id="library-results")
         with gr.Accordion("条款树", open=True):
             tree = gr.Markdown(elem_id="clause-tree")
-        with gr.Accordion("上传或删除文件", open=True):
-            token = gr.Textbox(label="管理员口令", type="password", elem_id="admin-token",
-                               visible=bool(ctx.settings.admin_token), info="增删文件需要管理员口令（POLICY_ADMIN_TOKEN）")
-            with gr.Row():
-                file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；同名文件即为修订版）",
-                               file_types=list(SUPPORTED_SUFFIXES), type="filepath", elem_id="doc-upload")
-                with gr.Column():
-                    title = gr.Textbox(label="标题（可不填，默认取文件第一行）")
-                    region = gr.Textbox(label="地区（可不填，默认从标题识别）")
-                    add = gr.Button("加入并建立索引", variant="primary", elem_id="add-doc")
-            with gr.Row():
-                uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
-                drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
+        # The panel that changes the library: with an administrator token set, shown only after
+        # the token is accepted; on a local single-user app (no token), folded away.
+        admin = bool(ctx.settings.admin_token)
+        with gr.Accordion("上传或删除文件（管理员）", open=not admin, elem_id="admin"):
+            with gr.Row(visible=admin, elem_id="admin-login") as login:
+                token = gr.Textbox(label="管理员口令", type="password", elem_id="admin-token", scale=3,
+                                   visible=admin, info="增删文件需要管理员口令（向系统管理员索取）")
+                enter = gr.Button("进入管理", scale=1, elem_id="admin-enter")
+            with gr.Column(visible=not admin, elem_id="admin-panel") as panel:
+                with gr.Row():
+                    file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；同名文件即为修订版）",
+                                   file_types=list(SUPPORTED_SUFFIXES), type="filepath", elem_id="doc-upload")
+                    with gr.Column():
+                        title = gr.Textbox(label="标题（可不填，默认取文件第一行）")
+                        region = gr.Textbox(label="地区（可不填，默认从标题识别）")
+                        add = gr.Button("加入并建立索引", variant="primary", elem_id="add-doc")
+                with gr.Row():
+                    uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
+                    drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
+                with gr.Row(visible=False, elem_id="remove-confirm") as confirm:
+                    question = gr.Markdown(elem_id="remove-question")
+                    sure = gr.Button("确认删除", variant="stop", scale=1, elem_id="remove-yes")
+                    keep = gr.Button("取消", scale=1, elem_id="remove-no")
             status = gr.Markdown(elem_id="library-status")
         lures = lure_block(ctx)
         # On the user's pick only: a handler that sets the picker (upload, 在文件中查看) sends its own tree.
-        doc.input(lambda d: show_document(ctx, d), doc, tree, api_name="clause_tree")
-        find.click(lambda q, d: search(ctx, q, d), [query, doc], results, api_name="search_clauses")
-        query.submit(lambda q, d: search(ctx, q, d), [query, doc], results, api_visibility="undocumented")
+        # Named in words for API clients (view_api lists these parameter names).
+        def clause_tree(document: str) -> str:
+            return show_document(ctx, document)
+
+        def search_clauses(query: str, document: str) -> str:
+            return search(ctx, query, document)
+        doc.input(clause_tree, doc, tree, api_name="clause_tree")
+        find.click(search_clauses, [query, doc], results, api_name="search_clauses")
+        query.submit(search_clauses, [query, doc], results, api_visibility="undocumented")
         listing = {"status": status, "documents": docs, "viewer": doc, "tree": tree, "uploaded": uploaded}
-        added, shown = by_name(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress), listing)
+        private = {"api_visibility": "private"}
+        entered, shown = by_name(in_status(lambda k: admin_panel(ctx, k)),
+                                 {"panel": panel, "login": login, "uploaded": uploaded, "status": status})
+        enter.click(entered, token, shown, **private)
+        token.submit(entered, token, shown, **private)
+        added, shown = by_name(in_status(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress)),
+                               listing)
         add.click(added, [file, title, region, token], shown, concurrency_limit=1, concurrency_id="ingest",
                   api_visibility="private").then(  # changing the library is no API route; the page still calls it
             lambda: lure_rows(ctx), None, lures, api_visibility="private")
         dropped, shown = by_name(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), listing)
         drop.click(dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest",
                    api_visibility="private").then(lambda: lure_rows(ctx), None, lures, api_visibility="private")
+                  **private)  # changing the library is no API route; the page still calls it
+        asked, shown = by_name(lambda d: confirm_removal(ctx, d), {"confirm": confirm, "question": question,
+                                                                 "status": status})
+        drop.click(asked, uploaded, shown, queue=False, **private)
+        keep.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private)
+        dropped, shown = by_name(in_status(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress)), listing)
+        sure.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private).then(
+            dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest", **private)
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}

@@ -62,13 +62,26 @@ def criteria_rows(assessment: Assessment) -> list[list[str]]:
              r.gap or "—", f"《{r.citation.doc_title}》{r.citation.clause_path}"] for r in assessment.criteria]
 
 
+def criteria_cards(assessment: Assessment) -> str:
+    """The criteria as cards, one per criterion, for a narrow screen (a six-column table wraps
+    two characters a line there): status and condition on top, then each value on its line."""
+    cards = []
+    for status, title, actual, required, gap, clause in criteria_rows(assessment):
+        lines = [f"**{text(status)}　{text(title)}**", f"企业情况：{text(actual)}", f"要求：{text(required)}"]
+        if gap != "—":
+            lines.append(f"差距：{text(gap)}")
+        lines.append(f"依据：{text(clause)}")
+        cards.append("\n".join(f"> {line}  " for line in lines))
+    return "\n\n".join(cards)
+
+
 def verdict_markdown(assessment: Assessment) -> str:
     """Verdict and score on top, then the engine's notes (what is missing, caveats)."""
     head = (f"## {VERDICT_MARKS[assessment.verdict]} {VERDICT_LABELS[assessment.verdict]}　"
             f"得分 {assessment.score}（通过 {assessment.passed} 项 / 适用 {assessment.applicable} 项）")
     failing = [r.title for r in assessment.criteria if r.status == "fail"]
     if failing:  # the summary names what fails, not only how many
-        head += f"\n\n**未满足：**{text('、'.join(failing))}"
+        head += f"\n\n**未满足**：{text('、'.join(failing))}"
     return "\n\n".join([head, *(f"- {text(n)}" for n in assessment.notes)])
 
 

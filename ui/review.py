@@ -4,8 +4,12 @@ clause that answers it (searched as they type), the facts — and saves it into 
 kept in the logbook, which the evaluation can then run or download as JSONL."""
 from __future__ import annotations
 
+import json
+import time
+
 import gradio as gr
 
+from assistant.types import REFUSAL_LABELS
 from evals.logbook import LogbookError
 from ingest.errors import InvalidInput
 from ui.access import check_admin
@@ -14,7 +18,8 @@ from ui.errors import for_people
 from ui.render import text
 from ui.wiring import by_name
 
-QUEUE_HEADERS = ["问题", "回答", "引用", "拒答原因", "反馈", "反馈说明"]
+QUEUE_HEADERS = ["时间", "问题", "理解为", "回答", "引用", "拒答原因", "反馈", "反馈说明"]
+RATING_LABELS = {"up": "有用", "down": "有误"}
 DEFAULT_SET = "复核集"
 
 
@@ -22,25 +27,52 @@ class ReviewError(InvalidInput):
     """A review row that cannot be saved as it is (no question, no clause for an answerable one…)."""
 
 
+def understood(q: dict) -> str:
+    """The question as the system understood it (a follow-up resolved), else as asked."""
+    return (q.get("resolved_question") or q["question"]).strip()
+
+
+def citations_text(raw: str | list | None) -> str:
+    """The logbook's citations (a JSON list) as the lines an official reads."""
+    try:
+        cited = json.loads(raw) if isinstance(raw, str) else raw
+    except json.JSONDecodeError:
+        return raw or ""
+    return "；".join(str(c) for c in cited or []) or "（无）"
+
+
+def queue_rows(queue: list[dict]) -> list[list[str]]:
+    """The review queue in words: when, the question and how it was understood, the answer,
+    its clauses, why it was refused and what the asker said of it — no codes, no JSON."""
+    return [[time.strftime("%m-%d %H:%M", time.localtime(q["created"])) if q.get("created") else "",
+             q["question"], understood(q) if understood(q) != q["question"].strip() else "（同左）",
+             (q["answer"] or "")[:80], citations_text(q["citations"]),
+             REFUSAL_LABELS.get(q["refusal"], q["refusal"]) if q["refusal"] else "",
+             RATING_LABELS.get(q["rating"] or "", q["rating"] or ""), q["comment"] or ""] for q in queue]
+
+
+def pick_label(q: dict) -> str:
+    why = "有误" if q["rating"] == "down" else REFUSAL_LABELS.get(q["refusal"], "拒答") if q["refusal"] else "抽查"
+    return f"{understood(q)[:30]}（{why}{'：' + q['comment'] if q['rating'] == 'down' and q['comment'] else ''}）"
+
+
 def load_queue(ctx: AppContext, token: str | None) -> dict:
     with for_people():
         check_admin(ctx.settings.admin_token, token)
         queue = ctx.logbook().review_queue()
-    rows = [[q["question"], (q["answer"] or "")[:80], q["citations"], q["refusal"] or "", q["rating"] or "",
-             q["comment"] or ""] for q in queue]
-    picks = [(f"{q['question'][:30]}（{'有误' if q['rating'] == 'down' else q['refusal'] or '抽查'}）", q["answer_id"])
-             for q in queue]
-    return {"table": rows, "queue": queue, "chosen": gr.update(choices=picks, value=None),
+    picks = [(pick_label(q), q["answer_id"]) for q in queue]
+    return {"table": queue_rows(queue), "queue": queue, "chosen": gr.update(choices=picks, value=None),
             "stored": gr.update(choices=stored_sets(ctx))}
 
 
 def pick(queue: list[dict], answer_id: str | None) -> dict:
-    """The chosen answer's question into the form (and the clause search); answerable unless
-    it was refused."""
+    """The chosen answer's question, as the system understood it (a gold question must stand
+    alone: "那湖南呢？" becomes what it asked), into the form and the clause search;
+    answerable unless it was refused."""
     found = next((q for q in queue or [] if q["answer_id"] == answer_id), None)
     if found is None:
         return {"question": "", "answerable": True, "clause_query": ""}
-    return {"question": found["question"], "answerable": found["refusal"] is None, "clause_query": found["question"]}
+    return {"question": understood(found), "answerable": found["refusal"] is None, "clause_query": understood(found)}
 
 
 def find_clauses(ctx: AppContext, query: str):
@@ -84,7 +116,7 @@ def build(ctx: AppContext, stored: gr.Dropdown) -> dict:
                            elem_id="review-token")
         load = gr.Button("载入复核队列", elem_id="review-load")
         table = gr.Dataframe(headers=QUEUE_HEADERS, interactive=False, wrap=True, label="待复核的回答",
-                             elem_id="review-queue")
+                             elem_id="review-queue", column_widths=["8%", "14%", "16%", "20%", "16%", "9%", "6%", "11%"])
         queue = gr.State([])
         with gr.Row():
             chosen = gr.Dropdown([], label="复核哪一条", elem_id="review-pick", scale=2)

@@ -22,14 +22,31 @@ TITLE = "政策通 · 省级科技政策问答与申报自评"
 CSS = """
 .gradio-container { max-width: 1200px !important; }
 #criteria table td { white-space: normal; }
-/* A phone (≈390 px wide): the question box on the first screen, tables scroll sideways per table */
+#criteria-cards { display: none; }
+#criteria-cards blockquote { margin: 0 0 10px 0; padding: 6px 10px; border-left: 3px solid var(--color-accent); }
+#selfcheck-problem ul { margin-top: 0; }
+/* 更多反馈: the reasons open upwards, inside the chat panel (below the last answer they were cut off) */
+#chatbot .extra-feedback-options { top: auto !important; bottom: calc(100% + 4px) !important; z-index: 20;
+  background: var(--background-fill-primary); border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 2px; box-shadow: var(--shadow-drop); }
+#chatbot .extra-feedback-option { font-size: 0.85rem !important; padding: 4px 8px !important; white-space: nowrap; }
+/* A phone (≈390 px wide): the chat first — its answers and the question box on the first
+   screen, the filters below them; the box across the width with its buttons under it; the
+   criteria as cards; wide tables scroll sideways, each in its own box. */
 @media (max-width: 640px) {
-  #chatbot { height: 30vh !important; min-height: 220px; }
-  #app-title h1 { font-size: 1.15rem !important; line-height: 1.3 !important; margin: 0 0 4px 0 !important; }
-  #app-title p { font-size: 0.8rem !important; margin: 0 !important; }
+  #app-title h1 { font-size: 1.05rem !important; line-height: 1.3 !important; margin: 0 !important; }
+  #app-title p { display: none; }
   #chat-filters { gap: 6px !important; }
-  #criteria, #documents, #failures, #metrics { overflow-x: auto; }
-  #criteria table, #failures table { min-width: 640px; }
+  #chatbot { order: -4; height: calc(100svh - 280px) !important; min-height: 300px; }
+  #ask-row { order: -3; flex-wrap: wrap !important; gap: 6px !important; }
+  #ask-row > .form { flex: 1 1 100% !important; min-width: 100% !important; }
+  #ask-row > button { flex: 1 1 40% !important; min-width: 0 !important; padding: 6px !important; }
+  #suggestions { order: -2; } #to-selfcheck { order: -1; }
+  #criteria { display: none !important; }
+  #criteria-cards { display: block; }
+  #documents, #failures, #metrics, #review-queue { overflow-x: auto; }
+  #failures table, #review-queue table { min-width: 720px; }
+  #documents table { min-width: 560px; }
 }
 """
 QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather than an endless wait
@@ -62,9 +79,9 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
     return demo
 
 
-def to_selfcheck(history: list, properties: dict[str, dict]) -> dict:
+def to_selfcheck(memory: chat_tab.Memory | None, properties: dict[str, dict]) -> dict:
     """The 申报自评 tab, on the programme the chat's last verdict was about, its facts filled in."""
-    applied = chat_tab.last_assessment(history)
+    applied = chat_tab.last_assessment(memory)
     if applied is None:
         return {}
     program_id = applied.rules.program.id
@@ -96,7 +113,7 @@ def create_app(ctx: AppContext, local_only: bool = False) -> FastAPI:
         api_body=s.max_api_body_kb * 1024, web_body=s.max_web_body_kb * 1024,
         upload_body=s.max_upload_bytes + MULTIPART_ALLOWANCE, body_seconds=s.body_timeout, local_only=local_only))
     demo = build_demo(ctx)
-    app = gr.mount_gradio_app(app, demo, path="/", footer_links=["gradio", "settings"],
+    app = gr.mount_gradio_app(app, demo, path="/", footer_links=["gradio"],
                               theme=gr.themes.Soft(), css=CSS + links.CSS + counter.CSS,
                               head=zh.HEAD + links.HEAD + counter.HEAD, max_file_size=s.max_upload_bytes,
                               blocked_paths=[str(s.data_dir.resolve())])

@@ -115,3 +115,31 @@ def test_text_report() -> None:
     text = render_text(evaluate("gx-tic", {"director_months_per_year": 8}))
     assert "✘ 未通过" in text and "差距：还差 1 个月" in text
     assert isinstance(evaluate("gx-tic", {}), Assessment)
+
+
+def test_every_problem_of_a_form_at_once_and_the_first_is_what_evaluate_raises():
+    """A form with three wrong fields hears of all three in one go (selfcheck.problems), in
+    schema order after unknown keys; evaluate still raises the first."""
+    from selfcheck import InputError, evaluate, problems
+    inputs = {"members_total": "十个", "members_enterprises": -1, "lead_annual_revenue_wan": 80000,
+              "member_totl": 3}
+    found = problems("gx-consortium", inputs)
+    assert [e.field for e in found] == ["member_totl", "members_total", "members_enterprises"]
+    with pytest.raises(InputError) as first:
+        evaluate("gx-consortium", inputs)
+    assert first.value.message == found[0].message
+    assert problems("gx-consortium", {"members_total": 9}) == []
+
+
+def test_reports_for_people_name_fields_by_their_words_not_their_keys():
+    import re
+
+    from selfcheck import evaluate, render_markdown, schema
+    from selfcheck.pdf import render_pdf
+    keys = set(schema("gx-tic")["properties"])
+    report = render_markdown(evaluate("gx-tic", {"organizer_type": "city_government"}))
+    assert not keys & set(re.findall(r"[a-z][a-z0-9_]+", report)), "a field key in the report"
+    import pymupdf
+    pdf = pymupdf.open(stream=render_pdf(evaluate("gx-tic", {})), filetype="pdf")
+    text = "".join(page.get_text() for page in pdf)
+    assert "未填写" in text and not keys & set(re.findall(r"[a-z][a-z0-9_]+", text))

@@ -54,7 +54,7 @@ def test_criteria_table_has_status_gap_and_clause():
     assert revenue[5] == "《广西壮族自治区创新联合体管理办法（试行）》第五条（二）1"
     assert rows["组成单位数量"][0] == "✔ 通过"
     assert "不符合条件" in verdict_markdown(assessment) and "1/" in verdict_markdown(assessment)
-    assert f"**未满足：**{revenue[1]}" in verdict_markdown(assessment)  # the summary names it
+    assert f"**未满足**：{revenue[1]}" in verdict_markdown(assessment)  # named; bold closes before the colon (CommonMark)
 
 
 def test_form_values_become_the_engine_input():

@@ -31,8 +31,9 @@ def test_marked_and_refused_answers_are_reviewed_into_a_gold_set_the_eval_runs(c
         review.load_queue(ctx, "wrong")
     loaded = review.load_queue(ctx, TOKEN)
     rows, queue = loaded["table"], loaded["queue"]
-    assert queue[0]["answer_id"] == wrong and rows[0][5] == "引用条款不对"
-    assert any(q["refusal"] for q in queue[1:])
+    assert queue[0]["answer_id"] == wrong and rows[0][6:] == ["有误", "引用条款不对"]  # words, not up/down
+    assert "第五条" in rows[0][4] and "[" not in rows[0][4] and '"' not in rows[0][4]  # clauses, not JSON
+    assert any(row[5] == "超出现有文件范围" for row in rows[1:])  # the refusal in words
     picked = review.pick(queue, wrong)
     question = picked["question"]
     assert question == "联合体牵头企业营收门槛是多少？" and picked["answerable"] and picked["clause_query"] == question
@@ -46,8 +47,24 @@ def test_marked_and_refused_answers_are_reviewed_into_a_gold_set_the_eval_runs(c
     with pytest.raises(gr.Error, match="管理员口令"):  # officials' rows: not for anonymous runs
         run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集")
     shown = run_eval(ctx, None, False, "原文摘录", lambda *a, **k: None, stored="我的复核集", token=TOKEN)
-    summary, metrics = shown["summary"], shown["metrics"]
+    summary, metrics = shown["summary"], shown["metrics"]["data"]
+    assert shown["metrics"]["headers"] == ["指标", "本系统"]  # no empty baseline column when none ran
     assert "我的复核集" in summary and "1 题" in summary
     assert dict((row[0], row[1]) for row in metrics)["条款命中 hit@1"] == "1.000"
     assert b"\\u" not in Logbook(ctx.data_dir).gold_set_jsonl("我的复核集")  # readable JSONL
 
+
+
+def test_a_follow_up_is_reviewed_as_it_was_understood(ctx):
+    """"那湖南呢？" stands for nothing alone: the queue shows what it was understood as, and the
+    question to correct into the gold set is that one."""
+    from assistant import Session
+    session = Session(ctx.assistant())
+    session.ask("广西创新联合体牵头企业营收要多少？")
+    follow = session.ask("那湖南呢？")
+    marked = ctx.log_answer(follow, "web")
+    ctx.feedback(marked, "down")
+    loaded = review.load_queue(ctx, TOKEN)
+    row = loaded["table"][0]
+    assert row[1] == "那湖南呢？" and "湖南" in row[2] and row[2] != "那湖南呢？"
+    assert review.pick(loaded["queue"], marked)["question"] == row[2]
