@@ -170,6 +170,8 @@ class Assistant:
     def _decide(self, s: _State) -> _State:
         question = s.resolution.question
         verdict = guard.check_scope(question, self.retriever.scope.detect(question), self.retriever.scope)
+        if not verdict.refused and s.resolution.dangling:
+            verdict = guard.needs_context(question, self.retriever.scope)
         if verdict.refused or s.resolution.about_previous_clause:
             return replace(s, verdict=verdict)
         applied = self._applied(s)
@@ -219,7 +221,7 @@ class Assistant:
                                  self.retriever.scope.name_words())
 
     def _refusal(self, s: _State) -> Answer:
-        related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind != "injection" else ()
+        related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind not in ("injection", "needs_context") else ()
         text = s.verdict.message
         if related:
             text += "\n可能相关的条款：" + "；".join(c.citation for c in related)

@@ -26,6 +26,7 @@ class Resolution:
     doc_ids: tuple[str, ...] = ()  # carried-over documents
     about_previous_clause: bool = False  # "这个要求是原则上的吗？"
     near: tuple[str, ...] = ()     # breadcrumb of the clause the last answer quoted: same list
+    dangling: bool = False        # "那湖南呢？" opening a conversation: it refers to nothing
 
 
 def _region_words(library: LibraryScope) -> list[str]:
@@ -41,7 +42,7 @@ def _strip_names(text: str, library: LibraryScope) -> str:
 def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Resolution:
     """`library`: what the indexed documents cover (the names of its places and programmes)."""
     if not history:
-        return Resolution(question)
+        return Resolution(question, dangling=dangling(question, library))
     prev = history[-1]
     scope = library.detect(question)
     rest = _FILLER.sub("", _strip_names(question, library))
@@ -62,6 +63,15 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     if not scope.regions and not scope.doc_types and _borrows_subject(question, rest):
         return borrowed(question, history, library)
     return Resolution(question)
+
+
+def dangling(question: str, library: LibraryScope) -> bool:
+    """A follow-up with nothing to follow: it refers back ("那…呢") and, its place named, asks
+    nothing of its own ("那湖南呢？" as the first question) — there is no previous question."""
+    scope = library.detect(question)
+    if scope.doc_types or not (scope.regions or scope.other_regions) or not _REFERS_BACK.search(question):
+        return False
+    return not _FILLER.sub("", _strip_names(question, library))
 
 
 def borrowed(question: str, history: Sequence[Turn], library: LibraryScope) -> Resolution | None:

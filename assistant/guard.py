@@ -72,7 +72,7 @@ _FUNCTION_CHARS = question_words("function_chars")
 @dataclass(frozen=True)
 class Verdict:
     refused: bool
-    kind: str | None = None      # injection | out_of_scope | not_specified | indicator_without_value
+    kind: str | None = None      # injection | out_of_scope | not_specified | indicator_without_value | needs_context
     message: str = ""            # (answered: delegated — the figure is left to someone else; see `clause`)
     clause: Clause | None = None
     sentence: str = ""
@@ -101,6 +101,17 @@ def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
         return Verdict(True, "out_of_scope", f"现有政策文件未涉及“{scope.other_programmes[0]}”。"
                                              f"已收录的文件涉及：{programmes}。")
     return ANSWERABLE
+
+
+def needs_context(question: str, library: LibraryScope) -> Verdict:
+    """"那湖南呢？" with no question before it: ask what it is about, with an example of what
+    the library holds for that place — not the nearest clause of anything."""
+    scope = library.detect(question)
+    region = (scope.regions or scope.other_regions)[0]
+    programme = next((p for p in library.programme_names() if region in library.regions_with(p)), "")
+    example = f"例如“{region}{programme}怎么申报？”" if programme else "请说明想了解的项目与问题"
+    return Verdict(True, "needs_context", f"“{question.strip()}”像是接着上一个问题问的，但这段对话还没有上一个问题。"
+                                          f"请把问题说完整，{example}。")
 
 
 def answers_figure_question(question: str, topic: list[str],

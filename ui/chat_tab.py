@@ -130,7 +130,7 @@ def build(ctx: AppContext) -> dict:
             doc = choices.Choice([("全部文件", ALL)], value=ALL, label="文件", scale=2, elem_id="doc",
                                  resolve=lambda v: choices.document_named(ctx.retriever(), v),
                                  documented=lambda: [v for _, v in choices.document_choices(ctx.retriever())])
-            mode = choices.Pick([MODE_LABELS[m] for m in MODE_LABELS], value=MODE_LABELS["extractive"],
+            mode = choices.Pick(choices.mode_choices(ctx), value=MODE_LABELS["extractive"],
                                 label="回答方式", visible=ctx.llm_configured, scale=1,
                                 aliases={m: label for m, label in MODE_LABELS.items()})
             past = gr.Dropdown([], label="历史对话（保存在本浏览器）", scale=2, elem_id="past-chats", interactive=True)

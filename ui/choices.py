@@ -145,3 +145,9 @@ def document_named(retriever, given: str) -> str:
         if bare in (doc_id, meta.get("title"), meta.get("short_title")):
             return doc_id
     raise UnknownChoice("doc_id", f"没有“{given}”这份文件，可选：{'、'.join(documents)}")
+
+
+def mode_choices(ctx) -> list[str]:
+    """The answer modes this deployment offers (大模型 only with a model configured)."""
+    from assistant.types import MODE_LABELS
+    return [label for mode, label in MODE_LABELS.items() if mode != "llm" or ctx.llm_configured]

@@ -94,6 +94,19 @@ def test_follow_ups(real_retriever):
     assert "30人" in people.text and people.citations[0].clause.path == "第五条（二）2"
 
 
+@pytest.mark.parametrize("question", ["那湖南呢？", "那内蒙古的呢？"])
+def test_a_follow_up_with_nothing_before_it_asks_what_it_is_about(assistant, question):
+    """The first question of a conversation that refers back and asks nothing of its own: no
+    arbitrary clause, but a request to say the question in full, with an example the library
+    answers; a complete question and a place with no document are answered as before."""
+    answer = assistant.answer(question)
+    assert answer.refused and answer.refusal == "needs_context" and not answer.citations and not answer.related
+    region = question.strip("那的呢？")
+    assert "请把问题说完整" in answer.text and f"例如“{region}" in answer.text
+    assert not assistant.answer("湖南技术创新中心牵头单位有什么条件？").refused
+    assert assistant.answer("那广东呢？").refusal == "out_of_scope"
+
+
 def test_bad_input(assistant):
     with pytest.raises(ValueError, match="问题不能为空"):
         assistant.answer("  ")

@@ -52,7 +52,7 @@ def test_a_memory_is_only_used_by_its_own_conversation(data_dir):
 def test_filters_restrict_the_sources(data_dir):
     ctx = AppContext(Settings(data_dir=data_dir))
     messages = list(respond(ctx, "牵头单位有什么条件？", [], "", "nm-tic", "原文摘录"))[-1]["chatbot"]
-    sources = [m for m in messages if m.get("metadata")]
+    sources = [m for m in messages if (m.get("metadata") or {}).get("title")]
     assert sources and all("内蒙古" in m["metadata"]["title"] for m in sources)
 
 

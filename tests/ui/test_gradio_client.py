@@ -47,8 +47,11 @@ def test_the_library_cannot_be_changed_without_the_token(server):
     url, data_dir = server
     config = httpx.get(f"{url}/config", timeout=30).json()
     labels = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
-    remove = next(i for i, d in enumerate(config["dependencies"])
-                  if any(labels.get(t[0] if isinstance(t, list) else t) == "remove-doc" for t in d["targets"]))
+    deps = config["dependencies"]
+    # 删除 asks first; the removal itself runs after 确认删除 (remove-yes)
+    confirmed = next(d["id"] for d in deps if any(labels.get(t[0] if isinstance(t, list) else t) == "remove-yes"
+                                                   for t in d["targets"]))
+    remove = next(i for i, d in enumerate(deps) if d.get("trigger_after") == confirmed)
     session = "attacker-session"
     joined = httpx.post(f"{url}/gradio_api/queue/join", timeout=30,
                         json={"data": ["yl-popsci", None], "fn_index": remove, "session_hash": session})
@@ -57,3 +60,68 @@ def test_the_library_cannot_be_changed_without_the_token(server):
         assert '"success":false' in stream.replace(" ", "") and "已删除" not in stream, stream[-600:]
     assert (data_dir / "library" / "yl-popsci.json").exists()
     assert httpx.get(f"{url}/api/health", timeout=30).json()["documents"] == 6
+
+
+def _sample(parameter: dict):
+    """A value for a parameter as view_api documents it: one of its listed values, else one of its type."""
+    schema = parameter["type"]
+    if schema.get("enum"):
+        return schema["enum"][-1]
+    kind = parameter["python_type"]["type"]
+    return {"str": "营收", "bool": False}.get(kind, [] if kind.startswith("list") else None)
+
+
+def test_every_named_endpoint_takes_the_values_view_api_documents(server, tmp_path):
+    """Issue 29 item 4: each named endpoint, called with a value view_api lists for every
+    parameter it names in words, answers; a stored gold set and an uploaded one both run."""
+    from gradio_client import Client, handle_file
+
+    from evals.logbook import Logbook
+    url, data_dir = server
+    Logbook(data_dir).save_gold_row("复核集甲", {"id": "r1", "q": "广西创新联合体牵头企业营收要多少？", "answerable": True,
+                                              "doc": "gx-consortium", "evidence": "年主营业务收入原则上应达到10亿元以上",
+                                              "facts": ["10亿元"], "type": "复核"})
+    client = Client(url, verbose=False)
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium", '
+                    '"evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"]}\n', encoding="utf-8")
+    for name, endpoint in endpoints.items():
+        values = {}
+        for parameter in endpoint["parameters"]:
+            assert not parameter["parameter_name"].startswith("param"), (name, parameter)
+            assert not parameter["label"].startswith("parameter_"), (name, parameter)
+            values[parameter["parameter_name"]] = _sample(parameter)
+        if name == "/run_eval":
+            assert "复核集甲" in endpoints[name]["parameters"][3]["type"]["enum"]
+            summary = client.predict(**values, api_name=name)[0]  # the stored set (no file)
+            assert "复核集甲" in summary and "1 题" in summary
+            values.update(gold_file=handle_file(str(gold)), stored_set="")
+        result = client.predict(**values, api_name=name)
+        assert result not in (None, "", []), name
+    log = (data_dir.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log, log[-2000:]
+
+
+def test_names_people_use_are_accepted_and_wrong_ones_said_in_chinese(server):
+    from gradio_client import Client
+    url, data_dir = server
+    client = Client(url, verbose=False)
+    for region in ("湖南省", "湖南", "hn-tic"):
+        messages, _ = client.predict("技术创新中心牵头单位有什么条件？", [], region, "", "原文摘录", api_name="/chat")
+        shown = json.dumps(messages, ensure_ascii=False)
+        assert "湖南省技术创新中心建设实施方案" in shown and "广西" not in shown.split("可能相关")[0], region
+    for document in ("hn-tic", "湖南省技术创新中心建设实施方案", "《湖南省技术创新中心建设实施方案》"):
+        assert "三高四新" in client.predict(document, api_name="/clause_tree"), document
+    verdict = client.predict(members_total="9", lead_annual_revenue_wan="80000",
+                             members_all_independent_legal_entities="true", api_name="/selfcheck_gx_consortium")[1]
+    assert "不符合条件" in verdict
+    for call, words in ((lambda: client.predict("上海", api_name="/clause_tree"), "没有“上海”这份文件"),
+                        (lambda: client.predict("问题", [], "上海", "", "原文摘录", api_name="/chat"), "没有“上海”的文件"),
+                        (lambda: client.predict(members_all_independent_legal_entities="也许",
+                                                api_name="/selfcheck_gx_consortium"), "可选：是、否")):
+        with pytest.raises(Exception) as exc:
+            call()
+        assert words in str(exc.value), str(exc.value)
+    log = (data_dir.parent / "serve.log").read_text(encoding="utf-8")
+    assert "Traceback" not in log and "not in the list of choices" not in log, log[-2000:]
