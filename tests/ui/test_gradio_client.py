@@ -73,7 +73,8 @@ def _sample(parameter: dict):
 
 def test_every_named_endpoint_takes_the_values_view_api_documents(server, tmp_path):
     """Issue 29 item 4: each named endpoint, called with a value view_api lists for every
-    parameter it names in words, answers; a stored gold set and an uploaded one both run."""
+    parameter it names in words, answers; a stored gold set (with the administrator's token,
+    its name not listed to anyone) and an uploaded one both run."""
     from gradio_client import Client, handle_file
 
     from evals.logbook import Logbook
@@ -86,17 +87,18 @@ def test_every_named_endpoint_takes_the_values_view_api_documents(server, tmp_pa
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium", '
                     '"evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"]}\n', encoding="utf-8")
+    assert "复核集甲" not in json.dumps(endpoints, ensure_ascii=False)
     for name, endpoint in endpoints.items():
         values = {}
         for parameter in endpoint["parameters"]:
             assert not parameter["parameter_name"].startswith("param"), (name, parameter)
             assert not parameter["label"].startswith("parameter_"), (name, parameter)
             values[parameter["parameter_name"]] = _sample(parameter)
-        if name == "/run_eval":
-            assert "复核集甲" in endpoints[name]["parameters"][3]["type"]["enum"]
-            summary = client.predict(**values, api_name=name)[0]  # the stored set (no file)
+        if name == "/run_eval":  # the stored set, then an uploaded file (not the long shipped set)
+            values.update(gold_file=None, stored_set="复核集甲", admin_token=TOKEN)
+            summary = client.predict(**values, api_name=name)[0]
             assert "复核集甲" in summary and "1 题" in summary
-            values.update(gold_file=handle_file(str(gold)), stored_set="")
+            values.update(gold_file=handle_file(str(gold)), stored_set=None)
         result = client.predict(**values, api_name=name)
         assert result not in (None, "", []), name
     log = (data_dir.parent / "serve.log").read_text(encoding="utf-8")

@@ -51,24 +51,26 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+def _opened(browser, url, **options):
+    """A fresh browser context (its own local storage) on the app, the page loaded."""
+    context = browser.new_context(locale="zh-CN", **options)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(server)
+    page.goto(url)
     page.wait_for_selector("#question textarea")
+    return context, page
+
+
+@pytest.fixture
+def page(browser, server):
+    context, page = _opened(browser, server, viewport=DESKTOP)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone(browser, server):
-    context = browser.new_context(locale="zh-CN", **PHONE)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(server)
-    page.wait_for_selector("#question textarea")
+    context, page = _opened(browser, server, **PHONE)
     yield page
     context.close()
 
@@ -420,10 +422,7 @@ def test_feedback_after_a_reload_reaches_the_logbook(browser, server, data_dir, 
     logbook row for that answer), on a desktop and on a phone."""
     from evals.logbook import Logbook
     for name, options in (("桌面", {"viewport": DESKTOP}), ("手机", PHONE)):
-        context = browser.new_context(locale="zh-CN", **options)
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(server)
+        context, page = _opened(browser, server, **options)
         question = f"内蒙古技术创新中心的建设期是几年？（{name}）"
         _ask(page, question, "《内蒙古")
         page.wait_for_timeout(800)  # stored in the browser after the answer
@@ -597,11 +596,7 @@ def test_the_library_panel_is_for_the_administrator_and_asks_before_deleting(bro
     """Issue 29 item 7: visitors see no upload/delete panel; a wrong token is said in the
     status line (no red 错误 badge beside old text); the right one opens the panel; 删除 asks
     first, 取消 keeps the document, 确认删除 removes it."""
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(admin_server)
-    page.wait_for_selector("#question textarea")
+    context, page = _opened(browser, admin_server, viewport=DESKTOP)
     _tab(page, "政策文件")
     page.wait_for_function("document.querySelector('#documents').innerText.includes('gx-consortium')")
     assert page.locator("#add-doc").is_hidden() and page.locator("#remove-doc").is_hidden()
