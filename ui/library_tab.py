@@ -232,18 +232,14 @@ def build(ctx: AppContext) -> dict:
         token.submit(entered, token, shown, **private)
         added, shown = by_name(in_status(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress)),
                                listing)
+        lure_list = {"fn": lambda: lure_rows(ctx), "inputs": None, "outputs": lures, **private}
         add.click(added, [file, title, region, token], shown, concurrency_limit=1, concurrency_id="ingest",
-                  api_visibility="private").then(  # changing the library is no API route; the page still calls it
-            lambda: lure_rows(ctx), None, lures, api_visibility="private")
-        dropped, shown = by_name(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress), listing)
-        drop.click(dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest",
-                   api_visibility="private").then(lambda: lure_rows(ctx), None, lures, api_visibility="private")
-                  **private)  # changing the library is no API route; the page still calls it
+                  **private).then(**lure_list)  # changing the library is no API route; the page still calls it
         asked, shown = by_name(lambda d: confirm_removal(ctx, d), {"confirm": confirm, "question": question,
                                                                  "status": status})
         drop.click(asked, uploaded, shown, queue=False, **private)
         keep.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private)
         dropped, shown = by_name(in_status(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress)), listing)
         sure.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private).then(
-            dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest", **private)
+            dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest", **private).then(**lure_list)
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}
