@@ -11,11 +11,13 @@ from typing import Sequence
 
 from corpus.glossary import load_glossary
 from selfcheck import InputError, load_program
-from selfcheck.engine import assess
+from selfcheck.engine import assess, assess_criterion, condition_text
+from selfcheck.wording import value_text
 from selfcheck.facts import ReadFacts, read_facts
-from selfcheck.model import CriterionResult, ProgramRules
+from selfcheck.meaning import Encoder, Meanings
+from selfcheck.model import Condition, CriterionResult, ProgramRules
 from selfcheck.rules import program_ids
-from selfcheck.solve import Solution, solve_count
+from selfcheck.solve import Solution, solve
 
 MAX_PENDING_SHOWN = 6
 
@@ -29,6 +31,7 @@ class Applied:
     pending: tuple[CriterionResult, ...] = ()     # read a stated fact but need another
     untouched: int = 0                            # criteria the question says nothing about
     problem: str | None = None                    # the stated facts contradict each other
+    assumed: tuple[tuple[str, str], ...] = ()     # criterion id → the condition it was judged under
 
     @property
     def clause_refs(self) -> list[tuple[str, str]]:
@@ -51,7 +54,8 @@ class Applied:
             "solutions": [{"field": s.field, "value": s.value, "bound": "most" if s.most else "least",
                            "criterion": criterion(s.criterion)} for s in self.solutions],
             "to_confirm": [c.title for c in self.pending], "unrecognised": list(self.facts.unmapped),
-            "problem": self.problem,
+            "unclear": [u.question for u in self.facts.unclear],
+            "assumed": dict(self.assumed), "problem": self.problem,
         }
 
 
@@ -59,19 +63,51 @@ def asks_to_judge(question: str) -> bool:
     """Whether it asks if the asker qualifies (能不能, 够不够, 达标…, or any yes/no question
     after the facts: "…还能加入吗？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
-    yes_no = re.search(r"[吗么不][？?。！!\s]*$", question) is not None
+    yes_no = re.search(r"[吗么不没][？?。！!\s]*$", question) is not None
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
 
-def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:
+_MEANINGS: dict[tuple[str, str, int], Meanings] = {}
+
+
+def meanings_of(rules: ProgramRules, encoder: Encoder | None) -> Meanings:
+    """One programme's field meanings per embedder (their vectors are computed once)."""
+    key = (rules.program.id, rules.digest, id(encoder))
+    if key not in _MEANINGS:
+        _MEANINGS[key] = Meanings(rules, encoder)
+    return _MEANINGS[key]
+
+
+_PART = re.compile(r"[^，,。；;！!？?\n]+")
+
+
+def scope_question(question: str) -> str:
+    """The question as its scope is read: places that describe the other members ("其他都是
+    广东、湖南的", "其余在北京、上海") are facts about them, not where the question is asked
+    about — they are left out. Everything else stays as asked."""
+    g = load_glossary()
+    others = g.applied_cues.get("others", ())
+    places = sorted({n for names in g.regions.values() for n in names} | set(g.cities), key=len, reverse=True)
+    if not others or not places:
+        return question
+    pattern = re.compile("|".join(map(re.escape, places)))
+
+    def mask(m: re.Match) -> str:
+        part = m.group()
+        return pattern.sub("", part) if part.strip().startswith(others) else part
+    return _PART.sub(mask, question)
+
+
+def assess_question(question: str, programmes: Sequence[str], encoder: Encoder | None = None) -> Applied | None:
     """The assessment of the facts `question` states, against the candidate programme whose
-    fields they fill best (ties: the first candidate). None when it states no fact of theirs."""
+    fields they fill best (ties: the first candidate). None when it states no fact of theirs.
+    encoder: the index's embedder, which binds figures to fields by meaning with the words."""
     cues = load_glossary().applied_cues
     best: tuple[int, ProgramRules, ReadFacts] | None = None
     for pid in (p for p in programmes if p in program_ids()):
         rules = load_program(pid)
-        facts = read_facts(question, rules, cues.get("requirement", ()), cues.get("ask", ()))
-        if facts.values and (best is None or len(facts.values) > best[0]):
+        facts = read_facts(question, rules, cues, meanings=meanings_of(rules, encoder))
+        if (facts.values or facts.unclear) and (best is None or len(facts.values) > best[0]):
             best = (len(facts.values), rules, facts)
     if best is None:
         return None
@@ -82,17 +118,45 @@ def assess_question(question: str, programmes: Sequence[str]) -> Applied | None:
     except InputError as exc:  # the stated facts contradict each other ("6家单位，其中区内注册8家")
         return Applied(rules, facts, problem=exc.message) if judging else None
     stated = set(facts.values)
-    decided = tuple(c for c in assessment.criteria if c.status in ("pass", "fail"))
+    criteria, assumed = _judged_as_applying(rules, assessment.criteria, facts.values)
+    decided = tuple(c for c in criteria if c.status in ("pass", "fail"))
     most = _bound_asked(question, cues)
     solutions = tuple(s for field in facts.asked for c in rules.criteria if field in c.fields
-                      for s in [solve_count(rules, c, facts.values, field, most)] if s is not None)
+                      for s in [solve(rules, c, facts.values, field, most)] if s is not None)
     solved = {s.criterion.id for s in solutions}
-    pending = tuple(c for c in assessment.criteria
+    pending = tuple(c for c in criteria
                     if c.status == "unknown" and stated & set(c.fields) and c.id not in solved)
-    if not (solutions or judging and (decided or pending)):
+    if not (solutions or judging and (decided or pending or facts.unclear)):
         return None
-    untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in assessment.criteria)
-    return Applied(rules, facts, decided, solutions, pending, untouched)
+    untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in criteria)
+    return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed)
+
+
+def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult], values: dict
+                        ) -> tuple[tuple[CriterionResult, ...], tuple[tuple[str, str], ...]]:
+    """A criterion that applies only when a yes/no holds that the question does not state
+    ("注册资金" applies to a centre that is an independent legal entity), whose own figures it
+    does state ("注册资金打算认缴0.1亿元"), is judged as if it applied, and says so: the asker
+    asked about that figure. A condition on a kind ("牵头单位为企业时") is not presumed: the
+    kind decides which criteria there are at all."""
+    by_id = {c.id: c for c in rules.criteria}
+    out, assumed = [], []
+    for r in results:
+        c = by_id[r.id]
+        cond = c.applies_when
+        if (r.status == "unknown" and cond is not None and cond.field not in values
+                and rules.field(cond.field).type == "boolean" and all(k in values for k in c.fields)):
+            judged = assess_criterion(c, rules, {**values, cond.field: _satisfying(cond)})
+            if judged.status in ("pass", "fail"):
+                out.append(judged)
+                assumed.append((c.id, condition_text(rules, cond)))
+                continue
+        out.append(r)
+    return tuple(out), tuple(assumed)
+
+
+def _satisfying(cond: Condition):
+    return cond.value[0] if cond.op == "in" else cond.value
 
 
 def _bound_asked(question: str, cues: dict) -> bool | None:
@@ -110,10 +174,41 @@ def _quote(rules: ProgramRules, criterion_id: str) -> str:
     return next(c.quote for c in rules.criteria if c.id == criterion_id)
 
 
+def _amount(value, spec) -> str:
+    """"5 人", "800 万元"."""
+    return value_text(value, spec)
+
+
+def headline(applied: Applied) -> str:
+    """The answer in words before anything else: the number asked ("最多 5 人"), or whether the
+    stated facts meet what was judged ("不满足（还差 2 亿元）"), or what must be said first."""
+    if applied.problem:
+        return "结论：无法判断——问题中的情况相互矛盾。"
+    if applied.solutions:
+        parts = []
+        for s in applied.solutions:
+            spec = applied.rules.field(s.field)
+            parts.append(f"{spec.brief}没有满足要求的数量" if s.value is None
+                         else f"{spec.brief}{'最多' if s.most else '至少'} {_amount(s.value, spec)}")
+        return "结论：" + "；".join(parts) + "。"
+    failed = [c for c in applied.decided if c.status == "fail"]
+    if failed:
+        gaps = "；".join(f"{c.title}{'，' + c.gap if c.gap else ''}" for c in failed)
+        return f"结论：不满足（{gaps}）。"
+    if applied.decided:
+        rest = "，其余条件还需确认" if applied.pending or applied.untouched else ""
+        return f"结论：满足（{'、'.join(c.title for c in applied.decided)}）{rest}。"
+    if applied.facts.unclear:
+        return "结论：先要确认：" + "".join(u.question for u in applied.facts.unclear)
+    return "结论：按问题中的信息还无法判断。"
+
+
 def render(applied: Applied) -> str:
-    """The verdict block that leads the answer; the clause quotation follows it."""
+    """The verdict block that leads the answer (its conclusion first, in words); the clause
+    quotation follows it."""
     program = applied.rules.program
-    lines = [f"按问题中给出的情况对照《{program.doc_title}》自评（只依据问题中的信息）："]
+    assumed = dict(applied.assumed)
+    lines = [headline(applied), f"按问题中给出的情况对照《{program.doc_title}》自评（只依据问题中的信息）："]
     if applied.problem:
         lines.append(f"- 问题中的情况相互矛盾，无法自评：{applied.problem}")
     for s in applied.solutions:
@@ -122,7 +217,7 @@ def render(applied: Applied) -> str:
             lines.append(f"- {spec.brief}：按所给情况，没有满足要求的数量（要求{c.required}）。依据{c.citation.clause_path}")
         else:
             bound = "最多" if s.most else "至少"
-            lines.append(f"- {spec.brief}：{bound} {s.value} {spec.unit}（此时 {c.actual}；要求{c.required}）。"
+            lines.append(f"- {spec.brief}：{bound} {_amount(s.value, spec)}（此时 {c.actual}；要求{c.required}）。"
                          f"依据{c.citation.clause_path}")
     for c in sorted(applied.decided, key=lambda c: c.status != "fail"):
         if c.kind == "declared":  # a yes/no: what the document asks, in its own words
@@ -130,6 +225,8 @@ def render(applied: Applied) -> str:
             line = f"- {c.title}：{_STATUS[c.status]}（问题中说“{said}”）；文件要求：“{_quote(applied.rules, c.id)}”"
         else:
             line = f"- {c.title}：{_STATUS[c.status]}。{c.actual}；要求{c.required}" + (f"；{c.gap}" if c.gap else "")
+        if c.id in assumed:
+            line += f"（本条仅在{assumed[c.id]}时适用，按适用判断）"
         line += f"。依据{c.citation.clause_path}"
         if c.exception:
             line += f"。{c.exception.message}" + (f"（{c.exception.citation.clause_path}）" if c.exception.citation else "")
@@ -139,6 +236,8 @@ def render(applied: Applied) -> str:
             missing = [applied.rules.field(k).brief for k in c.fields if k not in applied.facts.values]
             return f"{c.title}（还需知道{'、'.join(missing)}）" if missing else c.title
         lines.append("- 还需确认：" + "；".join(needs(c) for c in applied.pending[:MAX_PENDING_SHOWN]))
+    for u in applied.facts.unclear:
+        lines.append(f"- {u.question}请说明后再判断，未计入判断。")
     if applied.untouched:
         lines.append(f"- 其余 {applied.untouched} 项条件问题中未涉及，可在“申报自评”页逐项填写后判断。")
     for words in applied.facts.unmapped:

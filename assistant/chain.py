@@ -130,7 +130,8 @@ class Assistant:
 
     def _missing_programme_note(self, question: str) -> str:
         library = self.retriever.scope
-        return _missing_note(library.programmes_missing(library.detect(question)), library.regions_with)
+        scoped = library.detect(applied_questions.scope_question(question))
+        return _missing_note(library.programmes_missing(scoped), library.regions_with)
 
     # ---- chain steps ------------------------------------------------------------------
     def _resolve(self, s: _State) -> _State:
@@ -161,7 +162,7 @@ class Assistant:
         r = s.resolution
         region = s.region or (r.regions[0] if len(r.regions) == 1 and not self.retriever.scope.detect(r.question).regions else None)
         lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=s.doc_ids or r.doc_ids)
-        hits = tuple(d.metadata["hit"] for d in lc.invoke(r.question))
+        hits = tuple(d.metadata["hit"] for d in lc.invoke(applied_questions.scope_question(r.question)))
         if r.near:  # a follow-up stays with the list the last answer quoted, when it answers there
             answers = self._answers(r)
             hits = tuple(sorted(hits, key=lambda h: not (h.clause.breadcrumb == r.near and answers(h.clause))))
@@ -169,7 +170,8 @@ class Assistant:
 
     def _decide(self, s: _State) -> _State:
         question = s.resolution.question
-        verdict = guard.check_scope(question, self.retriever.scope.detect(question), self.retriever.scope)
+        scoped = applied_questions.scope_question(question)  # places the facts name are not the scope
+        verdict = guard.check_scope(scoped, self.retriever.scope.detect(scoped), self.retriever.scope)
         if not verdict.refused and s.resolution.dangling:
             verdict = guard.needs_context(question, self.retriever.scope)
         if verdict.refused or s.resolution.about_previous_clause:
@@ -190,11 +192,11 @@ class Assistant:
         """The asker's facts judged against the programme the question (or the conversation)
         names, else the programmes of the documents retrieved, best first."""
         library = self.retriever.scope
-        scope = library.detect(s.resolution.question)
+        scope = library.detect(applied_questions.scope_question(s.resolution.question))
         named = library.allowed_documents(scope, s.region) if (scope.regions or scope.doc_types or s.region) else set()
         retrieved = list(dict.fromkeys(h.clause.doc_id for h in s.hits))
         candidates = [d for d in retrieved if not named or d in named] + sorted(named - set(retrieved))
-        return applied_questions.assess_question(s.question, candidates)
+        return applied_questions.assess_question(s.question, candidates, self.retriever.embedder)
 
     def _lead_with(self, hits: tuple[Hit, ...], refs: list[tuple[str, str]]) -> tuple[Hit, ...]:
         by_ref = self.corpus.first_parts()

@@ -1,44 +1,79 @@
-"""The asker's own facts in a question ("我们营收8亿，拉了6家单位"), mapped to a programme's
-input fields by the words its rules file says people use for them (said_as, said_yes, said_no,
-an option's said_as). Deterministic and conservative: a figure no field's words claim is
-reported as not understood, a field named twice or both yes and no is left unread — never
-guessed. Requirement figures ("要达到10亿", "10亿以上") are the document's, not the asker's."""
+"""The asker's own facts in a question ("我们营收8亿，拉了6家单位"), bound to a programme's input
+fields by what the words around each figure mean (selfcheck.meaning: the field's label, help,
+the words people use for it and its criteria, scored by shared words and the embedder) and by
+unit: a sum of money fills a money field, "200名" one counted in people.
+
+Conservative: a figure no field's meaning claims is reported as not understood; one two fields
+claim about equally is asked back ("“200名员工”是指…还是…？") — never guessed. Requirement
+figures ("要达到10亿", "10亿以上") are the document's, not the asker's. What the criterion needs
+is computed from what is said: yearly figures averaged or summed as the field says, a part and
+a whole divided for a ratio field, the count after joining one more for a field that counts
+this one too, the asker added to a total that includes the asker."""
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Mapping, Sequence
 
 from corpus.figures import Figure, read_figures
-from selfcheck.figures import convert, to_plain, unit_info
+from corpus.glossary import load_glossary
+from selfcheck.figures import convert, format_number, to_plain, unit_info
+from selfcheck.meaning import Encoder, Meanings, Slot, pairs, ratio_halves
 from selfcheck.model import FieldSpec, ProgramRules
 
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _SEGMENT = re.compile(r"[^，,。；;！!？?\n]+")
 _NEGATION = re.compile(r"[不没未非无](?:是|有|在)?$")
-MAX_DISTANCE = 12  # characters between a field's word and its figure
+_DENIES = re.compile(r"[没未无非]|不(?!少|低|止|仅|错)")
+_SERIES_GAP = re.compile(r"^\s*[、，,和及与/]\s*$")
+_SEGMENT_END = re.compile(r"[，,。；;！!？?\n]")
+_RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
+_ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
+LEFT = 14          # characters of context before a figure
+RIGHT = 8          # … and after it
 PHRASE_GAP = 6     # characters a "…" in a said phrase stands for
+MIN_SHARED = 0.3   # the share of a field's phrase a binding needs, said near the figure
+MIN_ALONE = 0.15  # … when it is the only field a figure of its kind can fill (9个月: the only time)
+INTRODUCTION = 8  # characters of an opening "湖南企业，" that says what the asker is
+MIN_DECLARED = 0.55  # … and a yes/no field's, said in a statement
+CLOSE = 0.8        # a runner-up within this share of the best makes a binding unclear …
+EMBED_MARGIN = 0.008  # … unless the embedder puts one this much nearer (cosine)
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """A stated figure two fields claim about equally: asked back, not guessed."""
+
+    words: str
+    options: tuple[str, ...]        # the fields' short names
+
+    @property
+    def question(self) -> str:
+        return f"“{self.words}”是指{'还是'.join(self.options)}？"
 
 
 @dataclass(frozen=True)
 class ReadFacts:
     values: dict[str, Any]            # field → value in the field's own unit
-    said: dict[str, str]              # field → the words it was read from
+    said: dict[str, str]              # field → the words it was read from (and how it was computed)
     unmapped: tuple[str, ...] = ()    # figures the asker stated that no field claims
     asked: tuple[str, ...] = ()       # number fields asked about ("最多能有几个是我们自己单位的")
+    unclear: tuple[Unclear, ...] = field(default_factory=tuple)
 
 
 def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[Figure]:
     """The quantities `text` states (corpus.figures reads them), without what is not the asker's
     own: a requirement word beside it ("要达到10亿", "10亿以上"), a period or an order (近三年,
-    第二), a lone 一 ("一家企业" is an article), a range, a date or a year."""
+    第二), a lone 一 ("一家企业" is an article; "牵头了一个" is a count), a range, a date or a year."""
     out = []
     for f in read_figures(text):
         before = text[max(0, f.start - 4):f.start]
         after = re.sub(r"^(?:的|这个|那个|这条)", "", text[f.end:f.end + 6])
         if f.value is None or f.family in ("date", "year") or f.upper is not None:
             continue
-        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一")):
+        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一") and before[-1:] not in ("了", "过")):
             continue
         if any(before.endswith(w) or after.startswith(w) for w in requirement_words):
             continue
@@ -46,31 +81,49 @@ def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[F
     return out
 
 
-_FAMILY_OF_DIMENSION = {"time": "duration"}
+_PEOPLE = ("人", "名", "位")
 
 
-def _family(spec: FieldSpec) -> str:
-    """The figure family that fills a field: money, ratio, duration or count."""
-    dimension = unit_info(spec.unit)[0].split(":")[0] if spec.unit else ""
-    return _FAMILY_OF_DIMENSION.get(dimension, dimension)
+def _without_periods(text: str, figures: list[Figure]) -> list[Figure]:
+    """Without a period that qualifies the amount after it ("三年研发费用加起来2400万": 三年 says
+    over what time, not a fact of its own): a duration run straight into words, with another
+    figure later in the same part of the sentence."""
+    out = []
+    for i, f in enumerate(figures):
+        later = figures[i + 1] if i + 1 < len(figures) else None
+        if (f.family == "duration" and later is not None and re.match(r"[\u4e00-\u9fff]", text[f.end:f.end + 1])
+                and not _SEGMENT_END.search(text, f.end, later.start)):
+            continue
+        out.append(f)
+    return out
 
 
-def _occurrences(text: str, words: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, field) of every word, a longer word winning where two overlap."""
-    found = sorted(((m.start(), m.start() + len(w), f) for w, f in words for m in re.finditer(re.escape(w), text)),
-                   key=lambda o: o[0] - o[1])
-    kept: list[tuple[int, int, str]] = []
-    for o in found:
-        if all(o[1] <= k[0] or o[0] >= k[1] for k in kept):
-            kept.append(o)
-    return sorted(kept)
+def _counts_alike(field_unit: str, figure_unit: str) -> bool:
+    """People fill a field counted in people (人/名/位, or the all-purpose 个); anything else
+    counted (家, 所, 个, 项, 例…) fills one counted in things."""
+    if field_unit in _PEOPLE:
+        return figure_unit in (*_PEOPLE, "个")
+    return figure_unit not in _PEOPLE
 
 
-def _value(spec: FieldSpec, figure: Figure) -> Any:
-    if figure.family == "count":
-        value = figure.value
-    else:
-        value = convert(figure.value, figure.unit, spec.unit)
+def fits(spec: FieldSpec, figure: Figure, role: str = "") -> bool:
+    """Whether `figure` can fill `spec` (or one half of it): same family of quantity, and for a
+    count the same counting word (个 fits any count)."""
+    if spec.type not in ("integer", "number") or not spec.unit:
+        return False
+    if role:
+        return figure.family in ("money", "count")
+    dimension = unit_info(spec.unit)[0]
+    family = {"time": "duration"}.get(dimension.split(":")[0], dimension.split(":")[0])
+    if family != figure.family:
+        return False
+    if family == "count":
+        return _counts_alike(spec.unit, figure.unit)
+    return True
+
+
+def _value(spec: FieldSpec, amount: Fraction, unit: str, family: str) -> Any:
+    value = amount if family == "count" else convert(amount, unit, spec.unit)
     if spec.type == "integer":
         return int(value) if value.denominator == 1 else None
     return to_plain(value)
@@ -80,46 +133,268 @@ def _segment_of(segments: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return next((s for s in segments if s[0] <= pos < s[1]), (pos, pos))
 
 
-def read_facts(text: str, rules: ProgramRules, requirement_words: tuple[str, ...] = (),
-               ask_words: tuple[str, ...] = ("几", "多少")) -> ReadFacts:
-    """The facts `text` states for `rules`' fields, and the number fields it asks about."""
-    text = unicodedata.normalize("NFKC", text)
+@dataclass(frozen=True)
+class _Stretch:
+    """One figure, or a series of them ("900万、1000万、1100万"), with the words around it."""
+
+    figures: tuple[Figure, ...]
+    start: int
+    end: int
+    context: tuple[tuple[float, str], ...]   # (distance from the figures, character pair)
+    text: str                                # the words around, for the embedder
+    lo: int = 0                              # where the words before it start
+
+    @property
+    def words(self) -> str:
+        return "、".join(f.text for f in self.figures)
+
+
+def _stretches(text: str, figures: list[Figure]) -> list[_Stretch]:
     segments = [(m.start(), m.end()) for m in _SEGMENT.finditer(text)]
-    numeric = {s.key: s for s in rules.fields if s.said_as and s.type in ("integer", "number")}
-    words = _occurrences(text, [(w, k) for k, s in numeric.items() for w in s.said_as])
+    groups: list[list[Figure]] = []
+    for f in figures:
+        prev = groups[-1][-1] if groups else None
+        if prev is not None and prev.family == f.family and _SERIES_GAP.match(text[prev.end:f.start]):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    bounds = [(g[0].start, g[-1].end) for g in groups]
+    out = []
+    for i, g in enumerate(groups):
+        start, end = bounds[i]
+        seg = _segment_of(segments, start)
+        lo = max(seg[0], start - LEFT, bounds[i - 1][1] if i else 0)
+        hi = min(max(seg[1], end), end + RIGHT, bounds[i + 1][0] if i + 1 < len(bounds) else len(text))
+        stop = _RIGHT_STOP.search(text, end, hi)  # "10个人其中自己人4个": 其中 starts another part
+        hi = stop.start() if stop else hi
+        # the counting word stays with the words after it ("6家单位": 家单位)
+        unit = re.search(r"[^0-9.零〇一二两三四五六七八九十百千万亿半]*$", g[-1].text).group()
+        unit = "" if unit.startswith("个") else unit  # 个 goes with anything ("个成员" says no more)
+        left, right = text[lo:start], unit + text[end:hi]
+        context = [(len(left) - p - 2, w) for p, w in pairs(left)]
+        context += [(max(p - len(unit), 0) + 0.5, w) for p, w in pairs(right)]
+        out.append(_Stretch(tuple(g), start, end, tuple(context), left + "、".join(x.text for x in g) + right[len(unit):], lo))
+    return out
+
+
+def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]] | None = None,
+               encoder: Encoder | None = None, meanings: Meanings | None = None) -> ReadFacts:
+    """The facts `text` states for `rules`' fields, and the number fields it asks about.
+    cues: the applied-question words (corpus/glossary.yaml applied_cues); encoder: the index's
+    embedder (without it the shared words alone decide)."""
+    text = unicodedata.normalize("NFKC", text)
+    cues = load_glossary().applied_cues if cues is None else cues
+    meanings = meanings or Meanings(rules, encoder)
+    stretches = _stretches(text, _without_periods(text, stated_figures(text, tuple(cues.get("requirement", ())))))
     values: dict[str, Any] = {}
     said: dict[str, str] = {}
+    unmapped: list[str] = []
+    unclear: list[Unclear] = []
+    halves: dict[str, dict[str, tuple[Fraction, str, str]]] = {}
     used: list[tuple[int, int]] = []
-    unmapped = []
-    for fig in stated_figures(text, requirement_words):
-        seg = _segment_of(segments, fig.start)
-        best = None
-        for start, end, key in words:
-            if key in values or not (seg[0] <= start < seg[1]) or _family(numeric[key]) != fig.family:
-                continue
-            # the word before the figure ("营收8亿"), after it ("6家单位"), or starting in its
-            # counting word ("6家单位" with the word 家单位)
-            distance = (fig.start - end if end <= fig.start else start - fig.end + 0.5 if start >= fig.end
-                        else 0.5 if start > fig.start else None)
-            if distance is not None and distance <= MAX_DISTANCE and (best is None or distance < best[0]):
-                best = (distance, start, end, key)
-        value = _value(numeric[best[3]], fig) if best else None
-        if best is None or value is None:
-            tail = re.match(r"[^的吗呢么啊吧咋怎是有要能]{0,2}", text[fig.end:seg[1]]).group()
-            unmapped.append(text[fig.start:fig.end] + tail)
+    shared = []
+    for stretch in stretches:
+        slots = [s for s in meanings.slots
+                 if all(fits(rules.field(s.field), f, s.role) for f in stretch.figures)]
+        shared.append({s: meanings.shared(stretch.context, s) for s in slots})
+    # a total first ("加上我们自己一共8家"), then the strongest evidence; each field (or half)
+    # filled once, except a sum's groups
+    totals = tuple(cues.get("total", ()))
+    order = sorted(range(len(stretches)), key=lambda i: (not text[:stretches[i].start].endswith(totals),
+                                                         -max(shared[i].values(), default=0)))
+    taken: set[Slot] = set()
+    for i in order:
+        stretch = stretches[i]
+        floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE  # the only field of its kind
+        options = {slot: v for slot, v in shared[i].items() if v >= floor and (
+            slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
+        if not options:
+            unmapped.append(_words_of(text, stretch))
             continue
-        _, start, end, key = best
-        values[key] = value
-        said[key] = text[min(start, fig.start):max(end, fig.end)]
-        used.append((start, end))
+        slot = _decide(meanings, stretch, options)
+        if slot is None:
+            close = sorted(options, key=lambda s: -options[s])[:2]
+            unclear.append(Unclear(_words_of(text, stretch), tuple(_slot_name(rules, s) for s in close)))
+            continue
+        spec = rules.field(slot.field)
+        amount = _combined(spec, stretch.figures)
+        if amount is None:
+            unclear.append(Unclear(stretch.words, (f"{spec.brief}的哪一年",)))
+            continue
+        figure = stretch.figures[0]
+        taken.add(slot)
+        used.append((stretch.lo, stretch.end))
+        if slot.role:
+            halves.setdefault(slot.field, {})[slot.role] = (amount[0], figure.unit, figure.family)
+            said.setdefault(slot.field, "")
+            said[slot.field] = (said[slot.field] + "；" if said[slot.field] else "") + _words_of(text, stretch)
+            continue
+        value = _value(spec, amount[0], figure.unit, figure.family)
+        if value is None:
+            unmapped.append(_words_of(text, stretch))
+            continue
+        if slot.field in values:  # another group of a sum ("依托单位3人，共建单位1人")
+            values[slot.field] += value
+            said[slot.field] += f"、{_words_of(text, stretch)}（合计 {values[slot.field]} {spec.unit}）"
+            continue
+        values[slot.field] = _adjusted(spec, value, text, stretch, cues)
+        said[slot.field] = _words_of(text, stretch) + amount[1] + _adjustment_note(spec, value, values[slot.field])
+    for key, parts in halves.items():
+        if key in values:
+            continue
+        if set(parts) == {"part", "whole"} and parts["whole"][0] > 0:
+            (p, pu, pf), (w, wu, wf) = parts["part"], parts["whole"]
+            if pf == wf:
+                share = p * (convert(Fraction(1), pu, wu) if pf == "money" else 1) / w * 100
+                values[key] = to_plain(share)
+                said[key] += f"（{format_number(share)}%）"
+                continue
+        words = said.pop(key, "")
+        if words:
+            unmapped.append(words)
     for spec in rules.fields:
+        if spec.key in values:
+            continue
         stated = _stated(text, spec, used)
         if stated is not None:
             values[spec.key], said[spec.key] = stated
-    asked = tuple(dict.fromkeys(
-        key for start, end, key in words if key not in values
-        and any(w in text[slice(*_segment_of(segments, start))] for w in ask_words)))
-    return ReadFacts(values, said, tuple(unmapped), asked)
+    for key, (value, words) in _declared(text, rules, meanings, values, used, cues).items():
+        values[key], said[key] = value, words
+    asked = _asked(text, rules, meanings, values, cues)
+    return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
+
+
+def _decide(meanings: Meanings, stretch: _Stretch, options: dict[Slot, float]) -> Slot | None:
+    """The slot a stretch means: the one whose words it says most, when no other comes close;
+    among close ones, the embedder's nearest when it clearly is; else None (ask back)."""
+    top = max(options.values())
+    close = [s for s, v in options.items() if v >= CLOSE * top]
+    if len(close) == 1:
+        return close[0]
+    vector = meanings.embed([stretch.text])[0]
+    if vector is None:
+        return None
+    sims = sorted(((meanings.similarity(vector, s), s) for s in close), key=lambda t: -t[0])
+    return sims[0][1] if sims[0][0] - sims[1][0] >= EMBED_MARGIN else None
+
+
+def _slot_name(rules: ProgramRules, slot: Slot) -> str:
+    spec = rules.field(slot.field)
+    if not slot.role:
+        return spec.brief
+    halves = ratio_halves(spec) or ("", "")
+    return halves[0] if slot.role == "part" else halves[1]
+
+
+def _adds_up(spec: FieldSpec, slot: Slot, values: Mapping[str, Any]) -> bool:
+    return not slot.role and spec.aggregate == "sum" and spec.key in values
+
+
+def _words_of(text: str, stretch: _Stretch) -> str:
+    """The figure as the asker said it, with the word it counts ("200名员工")."""
+    seg_end = next((m.end() for m in _SEGMENT.finditer(text) if m.start() <= stretch.end <= m.end()), stretch.end)
+    stop = _RIGHT_STOP.search(text, stretch.end, seg_end)
+    tail = re.match(r"[^的吗呢么啊吧咋怎是有要能，,、]{0,2}", text[stretch.end:stop.start() if stop else seg_end]).group()
+    return text[stretch.start:stretch.end] + tail
+
+
+def _combined(spec: FieldSpec, figures: tuple[Figure, ...]) -> tuple[Fraction, str] | None:
+    """One amount (in the first figure's unit) from a series, as the field says it is kept:
+    averaged, summed; a single figure as it is. A series for a field of one value is unclear."""
+    first = figures[0]
+    if len(figures) == 1:
+        return first.value, ""
+    if spec.aggregate not in ("mean", "sum"):
+        return None
+    amounts = [f.value * (convert(Fraction(1), f.unit, first.unit) if f.family == "money" else 1) for f in figures]
+    total = sum(amounts, Fraction(0))
+    amount = total / len(amounts) if spec.aggregate == "mean" else total
+    word = "平均" if spec.aggregate == "mean" else "合计"
+    return amount, f"（{word} {format_number(amount)} {first.unit}）"
+
+
+def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: Mapping[str, Sequence[str]]) -> Any:
+    """A count the field keeps with one more in it: the asker itself when the question counts
+    others only ("除了我们，还有6家成员单位" → 7 with 含牵头单位), or this one when the asker has
+    joined some and asks about joining another ("已经参加了3个…加入第4个" → 4)."""
+    if spec.type != "integer" or not spec.counts_in:
+        return value
+    sentence = next((text[m.start():m.end()] for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), text)
+    if spec.counts_in == "asker" and any(w in sentence for w in cues.get("excluding_self", ())):
+        return value + 1
+    if spec.counts_in == "this":
+        ordinals = [n for m in _ORDINAL.finditer(text) for n in [_number(m.group(1))] if n is not None]
+        if ordinals:
+            return max(value, *ordinals)
+        if any(w in text for w in cues.get("joining", ())):
+            return value + 1
+    return value
+
+
+def _adjustment_note(spec: FieldSpec, before: Any, after: Any) -> str:
+    if after == before:
+        return ""
+    return f"（{'含本联合体' if spec.counts_in == 'this' else '加上本单位'}共 {after} {spec.unit}）"
+
+
+def _number(words: str) -> int | None:
+    from corpus.figures import parse_number
+    try:
+        return int(parse_number(words))
+    except ValueError:
+        return None
+
+
+def _asked(text: str, rules: ProgramRules, meanings: Meanings, values: Mapping[str, Any],
+           cues: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The count field a "几/多少" asks about: the words before the ask in its segment, bound
+    by meaning like a stated figure (a clear winner only)."""
+    asks = tuple(cues.get("ask", ("几", "多少")))
+    out = []
+    for m in _SEGMENT.finditer(text):
+        seg = m.group()
+        at = min((seg.find(w) for w in asks if w in seg), default=-1)
+        if at < 0:
+            continue
+        left, right = seg[:at], seg[at:at + RIGHT]
+        context = [(0.0, w) for _, w in pairs(left + right)]  # the segment is about what it asks
+        slots = [s for s in meanings.slots if not s.role and s.field not in values
+                 and rules.field(s.field).type in ("integer", "number")]
+        scores = sorted(((meanings.shared(context, s), s.field) for s in slots), reverse=True)
+        if scores and scores[0][0] >= MIN_SHARED and (len(scores) < 2 or scores[1][0] < CLOSE * scores[0][0]):
+            out.append(scores[0][1])
+    return tuple(dict.fromkeys(out))
+
+
+def _declared(text: str, rules: ProgramRules, meanings: Meanings, values: Mapping[str, Any],
+              used: list[tuple[int, int]], cues: Mapping[str, Sequence[str]]) -> dict[str, tuple[bool, str]]:
+    """Yes/no facts the asker declares in words ("我们已经建了理事会和专家委员会"), bound by
+    meaning like a figure: a statement (no figure read in it, nothing asked) that says most of
+    one yes/no field's words, clearly more than any other's. A negation in it says no."""
+    asking = tuple(w for kind in ("qualify", "gap", "ask") for w in cues.get(kind, ()))
+    open_fields = [s for s in meanings.slots if not s.role and rules.field(s.field).type == "boolean"
+                   and s.field not in values and not _mentioned(text, rules.field(s.field))]
+    out: dict[str, tuple[bool, str]] = {}
+    for m in _SEGMENT.finditer(text):
+        seg = m.group().strip()
+        if (len(seg) < 4 or any(a < m.end() and m.start() < b for a, b in used)
+                or any(w in seg for w in asking) or text[m.end():m.end() + 1] in ("?", "？")):
+            continue
+        context = [(0.0, w) for _, w in pairs(seg)]
+        options = {s: v for s in open_fields if s.field not in out
+                   for v in [meanings.shared(context, s, whole_only=True)] if v >= MIN_DECLARED}
+        if not options:
+            continue
+        slot = _decide(meanings, _Stretch((), m.start(), m.end(), (), seg), options)
+        if slot is not None:
+            out[slot.field] = (not _DENIES.search(seg), seg)
+    return out
+
+
+def _mentioned(text: str, spec: FieldSpec) -> bool:
+    """Whether a said_yes/said_no phrase of the field occurs (then the phrase reader decides:
+    said both ways stays unread)."""
+    return any(re.search(_phrase(p), text) for p in (*spec.said_yes, *spec.said_no))
 
 
 def _phrase(words: str) -> str:
@@ -152,4 +427,17 @@ def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[An
         named = {v: hits[0][1] for v, phrases in spec.choices_said if (hits := found(phrases))}
         if len(named) == 1:
             return next(iter(named.items()))
+        if not named:
+            return _introduced(text, spec)
     return None
+
+
+def _introduced(text: str, spec: FieldSpec) -> tuple[str, str] | None:
+    """An option the asker opens with as what it is ("湖南企业，…", "柳州的企业，…"): a short
+    first part of the question ending in the option's own name."""
+    first = _SEGMENT.match(text)
+    words = first.group().strip() if first else ""
+    if not words or len(words) > INTRODUCTION:
+        return None
+    named = [(v, label) for v, label in spec.choices if words.endswith(label)]
+    return named[0] if len(named) == 1 else None

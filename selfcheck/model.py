@@ -54,6 +54,11 @@ class FieldSpec:
     said_yes: tuple[str, ...] = ()
     said_no: tuple[str, ...] = ()
     choices_said: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # How a question's figures make the value: a yearly series averaged or summed ("mean" |
+    # "sum"; also several groups summed, "依托单位3人，共建单位1人"), and a count that includes
+    # the asker ("asker": 含牵头单位) or this one ("this": 含本联合体).
+    aggregate: str = ""
+    counts_in: str = ""
 
     @property
     def name(self) -> str:

@@ -73,6 +73,11 @@ class _Reader:
         if (ftype == "enum") != bool(choices):
             raise self.fail(key, "只有 enum 字段有、且必须有选项（choices）")
         minimum = rec.get("minimum", 0 if ftype in ("integer", "number") else None)
+        aggregate, counts_in = rec.get("aggregate", ""), rec.get("counts_in", "")
+        if aggregate not in ("", "mean", "sum") or counts_in not in ("", "asker", "this"):
+            raise self.fail(key, "aggregate 只能为 mean 或 sum，counts_in 只能为 asker 或 this")
+        if (aggregate or counts_in) and ftype not in ("integer", "number"):
+            raise self.fail(key, "aggregate、counts_in 只用于数值字段")
         maximum = rec.get("maximum")
         return FieldSpec(
             key=key, label=self.get(rec, "label", key), type=ftype, help=rec.get("help", ""),
@@ -80,7 +85,7 @@ class _Reader:
             minimum=None if minimum is None else self.number(minimum, key),
             maximum=None if maximum is None else self.number(maximum, key),
             said_as=self.words(rec, "said_as", key), said_yes=self.words(rec, "said_yes", key),
-            said_no=self.words(rec, "said_no", key),
+            said_no=self.words(rec, "said_no", key), aggregate=aggregate, counts_in=counts_in,
             choices_said=tuple((str(c["value"]), self.words(c, "said_as", key)) for c in raw_choices
                                if c.get("said_as")),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from selfcheck.engine import assess_criterion
+from selfcheck.figures import exact, to_plain
 from selfcheck.model import Criterion, CriterionResult, ProgramRules
 
 SEARCH_LIMIT = 10_000
@@ -15,7 +16,7 @@ SEARCH_LIMIT = 10_000
 @dataclass(frozen=True)
 class Solution:
     field: str
-    value: int | None               # None: no count meets the criterion
+    value: int | float | None       # None: no count meets the criterion
     most: bool                      # the largest count allowed (else the smallest required)
     criterion: CriterionResult      # the criterion judged at that count
 
@@ -45,3 +46,25 @@ def solve_count(rules: ProgramRules, criterion: Criterion, inputs: Mapping[str, 
         elif best is not None:
             break
     return best or Solution(field, None, most, assess_criterion(criterion, rules, {**inputs, field: limit}))
+
+
+def solve(rules: ProgramRules, criterion: Criterion, inputs: Mapping[str, Any], field: str,
+          most: bool | None = None) -> Solution | None:
+    """The bound `criterion` puts on `field`: a count searched as above; an amount ("配套资金最少
+    得投多少") read off its one comparison — the threshold, or the other field it is compared
+    with when the inputs give it."""
+    spec = rules.field(field)
+    if spec.type == "integer":
+        return solve_count(rules, criterion, inputs, field, most)
+    tests = [t for t in criterion.tests if t.measure == "value" and t.fields == (field,)]
+    if spec.type != "number" or len(criterion.tests) != 1 or len(tests) != 1:
+        return None
+    test = tests[0]
+    if test.operator not in ("at_least", "at_most"):
+        return None
+    bound = inputs.get(test.threshold_field) if test.threshold_field else test.threshold
+    if bound is None:
+        return None
+    value = to_plain(exact(bound))
+    return Solution(field, value, test.operator == "at_most",
+                    assess_criterion(criterion, rules, {**inputs, field: value}))

