@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -91,6 +92,12 @@ def _embed_text(spec: FieldSpec, subjects: tuple[str, ...]) -> str:
     return label
 
 
+@lru_cache(maxsize=256)
+def _query_vector(encoder: Encoder, text: str) -> np.ndarray:
+    """A stretch's vector, once per embedder: each candidate programme reads the same question."""
+    return np.asarray(encoder.embed_query(text), dtype=np.float32).reshape(-1)
+
+
 class Meanings:
     """The meanings of one programme's fields, scored against stretches of a question."""
 
@@ -159,8 +166,7 @@ class Meanings:
         """The question's stretches as the embedder sees them (None without an embedder)."""
         if self.encoder is None:
             return [None] * len(texts)
-        return [np.asarray(self.encoder.embed_query(self._without_programme(t)), dtype=np.float32).reshape(-1)
-                for t in texts]
+        return [_query_vector(self.encoder, self._without_programme(t)) for t in texts]
 
     def _without_programme(self, text: str) -> str:
         """The stretch without the programme's own name ("创新联合体" in "联合体有8个成员"):

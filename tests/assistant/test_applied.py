@@ -103,3 +103,46 @@ def test_the_applied_question_set_is_judged_as_expected(real_index, tmp_path):
 def test_contradictory_facts_are_said_to_contradict_not_judged(assistant):
     answer = assistant.answer("我们联合体6家单位，其中区内注册的8家，够不够？")
     assert "相互矛盾" in answer.text and answer.assessment.to_dict()["criteria"] == []
+
+
+# ---- read by meaning (issue 25): phrasings no said_as list holds, the verdict first in words
+
+def test_the_verdict_comes_first_in_words_and_a_boundary_figure_meets_its_threshold(assistant):
+    answer = assistant.answer("我们集团去年主营业务收入刚好10个亿，营收这条过线没？")
+    assert answer.text.startswith("结论：满足")  # 以上 includes the number
+    assert _criterion(answer, "lead_revenue")["status"] == "pass"
+
+
+def test_places_that_describe_the_other_members_are_facts_not_the_scope(assistant):
+    answer = assistant.answer("10家成员，区内注册的是3家，其他都是广东、湖南的，这个比例行吗？")
+    assert not answer.refused and "没有湖南" not in answer.text
+    assert _criterion(answer, "members_guangxi_ratio")["status"] == "pass"  # 3/10 = 30%, 不低于
+
+
+def test_the_count_after_joining_is_what_the_limit_judges(assistant):
+    answer = assistant.answer("我们研究所已经参加了3个广西创新联合体，现在又邀请我们加入第4个，能参加吗？")
+    limit = _criterion(answer, "member_consortia_limit")
+    assert limit["status"] == "fail" and answer.text.startswith("结论：不满足")
+
+
+def test_a_ratio_field_is_computed_from_its_part_and_its_whole_in_the_programme_they_fit(assistant):
+    answer = assistant.answer("我们是高校，去年年收入2亿元，其中对外技术咨询、技术服务收入5800万元，达标吗？")
+    assert answer.assessment.rules.program.id == "hn-tic"
+    ratio = _criterion(answer, "lead_service_income_ratio")
+    assert ratio["status"] == "fail" and ratio["value"].startswith("29%")
+
+
+def test_a_yearly_series_in_three_notations_is_averaged(assistant):
+    answer = assistant.answer("我们是企业，近三年研发经费：0.38亿、4100万、四千一百万，申报湖南省技术创新中心过不过？")
+    assert _criterion(answer, "lead_avg_rd_expense")["status"] == "pass"  # (3800+4100+4100)/3 = 4000
+
+
+def test_a_figure_asked_about_under_an_unstated_yes_no_condition_is_judged_and_says_so(assistant):
+    answer = assistant.answer("湖南技术创新中心注册资金打算认缴0.1亿元，够不够？")
+    assert _criterion(answer, "center_registered_capital")["status"] == "pass"
+    assert "按适用判断" in answer.text
+
+
+def test_an_asked_amount_is_answered_with_the_amount(assistant):
+    answer = assistant.answer("内蒙古技术创新中心企业牵头，自治区财政支持了600万，我们新增研发配套资金最少投多少？")
+    assert answer.text.startswith("结论：") and "至少 600 万元" in answer.text.split("\n")[0]
