@@ -6,14 +6,14 @@ as still to confirm — no verdict beyond what the facts support."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Mapping, Sequence
 
 from corpus.glossary import load_glossary
 from selfcheck import InputError, load_program
 from selfcheck.engine import assess, assess_criterion, condition_text
 from selfcheck.wording import value_text
-from selfcheck.facts import ReadFacts, read_facts
+from selfcheck.facts import Checked, ReadFacts, check_proposed, read_facts, stated_figures
 from selfcheck.meaning import Encoder, Meanings
 from selfcheck.model import Condition, CriterionResult, ProgramRules
 from selfcheck.rules import program_ids
@@ -32,6 +32,7 @@ class Applied:
     untouched: int = 0                            # criteria the question says nothing about
     problem: str | None = None                    # the stated facts contradict each other
     assumed: tuple[tuple[str, str], ...] = ()     # criterion id → the condition it was judged under
+    proposed: Checked | None = None               # a language model's proposed facts, as checked
 
     @property
     def clause_refs(self) -> list[tuple[str, str]]:
@@ -56,6 +57,9 @@ class Applied:
             "to_confirm": [c.title for c in self.pending], "unrecognised": list(self.facts.unmapped),
             "unclear": [u.question for u in self.facts.unclear],
             "assumed": dict(self.assumed), "problem": self.problem,
+            "proposed": None if self.proposed is None else {
+                "accepted": self.proposed.accepted,
+                "rejected": [{"field": k, "value": v, "reason": why} for k, v, why in self.proposed.rejected]},
         }
 
 
@@ -98,21 +102,40 @@ def scope_question(question: str) -> str:
     return _PART.sub(mask, question)
 
 
-def assess_question(question: str, programmes: Sequence[str], encoder: Encoder | None = None) -> Applied | None:
+Proposer = Callable[[str, ProgramRules], Mapping[str, Any]]
+
+
+def assess_question(question: str, programmes: Sequence[str], encoder: Encoder | None = None,
+                    propose: Proposer | None = None) -> Applied | None:
     """The assessment of the facts `question` states, against the candidate programme whose
     fields they fill best (ties: the first candidate). None when it states no fact of theirs.
-    encoder: the index's embedder, which binds figures to fields by meaning with the words."""
+    encoder: the index's embedder, which binds figures to fields by meaning with the words;
+    propose: a language model's proposed facts for a programme, let through only where the
+    question states them (selfcheck.facts.check_proposed)."""
     cues = load_glossary().applied_cues
+    candidates = [p for p in programmes if p in program_ids()]
     best: tuple[int, ProgramRules, ReadFacts] | None = None
-    for pid in (p for p in programmes if p in program_ids()):
+    for pid in candidates:
         rules = load_program(pid)
         facts = read_facts(question, rules, cues, meanings=meanings_of(rules, encoder))
         if (facts.values or facts.unclear) and (best is None or len(facts.values) > best[0]):
             best = (len(facts.values), rules, facts)
+    judging = asks_to_judge(question)
+    if best is None and propose is not None and judging and candidates and stated_figures(question):
+        # figures no field's words claim: the model may say which they are
+        rules = load_program(candidates[0])
+        best = (0, rules, read_facts(question, rules, cues, meanings=meanings_of(rules, encoder)))
     if best is None:
         return None
     _, rules, facts = best
-    judging = asks_to_judge(question)
+    checked = None
+    if propose is not None:
+        checked = check_proposed(question, rules, propose(question, rules), facts, meanings_of(rules, encoder), cues)
+        facts = replace(facts, values={**facts.values, **checked.accepted},
+                        said={**facts.said, **{k: "大模型从问题中读出，已核对" for k in checked.accepted}},
+                        unclear=tuple(u for u in facts.unclear if not set(u.fields) & set(checked.accepted)))
+        if not facts.values and not facts.unclear:
+            return None
     try:
         assessment = assess(rules, facts.values)
     except InputError as exc:  # the stated facts contradict each other ("6家单位，其中区内注册8家")
@@ -129,7 +152,7 @@ def assess_question(question: str, programmes: Sequence[str], encoder: Encoder |
     if not (solutions or judging and (decided or pending or facts.unclear)):
         return None
     untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in criteria)
-    return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed)
+    return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed, proposed=checked)
 
 
 def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult], values: dict

@@ -15,7 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant import applied as applied_questions
-from assistant import extractive, followup, guard
+from assistant import extractive, followup, guard, proposed_facts
 from assistant.errors import LLMNotConfigured
 from assistant.grounding import check_grounding
 from assistant.llm import failure_note
@@ -196,7 +196,11 @@ class Assistant:
         named = library.allowed_documents(scope, s.region) if (scope.regions or scope.doc_types or s.region) else set()
         retrieved = list(dict.fromkeys(h.clause.doc_id for h in s.hits))
         candidates = [d for d in retrieved if not named or d in named] + sorted(named - set(retrieved))
-        return applied_questions.assess_question(s.question, candidates, self.retriever.embedder)
+        propose = None
+        if s.mode == "llm" and self.chat_model is not None:  # the model proposes, the reader checks
+            def propose(question, rules):
+                return proposed_facts.propose_facts(self.chat_model, question, rules)
+        return applied_questions.assess_question(s.question, candidates, self.retriever.embedder, propose)
 
     def _lead_with(self, hits: tuple[Hit, ...], refs: list[tuple[str, str]]) -> tuple[Hit, ...]:
         by_ref = self.corpus.first_parts()

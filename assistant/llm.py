@@ -109,14 +109,19 @@ class LocalLlamaChat(BaseChatModel):
                                 verbose=False, seed=0)
         return self._llama
 
-    def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict:
-        return {"messages": [{"role": _role(m), "content": str(m.content)} for m in messages],
-                "max_tokens": self.max_tokens, "temperature": self.temperature, "stop": stop or []}
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None,
+                 response_format: dict | None = None) -> dict:
+        request = {"messages": [{"role": _role(m), "content": str(m.content)} for m in messages],
+                   "max_tokens": self.max_tokens, "temperature": self.temperature, "stop": stop or []}
+        if response_format and response_format.get("type") == "json_schema":
+            # OpenAI's structured output → llama.cpp's JSON-schema grammar
+            request["response_format"] = {"type": "json_object", "schema": response_format["json_schema"]["schema"]}
+        return request
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
         with self._lock:
-            out = self._client().create_chat_completion(**self._request(messages, stop))
+            out = self._client().create_chat_completion(**self._request(messages, stop, kwargs.get("response_format")))
         text = out["choices"][0]["message"]["content"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 

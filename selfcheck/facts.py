@@ -48,6 +48,7 @@ class Unclear:
 
     words: str
     options: tuple[str, ...]        # the fields' short names
+    fields: tuple[str, ...] = ()    # … and keys
 
     @property
     def question(self) -> str:
@@ -214,7 +215,8 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         slot = _decide(meanings, stretch, options)
         if slot is None:
             close = sorted(options, key=lambda s: -options[s])[:2]
-            unclear.append(Unclear(_words_of(text, stretch), tuple(_slot_name(rules, s) for s in close)))
+            unclear.append(Unclear(_words_of(text, stretch), tuple(_slot_name(rules, s) for s in close),
+                                   tuple(s.field for s in close)))
             continue
         spec = rules.field(slot.field)
         amount = _combined(spec, stretch.figures)
@@ -441,3 +443,77 @@ def _introduced(text: str, spec: FieldSpec) -> tuple[str, str] | None:
         return None
     named = [(v, label) for v, label in spec.choices if words.endswith(label)]
     return named[0] if len(named) == 1 else None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Facts someone else proposed (a language model), as the reader let them through."""
+
+    accepted: dict[str, Any]
+    rejected: tuple[tuple[str, Any, str], ...] = ()   # (field, value, why)
+
+
+def check_proposed(text: str, rules: ProgramRules, proposed: Mapping[str, Any], read: ReadFacts,
+                   meanings: Meanings, cues: Mapping[str, Sequence[str]] | None = None) -> Checked:
+    """Every proposed value checked against the question before the engine may use it: a number
+    must be one the question states (a figure in the field's unit, or what the reader computed
+    from them), a yes/no must be said by a statement sharing the field's words with that polarity,
+    an option must be named. What the reader read itself stands; a proposal contradicting it is
+    rejected. Nothing is judged here."""
+    text = unicodedata.normalize("NFKC", text)
+    cues = load_glossary().applied_cues if cues is None else cues
+    stretches = _stretches(text, _without_periods(text, stated_figures(text, tuple(cues.get("requirement", ())))))
+    accepted: dict[str, Any] = {}
+    rejected: list[tuple[str, Any, str]] = []
+    keys = set(rules.field_keys)
+    for key, value in proposed.items():
+        if value is None:
+            continue
+        if key not in keys:
+            rejected.append((key, value, "没有这个字段"))
+            continue
+        spec = rules.field(key)
+        if key in read.values:
+            if read.values[key] != value:
+                rejected.append((key, value, f"问题中读出的是 {read.values[key]}"))
+            continue
+        why = _unsupported(text, spec, value, stretches, meanings)
+        if why:
+            rejected.append((key, value, why))
+        else:
+            accepted[key] = value
+    return Checked(accepted, tuple(rejected))
+
+
+def _unsupported(text: str, spec: FieldSpec, value: Any, stretches: list[_Stretch], meanings: Meanings) -> str | None:
+    """Why the question does not support `value` for `spec` (None: it does). A number must be a
+    figure of the question, in the field's unit, with some word of the field beside it: the
+    model may choose between fields the words point to, not give "200名员工" a field they do
+    not name."""
+    if spec.type in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "不是数字"
+        same = [st for st in stretches for f in st.figures[:1] if len(st.figures) == 1 and fits(spec, f)
+                and _value(spec, f.value, f.unit, f.family) == value]
+        if not same:
+            return "问题中没有这个数"
+        if not any(meanings.shared(st.context, Slot(spec.key)) > 0 for st in same):
+            return "问题中这个数旁边没有说到这一项"
+        return None
+    if spec.type == "boolean":
+        if not isinstance(value, bool):
+            return "不是是/否"
+        for m in _SEGMENT.finditer(text):
+            seg = m.group()
+            context = [(0.0, w) for _, w in pairs(seg)]
+            if meanings.shared(context, Slot(spec.key), whole_only=True) >= MIN_SHARED:
+                if (not _DENIES.search(seg)) == value:
+                    return None
+                return "问题中的说法与之相反"
+        return "问题中没有说到"
+    if spec.type == "enum":
+        phrases = dict(spec.choices_said).get(value, ()) + (dict(spec.choices).get(value, "\0"),)
+        if any(re.search(_phrase(p), text) for p in phrases):
+            return None
+        return "问题中没有说到这一项"
+    return "无法核对"
