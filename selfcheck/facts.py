@@ -29,6 +29,8 @@ _NEGATION = re.compile(r"[不没未非无](?:是|有|在)?$")
 _DENIES = re.compile(r"[没未无非]|不(?!少|低|止|仅|错)")
 _SERIES_GAP = re.compile(r"^\s*[、，,和及与/]\s*$")
 _SEGMENT_END = re.compile(r"[，,。；;！!？?\n]")
+_CONJUNCTION = re.compile(r"[和及与、]")
+EACH = "各"
 _RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
 _ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
 LEFT = 14          # characters of context before a figure
@@ -210,6 +212,9 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         options = {slot: v for slot, v in shared[i].items() if v >= floor and (
             slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
         if not options:
+            options = _agreed(meanings, stretch, {s: v for s, v in shared[i].items() if
+                                                   s not in taken and s.field not in values})
+        if not options:
             unmapped.append(_words_of(text, stretch))
             continue
         slot = _decide(meanings, stretch, options)
@@ -235,12 +240,22 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         if value is None:
             unmapped.append(_words_of(text, stretch))
             continue
+        each = _each_of(text, stretch) if spec.aggregate == "sum" else 1
+        if each is None:
+            unclear.append(Unclear(_words_of(text, stretch), (f"{spec.brief}的合计",), (slot.field,)))
+            continue
+        if each > 1:
+            said_each = f"（各 {value} {spec.unit}，{each} 方合计 {value * each} {spec.unit}）"
+            value = value * each
+        else:
+            said_each = ""
         if slot.field in values:  # another group of a sum ("依托单位3人，共建单位1人")
             values[slot.field] += value
             said[slot.field] += f"、{_words_of(text, stretch)}（合计 {values[slot.field]} {spec.unit}）"
             continue
         values[slot.field] = _adjusted(spec, value, text, stretch, cues)
-        said[slot.field] = _words_of(text, stretch) + amount[1] + _adjustment_note(spec, value, values[slot.field])
+        said[slot.field] = (_words_of(text, stretch) + amount[1] + said_each
+                            + _adjustment_note(spec, value, values[slot.field]))
     for key, parts in halves.items():
         if key in values:
             continue
@@ -280,12 +295,36 @@ def _decide(meanings: Meanings, stretch: _Stretch, options: dict[Slot, float]) -
     return sims[0][1] if sims[0][0] - sims[1][0] >= EMBED_MARGIN else None
 
 
+def _agreed(meanings: Meanings, stretch: _Stretch, fitting: dict[Slot, float]) -> dict[Slot, float]:
+    """Two weak signals that agree: the one field whose words the stretch touches (≥ MIN_ALONE,
+    no other) is also the one the embedder puts clearly nearest among all that fit."""
+    touched = [s for s, v in fitting.items() if v >= MIN_ALONE]
+    if len(touched) != 1 or len(fitting) < 2:
+        return {}
+    vector = meanings.embed([stretch.text])[0]
+    if vector is None:
+        return {}
+    sims = sorted(((meanings.similarity(vector, s), s) for s in fitting), key=lambda t: -t[0])
+    agreed = sims[0][1] == touched[0] and sims[0][0] - sims[1][0] >= EMBED_MARGIN
+    return {touched[0]: fitting[touched[0]]} if agreed else {}
+
+
 def _slot_name(rules: ProgramRules, slot: Slot) -> str:
     spec = rules.field(slot.field)
     if not slot.role:
         return spec.brief
     halves = ratio_halves(spec) or ("", "")
     return halves[0] if slot.role == "part" else halves[1]
+
+
+def _each_of(text: str, stretch: _Stretch) -> int | None:
+    """How many groups a figure counts for: "牵头单位和共建单位各2人" is 2 × 2; a figure without
+    各 counts once; 各 with no groups named before it is unclear (None)."""
+    before = text[stretch.lo:stretch.start]
+    if not before.endswith(EACH):
+        return 1
+    groups = [g for g in _CONJUNCTION.split(before[:-len(EACH)]) if g.strip()]
+    return len(groups) if len(groups) >= 2 else None
 
 
 def _adds_up(spec: FieldSpec, slot: Slot, values: Mapping[str, Any]) -> bool:

@@ -127,7 +127,7 @@ class Meanings:
         n = len(fields)
         self._idf = {p: math.log((n + 1) / (k + 0.5)) for p, k in df.items()}
         self._rare = math.log(n + 1)
-        self._programme = {p for _, p in pairs(rules.program.name)}
+        self._programme = {p for _, p in pairs(self.programme_words)}
         self._embed_text = embed
         self._vectors: dict[Slot, np.ndarray] | None = None
 
@@ -168,10 +168,21 @@ class Meanings:
             return [None] * len(texts)
         return [_query_vector(self.encoder, self._without_programme(t)) for t in texts]
 
+    @property
+    def programme_words(self) -> str:
+        """The programme's name without its region ("创新联合体" of 广西壮族自治区创新联合体):
+        the subject of the question, which tells no field from another — while the region may
+        well be a fact ("广西的有5家" are members registered there)."""
+        name = self.rules.program.name
+        regions = load_glossary().regions.get(self.rules.program.region, ())
+        for words in sorted(regions, key=len, reverse=True):
+            name = name.replace(words, "")
+        return re.sub(r"^(?:壮族|回族|维吾尔)?自治区|^省|^市", "", name)
+
     def _without_programme(self, text: str) -> str:
         """The stretch without the programme's own name ("创新联合体" in "联合体有8个成员"):
         it is the question's subject, not what the figure is."""
-        name = self.rules.program.name
+        name = self.programme_words
         for size in range(len(name), 2, -1):
             for i in range(len(name) - size + 1):
                 if name[i:i + size] in text:
