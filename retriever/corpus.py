@@ -20,6 +20,8 @@ class Corpus:
         self._all_text: str | None = None
         self.regions: tuple[str, ...] = tuple(sorted({c.region for c in self.clauses}))
         self._by_document: dict[str, tuple[Clause, ...]] | None = None
+        self._article: dict[str, Clause] = {}
+        self._members: dict[str, tuple[Clause, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -60,6 +62,24 @@ class Corpus:
             if c.part == 0 and is_item_of(clause, c):
                 return c
         return None
+
+    def article_of(self, clause: Clause) -> Clause:
+        """The outermost clause this one belongs to (第二十八条 for 第二十八条（一）2 and for the
+        second part of 第二十八条), itself when it stands alone."""
+        if clause.id not in self._article:
+            head = next((c for c in self.of_document(clause.doc_id) if c.path == clause.path), clause)
+            while clause.path and (up := self.lead_in_of(head)) is not None and up.path:
+                head = up
+            self._article[clause.id] = head
+        return self._article[clause.id]
+
+    def members_of(self, article: Clause) -> tuple[Clause, ...]:
+        """An article's clauses in order: itself, its parts, its items."""
+        if article.id not in self._members:
+            self._members[article.id] = tuple(
+                c for c in self.of_document(article.doc_id)
+                if c.path == article.path or (article.path and c.path.startswith(article.path)))
+        return self._members[article.id]
 
     def first_parts(self) -> dict[tuple[str, str], Clause]:
         """(document, clause path) → the clause; one split in parts is cited by its first."""

@@ -26,6 +26,7 @@ from retriever.corpus import Corpus
 from retriever.lexicon import Lexicon
 from retriever.calibration import Calibration, calibration_for, default_calibration
 from retriever.fusion import reciprocal_rank_fusion
+from retriever.ranker import DEPTH, Candidates, Ranker, analyse, candidate_features, ranker_for
 from retriever.scope import LibraryScope, Scope
 from retriever.structure import is_bare_lead_in, is_item_of
 
@@ -39,6 +40,18 @@ OVERFETCH = 3
 OVERFETCH_MAX = 4000
 # An item of a bare lead-in takes its place when it scores at least this share of the lead-in.
 ITEM_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """One search's candidates before the learned stage."""
+
+    order: list[str]
+    fused: dict[str, float]
+    bm25_rank: list[str]
+    dense_rank: list[str]
+    similarity: dict[str, float]
+    candidates: Candidates | None
 
 
 @dataclass(frozen=True)
@@ -64,16 +77,18 @@ STAGES: dict[str, str] = {
     "lead_ins": "“有下列情形之一的：”这类引导句排在它的条目之后",
     "next_step": "问“某步之后还要做什么”时，下一步排第一",
     "indicator_group": "问一组指标时，整组指标按表中顺序排前",
+    "ranker": "学习排序（LightGBM LambdaRank）按通用特征重排融合后的前 20 条（eval --train-ranker 训练）",
     "each_document": "未点名地区时，几乎同样相关的其他文件的最佳条款也进入前 k",
 }
 
 
 class Retriever:
     def __init__(self, clauses: list[Clause], lexical: LexicalIndex, collection, embedder: Embedder,
-                 state: IndexState, calibration: Calibration | None = None) -> None:
+                 state: IndexState, calibration: Calibration | None = None, ranker: Ranker | None = None) -> None:
         """calibration: the similarity floor and margins on this embedder's scale
         (retriever/calibration.py); the shipped one for the model when not given."""
         self.calibration = calibration or default_calibration(embedder.spec)
+        self.ranker = ranker  # the learned selection stage (retriever/ranker.py); None: off
         self.disabled: frozenset[str] = frozenset()  # names of STAGES switched off (ablation)
         self.corpus = Corpus(clauses)
         self.lexicon = Lexicon(lexical)
@@ -110,7 +125,8 @@ class Retriever:
         except Exception as exc:
             raise IndexError_(f"索引“{state.generation}”不完整或已损坏：{exc}；"
                               "请运行 policy-assistant ingest --rebuild") from exc
-        return cls(clauses, lexical, collection, embedder, state, calibration_for(data_dir, embedder.spec))
+        return cls(clauses, lexical, collection, embedder, state, calibration_for(data_dir, embedder.spec),
+                   ranker_for(data_dir, embedder.spec))
 
     # ---- the public call -------------------------------------------------------------
     def search(self, question: str, k: int = 5, *, region: str | None = None,
@@ -126,33 +142,64 @@ class Retriever:
         on = lambda stage: stage not in self.disabled  # noqa: E731
         if region is None and not doc_ids and len(scope.regions) >= 2 and on("each_region"):
             return self._search_each_region(question, k, scope)
+        chosen = self._select(question, scope, region, doc_ids, features=self.ranker is not None and on("ranker"))
+        order = chosen.order
+        if chosen.candidates is not None:
+            head = self.ranker.order(chosen.candidates)
+            order = head + order[len(head):]
+        if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
+            # No region named: documents that answer nearly as well; several named (湖南和广西
+            # …有什么不同): each of them, however far behind.
+            margin = self.calibration.document_margin if not scope.regions else float("inf")
+            order = self._include_each_answering_document(order, k, chosen.similarity, margin)
+        b_pos = {cid: i for i, cid in enumerate(chosen.bm25_rank, 1)}
+        d_pos = {cid: i for i, cid in enumerate(chosen.dense_rank, 1)}
+        return [Hit(self.corpus.at(cid), chosen.fused[cid], b_pos.get(cid), d_pos.get(cid),
+                    chosen.similarity.get(cid)) for cid in order[:k]]
+
+    def candidates(self, question: str, region: str | None = None,
+                   doc_ids: Sequence[str] | None = None) -> Candidates:
+        """The fused top candidates in the order of the hand stages, with the learned stage's
+        features (what the ranker re-orders; evals/ranker.py trains on them)."""
+        question = clean_question(question)
+        chosen = self._select(question, self.scope.detect(question), region, doc_ids, features=True)
+        return chosen.candidates
+
+    def _select(self, question: str, scope: Scope, region: str | None, doc_ids: Sequence[str] | None,
+                features: bool) -> "_Selection":
+        """Both signals, their fusion and the hand stages; with features, the top DEPTH
+        candidates described for the learned stage."""
+        on = lambda stage: stage not in self.disabled  # noqa: E731
         allowed = self.allowed_documents(scope, region, doc_ids)
-        bm25_rank = self._bm25_ranking(question, allowed, regional=bool(region or scope.regions))
+        bm25_rank, bm25_score = self._bm25_ranking(question, allowed, regional=bool(region or scope.regions))
         dense_rank, similarity = self._dense_ranking(question, allowed)
         rankings = {"bm25": bm25_rank, "dense": dense_rank}
         types = expected_answer_types(question)
-        if types and on("answer_type"):  # among the candidates in fused order, those that state such a figure —
+        stated: dict[str, int] = {}
+        if types:  # among the candidates in fused order, those that state such a figure —
             # first those that answer more of what is asked ("报哪里备案？要干满几个月？")
             first = self._fused_order(self._fuse(rankings), bm25_rank)
             stated = {cid: answer_types_stated(self.corpus.at(cid).text, types) for cid in first}
-            rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
+            if on("answer_type"):
+                rankings["answer_type"] = sorted((cid for cid in first if stated[cid]), key=lambda cid: -stated[cid])
         fused = self._fuse(rankings)
         order = self._fused_order(fused, bm25_rank)
+        fused_rank = {cid: i for i, cid in enumerate(order, 1)}
         if on("lead_ins"):
             order = self._items_before_lead_ins(order, fused)
         if on("next_step"):
             order = self._next_step_first(question, order)
         if "indicator" in types and on("indicator_group"):
             order = self._indicator_group_in_order(question, order)
-        if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
-            # No region named: documents that answer nearly as well; several named (湖南和广西
-            # …有什么不同): each of them, however far behind.
-            margin = self.calibration.document_margin if not scope.regions else float("inf")
-            order = self._include_each_answering_document(order, k, similarity, margin)
-        b_pos = {cid: i for i, cid in enumerate(bm25_rank, 1)}
-        d_pos = {cid: i for i, cid in enumerate(dense_rank, 1)}
-        return [Hit(self.corpus.at(cid), fused[cid], b_pos.get(cid), d_pos.get(cid),
-                    similarity.get(cid)) for cid in order[:k]]
+        candidates = None
+        if features:
+            q = analyse(question, scope, self.lexicon.expand(question, words_only=True),
+                        self.lexicon.document_frequency, len(types))
+            bm25 = {cid: (i, bm25_score[cid]) for i, cid in enumerate(bm25_rank, 1)}
+            dense = {cid: (i, similarity[cid]) for i, cid in enumerate(dense_rank, 1)}
+            candidates = candidate_features(q, order[:DEPTH], self.corpus, fused, fused_rank, bm25, dense, stated,
+                                            self.scope.region_of_doc, self.scope.type_of_doc)
+        return _Selection(order, fused, bm25_rank, dense_rank, similarity, candidates)
 
     def _search_each_region(self, question: str, k: int, scope: Scope) -> list[Hit]:
         """"湖南和广西…有什么不同？": one search per named region, best hits interleaved, so
@@ -217,7 +264,7 @@ class Retriever:
         return self.scope.allowed_documents(scope, region)
 
     # ---- the two signals -------------------------------------------------------------
-    def _bm25_ranking(self, question: str, allowed: set[str], regional: bool = False) -> list[str]:
+    def _bm25_ranking(self, question: str, allowed: set[str], regional: bool = False) -> tuple[list[str], dict[str, float]]:
         """regional: the search is confined to a region's documents, where the region's name
         ("内蒙古", "自治区") tells no clause from another and only favours those that repeat it."""
         tokens = self.lexicon.expand(question)
@@ -227,7 +274,8 @@ class Retriever:
         scores = self.lexicon.scores(tokens)
         if len(allowed) < len(self.state.documents):
             scores = np.where(self.corpus.in_documents(allowed), scores, 0.0)
-        return [self.clauses[i].id for i in top_indices(scores, CANDIDATES) if scores[i] > 0]
+        best = [i for i in top_indices(scores, CANDIDATES) if scores[i] > 0]
+        return [self.clauses[i].id for i in best], {self.clauses[i].id: float(scores[i]) for i in best}
 
     def _dense_ranking(self, question: str, allowed: set[str]) -> tuple[list[str], dict[str, float]]:
         """The nearest clauses within the allowed documents. A scoped search first takes the

@@ -21,6 +21,7 @@ def eval_command(
     previous: Optional[Path] = typer.Option(None, "--compare", help="上次的 report.json，对比并标出退步"),
     calibrate: bool = typer.Option(False, "--calibrate", help="先在金标集上为索引的向量模型测定融合参数（RRF k、向量权重）、相似度下限与边际，写入索引目录"),
     ablate: Optional[str] = typer.Option(None, "--ablate", help="逐一关闭检索步骤（all 或步骤名），只报告检索命中的变化"),
+    train_ranker: bool = typer.Option(False, "--train-ranker", help="在 evals/ 下全部金标集与问答记录中官员复核过的金标集上训练学习排序步骤（写入索引目录），并报告逐文件留出交叉验证的 hit@1"),
     data_dir: Optional[Path] = DataDir,
 ):
     """评测回答准确率：检索命中、要点、引用、拒答、分题型/分文件、延迟，生成报告与图表。"""
@@ -48,7 +49,7 @@ def eval_command(
         if not shape.questions:
             fail(NO_QUESTIONS, field="set")
     out_dir = out or Path("out") / f"eval-{datetime.now():%Y%m%d-%H%M%S}"
-    if ablate is None:
+    if ablate is None and not train_ranker:
         check_output(out_dir, "out", directory=True)
     s = settings_for(data_dir)
     with reported():
@@ -69,6 +70,10 @@ def eval_command(
         assistant.retriever.calibration = calibration
         typer.echo(f"校准（{calibration.embedder}）：RRF k={calibration.rrf_k}，向量权重 {calibration.dense_weight}，"
                    f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}；{calibration.source}")
+    if train_ranker:
+        _train_ranker(assistant.retriever, s)
+        if gold_set is None and ablate is None:
+            return
     if ablate is not None:
         _print_ablation(assistant.retriever, gold.questions, ablate)
         return
@@ -95,6 +100,38 @@ def eval_command(
         typer.secho("与上次相比退步：" + "，".join(f"{r['metric']} {r['old']:.3f} → {r['new']:.3f}" for r in regressions),
                     fg=typer.colors.YELLOW)
     typer.echo(f"报告：{paths['md']}（另有 report.json、图表与历次趋势 trend.png；本集已评测 {len(history)} 次）")
+
+
+def _train_ranker(retriever, s) -> None:
+    """Train the learned selection stage on every gold set in evals/ and the logbook's reviewed
+    sets, print the leave-one-document-out figures, keep the model beside the index."""
+    from evals.logbook import Logbook
+    from evals.ranker import collect, leave_one_document_out, trained_ranker, training_files, training_questions
+    from retriever.ranker import RANKER_FILE, save_ranker
+
+    files = training_files()
+    with reported():
+        logbook = Logbook(s.data_dir, url=s.db_url)
+        reviewed = [(name, logbook.gold_set_jsonl(name)) for name in logbook.gold_sets()]
+        questions = training_questions(files, retriever.state.documents, reviewed)
+    if not questions:
+        fail(NO_QUESTIONS, field="set")
+    with typer.progressbar(length=len(questions), label="收集候选条款") as bar:
+        groups = collect(retriever, questions, on_progress=lambda done, total: bar.update(done - bar.pos))
+    with typer.progressbar(length=1, label="逐文件留出交叉验证") as bar:
+        def tick(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        cv = leave_one_document_out(groups, retriever.embedder.spec, on_progress=tick)
+        ranker = trained_ranker(groups, retriever.embedder.spec, cv,
+                                [f.relative_to(f.parents[1]).as_posix() for f in files] + [n for n, _ in reviewed])
+    typer.echo("| 留出的文件 | 题数 | hit@1（关闭此步） | hit@1（留出交叉验证） | hit@1（训练集内） |")
+    typer.echo("|---|---|---|---|---|")
+    for row in cv:
+        typer.echo(f"| {row['doc']} | {row['n']} | {row['off']:.3f} | {row['cv']:.3f} | {row['in_sample']:.3f} |")
+    path = save_ranker(s.data_dir / RANKER_FILE, ranker)
+    retriever.ranker = ranker
+    typer.echo(f"排序模型：{path}（{ranker.source}）")
 
 
 def _print_ablation(retriever, questions, which: str) -> None:
