@@ -227,7 +227,8 @@ class Assistant:
                                  self.retriever.scope.name_words())
 
     def _refusal(self, s: _State) -> Answer:
-        related = tuple(h.clause for h in s.hits[:3]) if s.verdict.kind not in ("injection", "needs_context") else ()
+        related = (tuple(h.clause for h in s.hits[:3])
+                   if s.verdict.kind not in ("injection", "needs_context", "small_talk") else ())
         text = s.verdict.message
         if related:
             text += "\n可能相关的条款：" + "；".join(c.citation for c in related)

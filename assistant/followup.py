@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from assistant.chitchat import after_small_talk, is_small_talk
 from assistant.types import Turn
 from corpus.glossary import load_glossary
 from corpus.question_words import question_pattern, question_words
@@ -41,7 +42,8 @@ def _strip_names(text: str, library: LibraryScope) -> str:
 
 def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Resolution:
     """`library`: what the indexed documents cover (the names of its places and programmes)."""
-    if not history:
+    history = after_small_talk(history)
+    if not history or is_small_talk(question, library):  # "谢谢" follows nothing
         return Resolution(question, dangling=dangling(question, library))
     prev = history[-1]
     scope = library.detect(question)
@@ -80,6 +82,7 @@ def borrowed(question: str, history: Sequence[Turn], library: LibraryScope) -> R
     question names its own place or programme. Also the second reading of a question that names
     only an entity ("依托单位的人能占多少？") when, read alone, the documents do not answer it."""
     scope = library.detect(question)
+    history = after_small_talk(history)
     if not history or scope.regions or scope.doc_types or scope.other_regions:
         return None
     prev = history[-1]

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from assistant.chitchat import REPLY as SMALL_TALK_REPLY
+from assistant.chitchat import is_small_talk
 from corpus.figures import asked_kinds, periods, read_figures
 from corpus.glossary import load_glossary
 from corpus.question_words import question_pattern, question_words
@@ -72,7 +74,7 @@ _FUNCTION_CHARS = question_words("function_chars")
 @dataclass(frozen=True)
 class Verdict:
     refused: bool
-    kind: str | None = None      # injection | out_of_scope | not_specified | indicator_without_value | needs_context
+    kind: str | None = None      # injection | small_talk | out_of_scope | not_specified | indicator_without_value | needs_context
     message: str = ""            # (answered: delegated — the figure is left to someone else; see `clause`)
     clause: Clause | None = None
     sentence: str = ""
@@ -92,6 +94,8 @@ def check_scope(question: str, scope: Scope, library: LibraryScope) -> Verdict:
     if looks_like_injection(question):
         return Verdict(True, "injection", "我只根据现有政策文件回答政策问题，不执行改变规则或泄露设置的指令。"
                                          "请直接提出与已收录政策文件相关的问题。")
+    if is_small_talk(question, library):
+        return Verdict(True, "small_talk", SMALL_TALK_REPLY)
     if scope.other_regions and not scope.regions and not library.documents_for_place(scope):
         places = "、".join(scope.other_regions)
         have = "、".join(library.regions)

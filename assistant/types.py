@@ -20,7 +20,7 @@ def mode_of(label: str | None) -> str:
 REFUSAL_LABELS = {
     "out_of_scope": "超出现有文件范围", "not_specified": "文件未作规定",
     "indicator_without_value": "文件列为指标但未规定数值", "injection": "无法执行的指令",
-    "needs_context": "请把问题说完整",
+    "needs_context": "请把问题说完整", "small_talk": "寒暄或闲聊",
 }
 
 
@@ -59,7 +59,7 @@ class Answer:
     text: str
     citations: tuple[Citation, ...] = ()
     refused: bool = False
-    refusal: str | None = None         # out_of_scope | not_specified | indicator_without_value | injection | needs_context | empty
+    refusal: str | None = None         # out_of_scope | not_specified | indicator_without_value | injection | needs_context | small_talk | empty
     hits: tuple[Hit, ...] = ()          # everything retrieved, best first
     related: tuple[Clause, ...] = ()    # 可能相关 clauses shown with a refusal
     mode: str = "extractive"

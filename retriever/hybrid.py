@@ -52,6 +52,7 @@ class _Selection:
     dense_rank: list[str]
     similarity: dict[str, float]
     candidates: Candidates | None
+    types: tuple[str, ...] = ()    # the kinds of answer asked (retriever/answer_type.py)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class Retriever:
         if chosen.candidates is not None:
             head = self.ranker.order(chosen.candidates)
             order = head + order[len(head):]
+            if "indicator" in chosen.types and on("indicator_group"):  # the group stays in table order
+                order = self._indicator_group_in_order(question, order)
         if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
             # No region named: documents that answer nearly as well; several named (湖南和广西
             # …有什么不同): each of them, however far behind.
@@ -199,7 +202,7 @@ class Retriever:
             dense = {cid: (i, similarity[cid]) for i, cid in enumerate(dense_rank, 1)}
             candidates = candidate_features(q, order[:DEPTH], self.corpus, fused, fused_rank, bm25, dense, stated,
                                             self.scope.region_of_doc, self.scope.type_of_doc)
-        return _Selection(order, fused, bm25_rank, dense_rank, similarity, candidates)
+        return _Selection(order, fused, bm25_rank, dense_rank, similarity, candidates, types)
 
     def _search_each_region(self, question: str, k: int, scope: Scope) -> list[Hit]:
         """"湖南和广西…有什么不同？": one search per named region, best hits interleaved, so
