@@ -1,6 +1,8 @@
 """A bounded load test of the served app: N concurrent chat sessions for T seconds on loopback,
 each a real Gradio client going through the same queue as a browser (`/chat`), asking first
-questions and follow-ups in its own session. Reports answers, errors, latency and throughput.
+questions and follow-ups in its own session; then the same through the HTTP API (`/api/ask`,
+its session_id carrying the follow-ups) on the same server. Reports answers, errors, latency
+and throughput of each, and the web chat's throughput as a share of the API's.
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import json
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,11 +69,15 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def chat_session(url: str, questions: list[str], deadline: float, calls: list[Call], seed: int) -> None:
-    """One user: a question, a follow-up or two, then a new conversation; until the deadline."""
+def gradio_client(url: str):
+    """A browser's connection to the web app (its config read once, as a page load does)."""
     from gradio_client import Client
+    return Client(url, verbose=False)
 
-    client = Client(url, verbose=False)
+
+def chat_session(client, questions: list[str], deadline: float, calls: list[Call], seed: int) -> None:
+    """One user on the web chat: a question, a follow-up or two, then a new conversation;
+    until the deadline."""
     messages: list = []
     turn = seed
     while time.time() < deadline:
@@ -90,12 +97,45 @@ def chat_session(url: str, questions: list[str], deadline: float, calls: list[Ca
         turn += 1
 
 
-def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float = 60.0) -> dict:
+def api_session(url: str, questions: list[str], deadline: float, calls: list[Call], seed: int) -> None:
+    """The same user through /api/ask: the session_id it is given carries the follow-ups."""
+    session_id = None
+    turn = seed
+    while time.time() < deadline:
+        first = turn % 3 == 0 or session_id is None
+        q = questions[turn % len(questions)] if first else FOLLOW_UPS[turn % len(FOLLOW_UPS)]
+        body = {"q": q, **({} if first else {"session_id": session_id})}
+        request = urllib.request.Request(f"{url}/api/ask", data=json.dumps(body).encode("utf-8"),
+                                         headers={"content-type": "application/json"}, method="POST")
+        start = time.perf_counter()
+        error = None
+        try:
+            with urllib.request.urlopen(request, timeout=120) as r:
+                record = json.loads(r.read())
+            session_id = record.get("session_id")
+            if not record.get("answer"):
+                error = f"没有回答：{q}"
+        except Exception as exc:  # counted, and the session goes on
+            error = f"{type(exc).__name__}: {exc}"[:300]
+        calls.append(Call(time.perf_counter() - start, error))
+        turn += 1
+
+
+def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float = 60.0, api: bool = False) -> dict:
+    """N sessions for `seconds`: web chat users (their Gradio clients connected before the clock
+    starts, as pages already open), or with `api` HTTP API users."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if api:
+        session, ends = api_session, [url] * sessions
+    else:
+        with ThreadPoolExecutor(8) as pool:
+            session, ends = chat_session, list(pool.map(lambda _: gradio_client(url), range(sessions)))
     calls: list[Call] = []
     deadline = time.time() + seconds
     started = time.perf_counter()
-    threads = [threading.Thread(target=chat_session, args=(url, questions, deadline, calls, i * 7), daemon=True)
-               for i in range(sessions)]
+    threads = [threading.Thread(target=session, args=(end, questions, deadline, calls, i * 7), daemon=True)
+               for i, end in enumerate(ends)]
     for t in threads:
         t.start()
     for t in threads:
@@ -112,3 +152,14 @@ def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float 
     }
 
 
+
+
+def compare_web_and_api(data_dir: Path, questions: list[str], sessions: int, seconds: float,
+                        log_path: Path | None = None, env: dict[str, str] | None = None) -> dict:
+    """One served app: N sessions through the web chat's /chat for `seconds`, then N through
+    /api/ask for as long; both reported, and the web chat's throughput over the API's."""
+    with served(data_dir, log_path, env) as url:
+        web = run_load(url, questions, sessions, seconds)
+        api = run_load(url, questions, sessions, seconds, api=True)
+    ratio = round(web["answers_per_second"] / api["answers_per_second"], 2) if api["answers_per_second"] else None
+    return {"sessions": sessions, "seconds": seconds, "web": web, "api": api, "web_to_api": ratio}

@@ -6,11 +6,14 @@ import hashlib
 import os
 from pathlib import Path
 
-import numpy as np
-import pytest
+from ingest.threads import apply_thread_policy
 
+apply_thread_policy()  # before numpy and the models load (the served apps the tests start inherit it)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 
 class FakeEmbedder:

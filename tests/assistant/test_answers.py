@@ -2,8 +2,6 @@
 import pytest
 
 from assistant import Assistant, Session, guard
-from evals.io import GOLD_DIR, load_gold
-from evals.runner import group_metrics, run_questions
 
 pytestmark = pytest.mark.slow
 
@@ -11,14 +9,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def assistant(real_retriever):
     return Assistant(real_retriever)
-
-
-def test_gold_set_facts_and_citations(assistant):
-    gold = load_gold(GOLD_DIR / "questions.jsonl") + load_gold(GOLD_DIR / "unanswerable.jsonl")
-    metrics = group_metrics(run_questions(assistant, gold))
-    assert metrics["fact_accuracy"] >= 0.78, metrics
-    assert metrics["hit@5"] >= 0.95, metrics
-    assert metrics["refusal_recall"] >= 0.8 and metrics["refusal_precision"] >= 0.85, metrics
 
 
 def test_answer_quotes_the_clause_and_cites_it(assistant):

