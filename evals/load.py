@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import json
+import logging
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,10 +70,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def gradio_client(url: str):
-    """A browser's connection to the web app (its config read once, as a page load does)."""
+OPEN_QUESTION = "你好"  # a page's first event: creates the session's state on the server
+
+
+def gradio_client(url: str) -> tuple[object, float]:
+    """A browser tab on the web app, opened: the app's config read and the session's state
+    created on the server by a first event (a page load's events do that before anyone types).
+    Returns the client and how long opening took. Waits as long as a browser would (60 s),
+    not httpx's default 5 s."""
     from gradio_client import Client
-    return Client(url, verbose=False)
+    start = time.perf_counter()
+    # ssl_verify off: plain http on loopback; on, every call of the client builds a certificate store
+    client = Client(url, verbose=False, httpx_kwargs={"timeout": 60}, ssl_verify=False)
+    client.predict(OPEN_QUESTION, [], "", "", "原文摘录", api_name="/chat")
+    return client, time.perf_counter() - start
 
 
 def chat_session(client, questions: list[str], deadline: float, calls: list[Call], seed: int) -> None:
@@ -126,14 +137,18 @@ def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float 
     starts, as pages already open), or with `api` HTTP API users."""
     from concurrent.futures import ThreadPoolExecutor
 
+    opening: list[float] = []
     if api:
         session, ends = api_session, [url] * sessions
     else:
         with ThreadPoolExecutor(8) as pool:
-            session, ends = chat_session, list(pool.map(lambda _: gradio_client(url), range(sessions)))
+            opened = list(pool.map(lambda _: gradio_client(url), range(sessions)))
+        session, ends, opening = chat_session, [c for c, _ in opened], sorted(t for _, t in opened)
     calls: list[Call] = []
     deadline = time.time() + seconds
     started = time.perf_counter()
+    logging.getLogger("zhengcetong.load").info("%d %s sessions open; measuring for %s s", sessions,
+                                               "API" if api else "web", seconds)
     threads = [threading.Thread(target=session, args=(end, questions, deadline, calls, i * 7), daemon=True)
                for i, end in enumerate(ends)]
     for t in threads:
@@ -149,17 +164,40 @@ def run_load(url: str, questions: list[str], sessions: int = 50, seconds: float 
         "answer_p50_ms": round(1000 * percentile(ok, 0.5), 1) if ok else None,
         "answer_p95_ms": round(1000 * percentile(ok, 0.95), 1) if ok else None,
         "answers_per_second": round(len(ok) / elapsed, 2),
+        "opening_p50_ms": round(1000 * percentile(opening, 0.5), 1) if opening else None,
     }
 
 
 
 
+CLIENT_NICENESS = 10  # the clients yield the shared cores to the server, as if on other machines
+
+
 def compare_web_and_api(data_dir: Path, questions: list[str], sessions: int, seconds: float,
                         log_path: Path | None = None, env: dict[str, str] | None = None) -> dict:
     """One served app: N sessions through the web chat's /chat for `seconds`, then N through
-    /api/ask for as long; both reported, and the web chat's throughput over the API's."""
+    /api/ask for as long; both reported, and the web chat's throughput over the API's. The
+    clients run in a process of their own at a lower priority: on a machine of few cores,
+    50 gradio_clients (each polling its calls every 50 ms) would otherwise take the server's
+    CPU, which browsers on other machines do not."""
     with served(data_dir, log_path, env) as url:
-        web = run_load(url, questions, sessions, seconds)
-        api = run_load(url, questions, sessions, seconds, api=True)
+        web = _clients(url, questions, sessions, seconds, "web")
+        api = _clients(url, questions, sessions, seconds, "api")
     ratio = round(web["answers_per_second"] / api["answers_per_second"], 2) if api["answers_per_second"] else None
-    return {"sessions": sessions, "seconds": seconds, "web": web, "api": api, "web_to_api": ratio}
+    return {"sessions": sessions, "seconds": seconds, "web": web, "api": api, "web_to_api": ratio,
+            "client_niceness": CLIENT_NICENESS}
+
+
+def _clients(url: str, questions: list[str], sessions: int, seconds: float, kind: str) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "evals.load", kind, url, str(sessions), str(seconds)],
+                          input="\n".join(questions), stdout=subprocess.PIPE, text=True,
+                          preexec_fn=lambda: os.nice(CLIENT_NICENESS), timeout=seconds + STARTUP_SECONDS + 300)
+    if proc.returncode != 0:  # its traceback went to stderr
+        raise RuntimeError(f"并发测试的客户端进程失败（{kind}，退出码 {proc.returncode}）")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # python -m evals.load web|api URL SESSIONS SECONDS < questions, one a line
+    kind, url, n, secs = sys.argv[1:]
+    print(json.dumps(run_load(url, [q for q in sys.stdin.read().splitlines() if q], int(n), float(secs),
+                              api=kind == "api"), ensure_ascii=False))

@@ -2,6 +2,8 @@
 LLM mode streams its tokens; every cited clause is shown as a collapsible source."""
 from __future__ import annotations
 
+import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,9 +28,14 @@ EXAMPLES = [
     "湖南和广西对技术创新中心牵头单位的研发投入要求有什么不同？",
 ]
 ALL = choices.ALL
-# Answers in parallel. Extractive answers are ~30 ms of CPU, so more workers than cores only
-# add contention; the queue in front of them absorbs the rest (see ui/web.py QUEUE_SIZE).
-CHAT_CONCURRENCY = 4
+# Answers in parallel. An extractive answer is ~30 ms of work, most of it the question's
+# embedding in C (which releases the GIL): with few workers, answers wait in Gradio's queue
+# behind its own bookkeeping, not behind the CPU. As many as the HTTP API would run, within
+# reason; the queue in front of them absorbs the rest (see ui/web.py QUEUE_SIZE).
+CHAT_CONCURRENCY = 16
+# The LLM mode streams for seconds and the local model takes a core or two: its own, lower limit.
+LLM_CONCURRENCY = 2
+_LLM_SLOTS = threading.BoundedSemaphore(LLM_CONCURRENCY)
 
 
 def filter_choices(ctx: AppContext) -> tuple[list, list]:
@@ -67,12 +74,13 @@ def respond(ctx: AppContext, question: str, chat: list, region: str, document: s
         yield {"chatbot": chat, "box": question}
         return
     conversation = conversation or conversations.new_id()
-    with for_people():
+    with for_people(), _LLM_SLOTS if mode_of(mode) == "llm" else nullcontext():
         clean_question(question)  # too long, not text: said now, while the question is still in the box
         history = memory_for(ctx, conversation, memory, chat)
         session = Session(ctx.assistant(mode_of(mode)), history)
         shown = [*chat, user_message(question)]
-        yield {"chatbot": shown, "box": "", "conversation": conversation}
+        if mode_of(mode) == "llm":  # the question on screen while the model writes; an extractive answer is at once
+            yield {"chatbot": shown, "box": "", "conversation": conversation}
         text = ""
         for answer in session.stream(question, mode=mode_of(mode), region=region or None,
                                      doc_ids=[document] if document else None):
@@ -170,12 +178,13 @@ def build(ctx: AppContext) -> dict:
                 .then(keep, [saved, conversation, chatbot], kept, **private) \
                 .then(suggest, memory, offered, **private)
         # One queue for every trigger; "/chat" is also what API clients and the load test call.
-        for trigger, extra in ((send.click, {"api_name": "chat", "concurrency_limit": CHAT_CONCURRENCY}),
-                               (box.submit, {"api_visibility": "undocumented"})):
-            after_answer(trigger(handler, inputs, answered, concurrency_id="chat", **extra))
+        # (Every trigger names the limit: Gradio keeps the lowest one given for a concurrency_id.)
+        chat_queue = {"concurrency_id": "chat", "concurrency_limit": CHAT_CONCURRENCY}
+        for trigger, extra in ((send.click, {"api_name": "chat"}), (box.submit, {"api_visibility": "undocumented"})):
+            after_answer(trigger(handler, inputs, answered, **chat_queue, **extra))
         for button in suggested:  # 猜你想问: the suggestion becomes the question, asked at once
             after_answer(button.click(lambda q: q, button, box, **private)
-                         .then(handler, inputs, answered, concurrency_id="chat", api_visibility="private"))
+                         .then(handler, inputs, answered, **chat_queue, api_visibility="private"))
         # 新建对话, 清空对话 and the panel's own trash icon: a new conversation id, and with it an
         # empty screen and memory; 清空 also forgets the stored copy of the one on screen.
         fresh = outputs("chatbot", "conversation", "memory", "fill", "suggestions", "saved", "past")

@@ -50,6 +50,10 @@ CSS = """
 }
 """
 QUEUE_SIZE = 256          # requests waiting beyond this get "too busy" rather than an endless wait
+# Queue positions are sent to waiting browsers once a second. Gradio's default ("auto") sends every
+# waiting event a message each time any event starts: with 50 people waiting, 50 messages per
+# answer, all on the server's one event loop (measured: the web chat at a tenth of the API's rate).
+STATUS_UPDATE_SECONDS = 1.0
 
 
 def build_demo(ctx: AppContext) -> gr.Blocks:
@@ -75,7 +79,7 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
         loaded, listed = by_name(lambda: on_load(ctx, library["load"]),
                                  {"region": chat["region"], "doc": chat["doc"], **library["outputs"]})
         demo.load(loaded, None, listed, api_visibility="private")
-    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE)
+    demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE, status_update_rate=STATUS_UPDATE_SECONDS)
     return demo
 
 
@@ -104,6 +108,9 @@ def create_app(ctx: AppContext, local_only: bool = False) -> FastAPI:
     """FastAPI app: /api/* beside the Gradio UI mounted at /, every request under the limits of
     ui/http_limits.py. `local_only`: serving this machine with no administrator token — requests
     must then name this machine (Host/Origin)."""
+    # Gradio switches matplotlib's backend around every event; imported here, the first answers
+    # do not wait while it loads on the server's event loop.
+    import matplotlib  # noqa: F401
     # Swagger UI's script and style come from this app, not a CDN: an intranet has no internet.
     app = FastAPIOffline(title="政策通 API", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None,
                          static_url="/api/docs-assets", favicon_url="/api/docs-assets/favicon.png")
