@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -110,11 +111,15 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
     gen_dir.mkdir(parents=True, exist_ok=False)
     name = collection_name(namespace, generation)
     try:
-        reuse = _reusable(old, [i for i in new_ids if i in old_ids])
-        vectors, texts_embedded = _embed_missing(clauses, reuse, embedder, progress, on_progress)
-        _fill_collection(client, name, clauses, vectors, embedder, generation, namespace)
-        write_clauses(gen_dir, clauses)
-        LexicalIndex.build([c.search_text for c in clauses], tokenizer or jieba_tokenizer()).save(gen_dir / "bm25")
+        # The keyword index (jieba, pure Python) is built beside the embedding (C, which releases
+        # the GIL): on a small library its seconds hide behind the model's instead of adding to them.
+        with ThreadPoolExecutor(1, thread_name_prefix="bm25") as pool:
+            lexical = pool.submit(_keyword_index, [c.search_text for c in clauses], tokenizer)
+            reuse = _reusable(old, [i for i in new_ids if i in old_ids])
+            vectors, texts_embedded = _embed_missing(clauses, reuse, embedder, progress, on_progress)
+            _fill_collection(client, name, clauses, vectors, embedder, generation, namespace)
+            write_clauses(gen_dir, clauses)
+            lexical.result().save(gen_dir / "bm25")
         new_state = IndexState(
             generation=generation, collection=name, embedder=embedder.spec,
             clause_count=len(clauses), documents=_doc_records(sources),
@@ -129,6 +134,10 @@ def _ingest_locked(sources, data_dir, embedder, client, namespace, owned, rebuil
     embedded = len(clauses) - len(reuse)
     return IngestReport(generation, len(sources), len(clauses), embedded, len(reuse),
                         len(old_ids - set(new_ids)), False, 0.0, texts_embedded=texts_embedded)
+
+
+def _keyword_index(texts: list[str], tokenizer: Tokenizer | None) -> LexicalIndex:
+    return LexicalIndex.build(texts, tokenizer or jieba_tokenizer())
 
 
 def _fill_collection(client: IndexClient, name: str, clauses: list[Clause], vectors: dict[str, np.ndarray],

@@ -82,7 +82,7 @@ def add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help=".doc
     except OSError as exc:
         fail(f"无法读取文件“{file}”：{os_problem(exc)}")
     typer.echo(f"已加入：{meta.id}《{meta.title}》（{meta.region}）")
-    ingest(rebuild=False, data_dir=s.data_dir, quiet=True)
+    ingest(rebuild=False, data_dir=s.data_dir, quiet=False)  # its progress bar: the new clauses being embedded
 
 
 def remove(doc_id: str = typer.Argument(...), data_dir: Optional[Path] = DataDir):
