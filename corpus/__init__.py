@@ -29,6 +29,8 @@ class DocumentMeta:
     issuer: str | None = None
     date: str | None = None
     file: str | None = None
+    version: int = 1           # 1 = as first shipped or uploaded; each revision added is the next
+    added: str | None = None   # when this version entered the library (YYYY-MM-DD); None = shipped
 
     @property
     def path(self) -> Path | None:

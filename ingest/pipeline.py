@@ -247,5 +247,5 @@ def _embed_missing(clauses: list[Clause], reuse: dict[str, np.ndarray], embedder
 def _doc_records(sources: Sequence[Source]) -> dict[str, dict]:
     return {s.meta.id: {"title": s.meta.title, "short_title": s.meta.short_title,
                         "region": s.meta.region, "doc_type": s.meta.doc_type,
-                        "status": s.meta.status, "origin": s.origin, "sha": s.sha}
+                        "status": s.meta.status, "origin": s.origin, "sha": s.sha, "version": s.meta.version}
             for s in sources}
