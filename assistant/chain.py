@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Generator, Iterator, Sequence
+from typing import Any, Generator, Iterator, Mapping, Sequence
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -65,10 +65,14 @@ class _State:
 
 class Assistant:
     def __init__(self, retriever: Retriever, chat_model: BaseChatModel | None = None,
-                 answer_timeout: float | None = None) -> None:
+                 answer_timeout: float | None = None,
+                 revision_notes: Mapping[tuple[str, str], str] | None = None) -> None:
         """answer_timeout: seconds a generated answer may take in all (the model's own timeout
-        bounds each wait for a chunk; an endpoint trickling chunks is cut off here)."""
+        bounds each wait for a chunk; an endpoint trickling chunks is cut off here).
+        revision_notes: (doc_id, clause path) → what the latest revision changed there
+        (ingest.alignment.revision_notes); an answer citing such a clause says so."""
         self.retriever = retriever
+        self.revision_notes = dict(revision_notes or {})
         self.chat_model = chat_model
         self.answer_timeout = answer_timeout
         # What every answer goes through; a generated answer then streams (self.stream), the
@@ -126,7 +130,13 @@ class Assistant:
             answer = yield from self._generate(state)
         else:
             answer = self.compose.invoke(state)
-        yield replace(answer, timings={**answer.timings, "total": time.perf_counter() - start})
+        yield replace(answer, note=self._with_revisions(answer), timings={**answer.timings, "total": time.perf_counter() - start})
+
+    def _with_revisions(self, answer: Answer) -> str | None:
+        """The answer's note, plus "[n] 本条于 … 修订，修订前为……" for each cited clause revised lately."""
+        revised = [f"[{c.n}] {self.revision_notes[(c.clause.doc_id, c.clause.path)]}" for c in answer.citations
+                   if (c.clause.doc_id, c.clause.path) in self.revision_notes]
+        return "\n".join(x for x in (answer.note, *revised) if x) or None
 
     def _missing_programme_note(self, question: str) -> str:
         library = self.retriever.scope

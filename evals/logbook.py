@@ -24,7 +24,9 @@ from assistant import Answer
 
 LOGBOOK_FILE = "logbook.sqlite3"
 # 2: eval_runs; 3: gold_rows (the review queue's corrected questions). The schema_version table
-# is bookkeeping, not a change: a v3 file from before SQLAlchemy opens as it is, and back.
+# is bookkeeping, not a change: a v3 file from before SQLAlchemy opens as it is, and back. The
+# revisions table (impact reports of document versions) is only added beside the others, so older
+# code still opens the file: no new version for it.
 SCHEMA_VERSION = 3
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 500
@@ -49,6 +51,10 @@ gold_rows = Table(
     "gold_rows", metadata,
     Column("gold_set", Text, primary_key=True), Column("id", Text, primary_key=True),
     Column("row", Text, nullable=False), Column("created", Float, nullable=False), Column("answer_id", Text))
+revisions = Table(
+    "revisions", metadata,
+    Column("doc_id", Text, primary_key=True), Column("version", Integer, primary_key=True),
+    Column("created", Float, nullable=False), Column("report", Text, nullable=False))
 schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
 
 
@@ -199,6 +205,23 @@ class Logbook:
                           .where(c.gold_set == gold_set, c.mode == mode).order_by(c.created.desc()).limit(limit))
         return [{"created": r["created"], "generation": r["generation"], "embedder": r["embedder"],
                  "overall": json.loads(r["figures"])} for r in reversed(rows)]
+
+    # ---- document revisions ----------------------------------------------------------------
+    def record_revision(self, doc_id: str, version: int, report: dict) -> None:
+        """Keep the impact report of a document version added (evals/impact.py); the same
+        version added again (after removing it) replaces its report."""
+        with self._begin("写入") as conn:
+            conn.execute(delete(revisions).where(revisions.c.doc_id == doc_id, revisions.c.version == version))
+            conn.execute(insert(revisions).values(doc_id=doc_id, version=version, created=time.time(),
+                                                  report=json.dumps(report, ensure_ascii=False)))
+
+    def revision_reports(self, doc_id: str | None = None) -> list[dict]:
+        """Kept impact reports, newest first: {doc_id, version, created, report}."""
+        c = revisions.c
+        query = select(c.doc_id, c.version, c.created, c.report).order_by(c.created.desc())
+        if doc_id is not None:
+            query = query.where(c.doc_id == doc_id)
+        return [{**r, "report": json.loads(r["report"])} for r in self._read(query)]
 
     # ---- plumbing -----------------------------------------------------------------------
     def _read(self, query) -> list[dict]:

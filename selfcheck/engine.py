@@ -5,7 +5,7 @@ validated inputs (inputs.py), and every step is written to the criterion's audit
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Mapping
@@ -267,3 +267,14 @@ def problems(program_id: str, inputs: Mapping[str, Any]) -> list[InputError]:
     """Every problem of `inputs` at once (evaluate raises the first): for a form to mark
     each wrong field in one go."""
     return input_problems(load_program(program_id), inputs)[1]
+
+
+def with_pending(assessment: Assessment, pending: Mapping[str, str]) -> Assessment:
+    """The assessment with each criterion whose cited clause has since been revised (criterion
+    id → what changed, evals/impact.py) marked 待更新: its rule still follows the old text until
+    an administrator updates the rules file."""
+    if not pending:
+        return assessment
+    marked = tuple(replace(c, note="；".join(x for x in (f"待更新：{pending[c.id]}", c.note) if x))
+                   if c.id in pending else c for c in assessment.criteria)
+    return replace(assessment, criteria=marked)

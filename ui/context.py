@@ -82,7 +82,8 @@ class AppContext:
                 self._chat_model = services.chat_model(self.settings)
             if self._assistant is None or self._assistant.retriever is not retriever \
                     or self._assistant.chat_model is not self._chat_model:
-                self._assistant = Assistant(retriever, self._chat_model, answer_timeout=self.settings.llm_timeout)
+                self._assistant = Assistant(retriever, self._chat_model, answer_timeout=self.settings.llm_timeout,
+                                            revision_notes=services.revision_notes(self.settings))
             return self._assistant
 
     def ingest(self, on_progress: Callable[[int, int], None] | None = None, rebuild: bool = False) -> IngestReport:

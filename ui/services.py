@@ -40,7 +40,14 @@ def build_assistant(settings: Settings, mode: str) -> Assistant:
     """The assistant over the index; a chat model only when the LLM mode is asked for."""
     from assistant import Assistant
     retriever = open_retriever(settings)
-    return Assistant(retriever, chat_model(settings) if mode == "llm" else None, answer_timeout=settings.llm_timeout)
+    return Assistant(retriever, chat_model(settings) if mode == "llm" else None, answer_timeout=settings.llm_timeout,
+                     revision_notes=revision_notes(settings))
+
+
+def revision_notes(settings: Settings) -> dict[tuple[str, str], str]:
+    """What answers citing lately revised clauses say (POLICY_REVISION_NOTE_DAYS)."""
+    from ingest.alignment import revision_notes as notes
+    return notes(settings.data_dir, settings.revision_note_days)
 
 
 def run_ingest(settings: Settings, *, embedder: Embedder | None = None, rebuild: bool = False,

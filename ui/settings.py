@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # The logbook's database as a SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/db
     # for one log shared by several servers; empty = logbook.sqlite3 under data_dir.
     db_url: str | None = None
+    # An answer citing a clause that the latest version of its document changed says so
+    # ("本条于 2026-12 修订，修订前为……") for this many days after the version was added (0 = never).
+    revision_note_days: int = 90
     # policy-assistant serve: loopback by default; set POLICY_HOST=0.0.0.0 to serve a network.
     host: str = "127.0.0.1"
     port: int = 7860

@@ -20,7 +20,8 @@ app = typer.Typer(cls=ChineseUsageGroup, add_completion=False, no_args_is_help=T
 # In the order `--help` lists them.
 for command, name, help_text in (
     (library.ingest, None, None), (library.info, None, None), (ask.search, None, None),
-    (library.add, None, None), (library.remove, None, None), (serve.serve, None, None),
+    (library.add, None, None), (library.remove, None, None), (library.versions, None, None),
+    (library.diff, None, None), (serve.serve, None, None),
     (selfcheck.selfcheck_command, "selfcheck", selfcheck.HELP), (ask.ask, None, None), (ask.chat, None, None),
     (evals.eval_command, "eval", None), (evals.bench, None, None), (evals.export_log, "export-log", None),
 ):

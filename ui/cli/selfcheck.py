@@ -16,10 +16,12 @@ from typing import Any, Optional
 
 import typer
 
+from evals.impact import pending_rules
 from selfcheck import InputError, evaluate, list_programs, render_markdown, render_text, schema
+from selfcheck.engine import with_pending
 from selfcheck.input_text import parse_inputs_text
 from selfcheck.rules import program_ids
-from ui.cli.common import check_output, fail, reported
+from ui.cli.common import DataDir, check_output, fail, reported, settings_for
 from ui.errors import os_problem
 
 IDS = "、".join(program_ids())
@@ -75,6 +77,7 @@ def selfcheck_command(
     list_only: bool = typer.Option(False, "--list-programs", help="列出可自评的项目"),
     schema_id: Optional[str] = typer.Option(None, "--schema", help="输出该项目输入信息的 JSON Schema"),
     markdown: Optional[Path] = typer.Option(None, "--markdown", help="另存一份 Markdown 自评报告"),
+    data_dir: Optional[Path] = DataDir,
 ) -> None:
     if markdown is not None:
         check_output(markdown, "markdown", directory=False, as_json=as_json)
@@ -90,6 +93,8 @@ def selfcheck_command(
         if not input_:
             raise InputError("input", "请用 --input 指定申报信息文件（JSON），或用 - 从标准输入读取")
         assessment = evaluate(program, read_inputs(input_))
+        # criteria whose clause a version added since has changed are marked 待更新
+        assessment = with_pending(assessment, pending_rules(settings_for(data_dir).data_dir, program))
     typer.echo(_dump(assessment.to_dict()) if as_json else render_text(assessment), nl=as_json)
     if markdown is not None:
         try:
