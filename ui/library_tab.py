@@ -1,13 +1,15 @@
-"""政策文件: each document as its clause tree with citation labels; search; upload a new or
-revised policy and watch it indexed incrementally; remove an uploaded one."""
+"""政策文件: each document as its clause tree with citation labels; search; upload a new policy
+and watch it indexed incrementally; remove an uploaded one; add a revised text as a new version
+of a document (confirmed), compare two versions side by side (修订对比), undo the latest version."""
 from __future__ import annotations
 
 from collections import Counter
 
 import gradio as gr
 
+from ingest.alignment import compare_versions
 from ingest.errors import IndexError_
-from ingest.library import SUPPORTED_SUFFIXES, add_document, library_sources, remove_document
+from ingest.library import SUPPORTED_SUFFIXES, add_document, document_versions, library_sources, remove_document
 from ingest.lures import LureKind, flagged
 from ui import choices
 from ui.access import check_admin
@@ -16,16 +18,18 @@ from ui.context import AppContext
 from ui.errors import for_people
 from ui.links import SEPARATOR
 from ui.render import clause_tree_markdown, text
+from ui.revision_view import REVISION_CSS, impact_markdown, revision_html
 from ui.uploads import received_file
 from ui.wiring import by_name
 
-DOC_HEADERS = ["编号", "标题", "地区", "类型", "状态", "条款数"]
+DOC_HEADERS = ["编号", "标题", "地区", "类型", "状态", "版本", "条款数"]
 
 
 def documents_table(ctx: AppContext) -> list[list]:
     retriever = ctx.retriever()
     counts = Counter(c.doc_id for c in retriever.clauses)
-    return [[doc_id, m["title"], m.get("region", ""), m.get("doc_type", ""), m.get("status", ""), counts[doc_id]]
+    return [[doc_id, m["title"], m.get("region", ""), m.get("doc_type", ""), m.get("status", ""),
+             f"第 {m.get('version', 1)} 版", counts[doc_id]]
             for doc_id, m in retriever.state.documents.items()]
 
 
@@ -78,7 +82,9 @@ def refreshed(ctx: AppContext, status: str, selected: str | None = None) -> dict
     """Everything that lists documents, after the library changed."""
     return {"status": status, "documents": documents_table(ctx),
             "viewer": gr.update(choices=document_choices(ctx), value=selected), "tree": show_document(ctx, selected),
-            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None)}
+            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None),
+            "revise_picker": gr.update(choices=document_choices(ctx), value=selected),
+            "revise_target": gr.update(choices=document_choices(ctx), value=selected)}
 
 
 def nothing_chosen(message: str) -> dict:
@@ -113,10 +119,11 @@ def remove(ctx: AppContext, doc_id: str | None, token: str | None = None, progre
         check_admin(ctx.settings.admin_token, token)
         if not doc_id:
             return nothing_chosen("请先选择要删除的上传文件")
-        remove_document(ctx.data_dir, doc_id)
+        removed = remove_document(ctx.data_dir, doc_id)
         progress(0, desc="更新索引")
         report = ctx.ingest()
-        return refreshed(ctx, f"已删除 {text(doc_id)}，从索引移除 {report.removed} 条条款。")
+        named = "、".join(f"第 {m.version} 版《{text(m.title)}》" for m in reversed(removed))
+        return refreshed(ctx, f"已删除 {text(doc_id)}（{named}），从索引移除 {report.removed} 条条款。")
 
 
 LURE_HEADERS = ["条款", "类别", "读作诱导或指令的文字"]
@@ -145,6 +152,8 @@ def lure_block(ctx: AppContext) -> gr.Dataframe:
         return gr.Dataframe(value=lambda: lure_rows(ctx), headers=LURE_HEADERS, interactive=False, wrap=True,
                             label="回答中只作为原文引用并附提醒，不会执行；请向发文机关核实后修订或删除文件",
                             elem_id="lure-clauses")
+
+
 def in_status(handler):
     """A library change that fails says why in its status line (and a notice), replacing the
     last status, instead of leaving Gradio's red 错误 badge beside the old text."""
@@ -164,7 +173,8 @@ def admin_panel(ctx: AppContext, token: str | None) -> dict:
     with for_people():
         check_admin(ctx.settings.admin_token, token)
     return {"panel": gr.update(visible=True), "login": gr.update(visible=False),
-            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None)}
+            "uploaded": gr.update(choices=uploaded_choices(ctx), value=None),
+            "revise_target": gr.update(choices=document_choices(ctx), value=None)}
 
 
 def confirm_removal(ctx: AppContext, doc_id: str | None) -> dict:
@@ -199,12 +209,13 @@ def build(ctx: AppContext) -> dict:
                 enter = gr.Button("进入管理", scale=1, elem_id="admin-enter")
             with gr.Column(visible=not admin, elem_id="admin-panel") as panel:
                 with gr.Row():
-                    file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；同名文件即为修订版）",
+                    file = gr.File(label=f"政策文件（{'、'.join(SUPPORTED_SUFFIXES)}；修订后的文本在下方作为某份文件的新版本加入）",
                                    file_types=list(SUPPORTED_SUFFIXES), type="filepath", elem_id="doc-upload")
                     with gr.Column():
                         title = gr.Textbox(label="标题（可不填，默认取文件第一行）")
                         region = gr.Textbox(label="地区（可不填，默认从标题识别）")
                         add = gr.Button("加入并建立索引", variant="primary", elem_id="add-doc")
+                revising = revision_controls()
                 with gr.Row():
                     uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
                     drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
@@ -213,6 +224,7 @@ def build(ctx: AppContext) -> dict:
                     sure = gr.Button("确认删除", variant="stop", scale=1, elem_id="remove-yes")
                     keep = gr.Button("取消", scale=1, elem_id="remove-no")
             status = gr.Markdown(elem_id="library-status")
+        comparing = comparison_block()
         lures = lure_block(ctx)
         # On the user's pick only: a handler that sets the picker (upload, 在文件中查看) sends its own tree.
         # Named in words for API clients (view_api lists these parameter names).
@@ -224,10 +236,12 @@ def build(ctx: AppContext) -> dict:
         doc.input(clause_tree, doc, tree, api_name="clause_tree")
         find.click(search_clauses, [query, doc], results, api_name="search_clauses")
         query.submit(search_clauses, [query, doc], results, api_visibility="undocumented")
-        listing = {"status": status, "documents": docs, "viewer": doc, "tree": tree, "uploaded": uploaded}
+        listing = {"status": status, "documents": docs, "viewer": doc, "tree": tree, "uploaded": uploaded,
+                   "revise_picker": comparing["revise_picker"], "revise_target": revising["revise_target"]}
         private = {"api_visibility": "private"}
         entered, shown = by_name(in_status(lambda k: admin_panel(ctx, k)),
-                                 {"panel": panel, "login": login, "uploaded": uploaded, "status": status})
+                                 {"panel": panel, "login": login, "uploaded": uploaded, "status": status,
+                                  "revise_target": revising["revise_target"]})
         enter.click(entered, token, shown, **private)
         token.submit(entered, token, shown, **private)
         added, shown = by_name(in_status(lambda p, t, r, k, progress=gr.Progress(): upload(ctx, p, t, r, k, progress)),
@@ -242,4 +256,134 @@ def build(ctx: AppContext) -> dict:
         dropped, shown = by_name(in_status(lambda d, k, progress=gr.Progress(): remove(ctx, d, k, progress)), listing)
         sure.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private).then(
             dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest", **private).then(**lure_list)
+        wire_revisions(ctx, revising, comparing, listing, file, token, lure_list)
     return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}
+
+
+# ---- 修订版本与修订对比 (kept apart from the upload/remove block above) ---------------------------
+def version_choices(ctx: AppContext, doc_id: str | None) -> list[tuple[str, int]]:
+    if not doc_id:
+        return []
+    return [(f"第 {v.meta.version} 版（{v.meta.status}{'，' + v.meta.date if v.meta.date else ''}）", v.meta.version)
+            for v in document_versions(ctx.data_dir, doc_id)]
+
+
+def versions_markdown(ctx: AppContext, doc_id: str | None) -> str:
+    """Every version of the document, the current (answering) one marked."""
+    if not doc_id:
+        return ""
+    found = document_versions(ctx.data_dir, doc_id)
+    rows = ["| 版本 | 状态 | 日期 | 发文机关 | 来源 |", "|---|---|---|---|---|"]
+    for v in found:
+        m = v.meta
+        rows.append(f"| 第 {m.version} 版{'（现行）' if v is found[-1] else ''} | {text(m.status)} | {m.date or '未注明'} "
+                    f"| {text(m.issuer or '未注明')} | {'随附' if v.origin == 'builtin' else '加入于 ' + (m.added or '—')} |")
+    return "\n".join(rows)
+
+
+def pick_revised(ctx: AppContext, doc_id: str | None) -> dict:
+    """A document picked for revising: its versions, and the two latest ready to compare."""
+    with for_people():
+        choices = version_choices(ctx, doc_id)
+        numbers = [v for _, v in choices]
+        return {"versions": versions_markdown(ctx, doc_id),
+                "rev_from": gr.update(choices=choices, value=numbers[-2] if len(numbers) > 1 else None),
+                "rev_to": gr.update(choices=choices, value=numbers[-1] if numbers else None), "rev_view": ""}
+
+
+def compare(ctx: AppContext, doc_id: str | None, old: int | None, new: int | None) -> dict:
+    """修订对比: the two versions side by side, changed words marked."""
+    with for_people():
+        if not doc_id:
+            return nothing_chosen("请先选择要对比的文件")
+        revision = compare_versions(ctx.data_dir, doc_id, old, new)
+        title = {v.meta.version: v.meta.title for v in document_versions(ctx.data_dir, doc_id)}[revision.new]
+        return {"rev_view": f"<style>{REVISION_CSS}</style>" + revision_html(revision, title)}
+
+
+def add_version(ctx: AppContext, path: str | None, doc_id: str | None, confirmed: bool, token: str | None = None,
+                progress: gr.Progress = gr.Progress()) -> dict:
+    """The uploaded file as the next version of the chosen document — only when confirmed; the
+    previous version is kept. The status says what changed and what that affects."""
+    from evals.impact import report_revision
+
+    with for_people():
+        check_admin(ctx.settings.admin_token, token)
+        path = received_file(path, "file")
+        if path is None:
+            return nothing_chosen("请先在上方选择修订后的文件")
+        if not doc_id:
+            return nothing_chosen("请先选择要修订的文件")
+        if not confirmed:
+            return nothing_chosen(f"请勾选确认：上传的文件将作为“{doc_id}”的新版本加入（旧版本保留，可撤销）")
+        progress(0, desc="读取文件")
+        meta = add_document(ctx.data_dir, path, replace=doc_id, max_bytes=ctx.settings.max_upload_bytes)
+        report = ctx.ingest(on_progress=lambda i, n: progress((i, n), desc="向量化新条款"))
+        impact = report_revision(ctx.data_dir, meta.id, meta.version, logbook=ctx.logbook())
+        status = (f"已作为 {text(meta.id)} 的第 {meta.version} 版加入（{text(meta.status)}），第 {meta.version - 1} 版保留；"
+                  f"本次新向量化 {report.embedded} 条，沿用 {report.reused} 条。")
+        if impact is not None:
+            status += "\n\n" + impact_markdown(impact)
+        return {**refreshed(ctx, status, meta.id), **pick_revised(ctx, meta.id), "revise_confirm": False,
+                **compare(ctx, meta.id, None, None)}
+
+
+def undo_version(ctx: AppContext, doc_id: str | None, token: str | None = None) -> dict:
+    """Remove the latest version added to the library: the one before answers again."""
+    with for_people():
+        check_admin(ctx.settings.admin_token, token)
+        if not doc_id:
+            return nothing_chosen("请先选择要撤销最新版本的文件")
+        latest = document_versions(ctx.data_dir, doc_id)[-1].meta
+        if latest.version == 1:
+            return nothing_chosen(f"“{doc_id}”只有第 1 版，没有可撤销的修订版本")
+        [removed] = remove_document(ctx.data_dir, doc_id, latest.version)
+        ctx.ingest()
+        status = f"已撤销 {text(doc_id)} 第 {removed.version} 版《{text(removed.title)}》，第 {removed.version - 1} 版恢复为现行版本。"
+        return {**refreshed(ctx, status, doc_id), **pick_revised(ctx, doc_id)}
+
+
+def revision_controls() -> dict:
+    """In the administrator's panel: the file chosen above as the next version of a document
+    (confirmed first), or the latest version undone."""
+    with gr.Row(elem_id="revise-controls"):
+        target = gr.Dropdown([], label="作为哪份文件的新版本", scale=3, elem_id="revise-target")
+        confirm = gr.Checkbox(label="确认把上方选择的文件作为它的新版本加入（旧版本保留，可撤销）",
+                              scale=3, elem_id="revise-confirm")
+    with gr.Row():
+        add = gr.Button("作为新版本加入", variant="primary", elem_id="add-version")
+        undo = gr.Button("撤销最新版本", variant="stop", elem_id="undo-version")
+    return {"revise_target": target, "revise_confirm": confirm, "add": add, "undo": undo}
+
+
+def comparison_block() -> dict:
+    """For everyone (reading is open): a document's versions and 修订对比 of two of them."""
+    with gr.Accordion("修订版本与修订对比", open=False, elem_id="revisions"):
+        target = gr.Dropdown([], label="文件", elem_id="revise-picker")
+        versions = gr.Markdown(elem_id="version-list")
+        with gr.Row():
+            old = gr.Dropdown([], label="旧版本", elem_id="rev-from")
+            new = gr.Dropdown([], label="新版本", elem_id="rev-to")
+            show = gr.Button("修订对比", elem_id="rev-compare")
+        view = gr.HTML(elem_id="revision-view")
+    return {"revise_picker": target, "versions": versions, "rev_from": old, "rev_to": new, "rev_view": view,
+            "show": show}
+
+
+def wire_revisions(ctx: AppContext, revising: dict, comparing: dict, listing: dict, file: gr.File,
+                   token: gr.Textbox, lure_list: dict) -> None:
+    private = {"api_visibility": "private"}
+    parts = {k: comparing[k] for k in ("versions", "rev_from", "rev_to", "rev_view")}
+    target, picker = revising["revise_target"], comparing["revise_picker"]
+    picked, shown = by_name(lambda d: pick_revised(ctx, d), parts)
+    picker.input(picked, picker, shown, **private)
+    compared, shown = by_name(lambda d, a, b: compare(ctx, d, a, b), {**parts, "status": listing["status"]})
+    comparing["show"].click(compared, [picker, comparing["rev_from"], comparing["rev_to"]], shown, **private)
+    everything = {**listing, **parts, "revise_confirm": revising["revise_confirm"]}
+    added, shown = by_name(in_status(lambda p, d, c, k, progress=gr.Progress(): add_version(ctx, p, d, c, k, progress)),
+                           everything)
+    revising["add"].click(added, [file, target, revising["revise_confirm"], token], shown, concurrency_limit=1,
+                          concurrency_id="ingest", **private).then(**lure_list)
+    undone, shown = by_name(in_status(lambda d, k: undo_version(ctx, d, k)), everything)
+    revising["undo"].click(undone, [target, token], shown, concurrency_limit=1, concurrency_id="ingest",
+                           **private).then(**lure_list)
