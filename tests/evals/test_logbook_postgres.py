@@ -172,7 +172,8 @@ def test_review_queue_down_rated_then_refusals_then_a_sample(open_book):
     ids = [r["answer_id"] for r in queue]
     assert ids[:4] == [down_then, down_first, refused_new, refused_old]
     assert len(ids) == 6 and set(ids[4:]) <= set(plain[1:]) and len(set(ids)) == 6
-    assert set(queue[0]) == {"answer_id", "question", "answer", "citations", "refusal", "rating", "comment"}
+    assert set(queue[0]) == {"answer_id", "question", "resolved_question", "answer", "citations", "refusal", "rating",
+                           "comment", "created"}
     assert queue[1]["comment"] == "不对" and queue[2]["refusal"] == "not_specified"
     assert len(book.review_queue(sample=10)) == 8 and len(book.review_queue(sample=10, limit=3)) == 3
     book.save_gold_row("复核集", {"id": "q1", "q": "拒答且有误"}, down_then)

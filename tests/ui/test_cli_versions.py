@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus import document
+from evals.logbook import LOGBOOK_FILE
 from evals.revisions import make_revision
 from ui.cli import app
 
@@ -29,6 +30,7 @@ def _run(*args, data_dir, env=None):
 def index(real_index, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("versions") / "data"
     shutil.copytree(real_index, data_dir)
+    (data_dir / LOGBOOK_FILE).unlink(missing_ok=True)  # other modules' `ask`s logged there: start from this module's own
     return data_dir
 
 

@@ -140,7 +140,7 @@ def test_web_handlers_turn_every_error_into_chinese(app, tmp_path, uploaded):
 
     _, ctx = app
     with pytest.raises(gr.Error) as exc:
-        list(respond(ctx, "牵头企业营收要多少？", [], [], "火星", "", "原文摘录"))
+        list(respond(ctx, "牵头企业营收要多少？", [], "火星", "", "原文摘录"))
     assert "未知地区" in exc.value.message
     bad_gold = tmp_path / "gold.csv"
     bad_gold.write_bytes(b"\x00\xff garbage")
