@@ -12,6 +12,7 @@ from tests.hostile_cases import (
     BAD_MODES, BAD_REGIONS, DOCUMENT_CASES, INJECTION_PAYLOAD, OVERSIZED_MB, REVENUE_CLAUSE, TEXT_CASES,
 )
 from tests.ingest.test_hostile_documents import sparse_file, write_case
+from tests.ui.cli_runs import run_cli as _run
 from ui.cli import app
 
 pytestmark = pytest.mark.slow
@@ -19,12 +20,6 @@ runner = CliRunner()
 REVENUE = "广西创新联合体牵头企业营收要多少？"
 CLI_TEXTS = [c for c in TEXT_CASES if c.cli]
 
-
-def _run(*args, data_dir, env=None):
-    result = runner.invoke(app, [*args, "--data-dir", str(data_dir)], env=env)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 @pytest.fixture(scope="module")

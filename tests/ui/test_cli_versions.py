@@ -7,23 +7,14 @@ import json
 import shutil
 
 import pytest
-from typer.testing import CliRunner
 
 from corpus import document
 from evals.logbook import LOGBOOK_FILE
 from evals.revisions import make_revision
-from ui.cli import app
+from tests.ui.cli_runs import run_cli as _run
 
 pytestmark = pytest.mark.slow
-runner = CliRunner()
 REVENUE = "广西创新联合体牵头企业营收要多少？"
-
-
-def _run(*args, data_dir, env=None):
-    result = runner.invoke(app, [*args, "--data-dir", str(data_dir)], env=env)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 @pytest.fixture(scope="module")
