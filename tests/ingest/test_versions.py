@@ -135,3 +135,49 @@ def test_status_date_and_issuer_read_from_the_text(head, expected):
 def test_full_dates_through_the_figure_reader():
     assert full_date("2020年12月31日") == "2020-12-31"
     assert full_date("2020年") is None and full_date("12月31日") is None
+
+
+KILLED_ADD = """
+import os, signal, sys
+from pathlib import Path
+import ingest.library as library
+stop_at, calls = int(sys.argv[3]), [0]
+real_replace = os.replace
+def replace(src, dst):  # the process dies (SIGKILL) just before its stop_at-th rename, or just after the last
+    calls[0] += 1
+    if calls[0] == stop_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(src, dst)
+library.os.replace = replace
+library.add_document(Path(sys.argv[1]), Path(sys.argv[2]), replace="test-fund")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("stop_at", [1, 2, 3])
+def test_a_kill_during_add_leaves_either_version_intact(tmp_path, stop_at):
+    """kill -9 at each step of adding version 2 (before the file's rename, before the record's,
+    after both): the library holds version 1 alone or versions 1 and 2 whole; never a broken one;
+    the next add works."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    add_document(data, _file(tmp_path, "基金办法.txt"), doc_id="test-fund")
+    revised = _file(tmp_path, "基金办法修订.txt", amount=50)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run([sys.executable, "-c", KILLED_ADD, str(data), str(revised), str(stop_at)], env=env,
+                          capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
+    versions = document_versions(data, "test-fund")
+    texts = [" ".join(c.text for c in v.clauses()) for v in versions]
+    if stop_at <= 2:  # the record is written last: without it, version 2 was never added
+        assert [v.meta.version for v in versions] == [1] and "30万元" in texts[0]
+    else:
+        assert [v.meta.version for v in versions] == [1, 2] and "30万元" in texts[0] and "50万元" in texts[1]
+    current = next(s for s in all_sources(data) if s.meta.id == "test-fund")
+    assert current.meta.version == versions[-1].meta.version
+    again = add_document(data, revised, replace="test-fund")
+    assert again.version == versions[-1].meta.version + 1
