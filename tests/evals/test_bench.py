@@ -50,3 +50,17 @@ def test_a_kept_scale_index_is_built_once_and_its_queries_measured_again(tmp_pat
     assert again["ingest_seconds"] == first["ingest_seconds"] and again["embedded"] == first["embedded"]
     for run in (first, again):  # queries measured each time, in a process of their own
         assert 0 < run["query"]["p50_ms"] <= run["query"]["p95_ms"] and run["serving_rss_mb"] > 0
+
+
+def test_add_and_diff_are_timed_on_a_real_regulation_and_a_revision(tmp_path, fake_embedder):
+    from evals.bench import bench_library_changes
+    from ingest.library import builtin_sources
+    from ingest.pipeline import ingest
+
+    ingest(builtin_sources(), tmp_path, fake_embedder, progress=False)
+    r = bench_library_changes(tmp_path, fake_embedder)
+    assert r["add"]["clauses"] >= 60 and r["add"]["seconds"] > 0  # only the new regulation's clauses embedded
+    assert r["diff"]["clauses"] >= 60 and r["diff"]["changes"] >= 10 and r["diff"]["p50_ms"] > 0
+    assert "add 一份真实法规" in render_bench({"embedder": "x", "basics": {
+        "clauses": 1, "ingest_cold_seconds": 1, "ingest_unchanged_seconds": 0, "retrieval": {"p50_ms": 1, "p95_ms": 1},
+        "extractive_answer": {"p50_ms": 1, "p95_ms": 1}, "selfchecks_per_second": 1, **r}})
