@@ -8,24 +8,45 @@ clause the question rests on is cited first.
 Reads what `policy-assistant eval --set GOLD.jsonl --out REPORT_DIR` wrote; prints one line per
 question that is not right, then the counts. Questions whose gold has neither expected_verdicts
 nor expected_answer are not applied questions the engine answers (e.g. a date to work out) and
-are counted apart."""
+are counted apart.
+
+A blind set written without the code states the expected conclusion in words instead
+("expected": "满足" | "不满足" | "最多5人"): then the first line must say that conclusion —
+不满足 for 不满足, 满足 without 不 for 满足, the number for a number. Other expectations (a
+duty, a date) are counted apart."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+
+
+def said_first(first: str, expected: str) -> bool | None:
+    """Whether the answer's first line says the expected conclusion (None: not a verdict or number)."""
+    if expected in ("满足", "不满足"):
+        return ("不满足" in first) == (expected == "不满足") and "满足" in first
+    numbers = re.findall(r"\d+(?:\.\d+)?", expected)
+    return all(n in re.findall(r"\d+(?:\.\d+)?", first) for n in numbers) if numbers else None
 
 
 def score(report: dict, gold: dict[str, dict]) -> dict:
     rows, wrong = [], []
     for r in report["questions"]:
         g = gold[r["id"]]
-        if "expected_verdicts" not in g and "expected_answer" not in g:
-            continue
         first = r["answer"].split("\n", 1)[0]
+        if "expected" in g:
+            said = said_first(first, g["expected"])
+            if said is None:
+                continue
+            verdicts = said
+        elif "expected_verdicts" in g or "expected_answer" in g:
+            verdicts = r["verdicts_right"] is not False
+        else:
+            continue
         checks = {
-            "verdict_first": first.startswith("结论："),
-            "verdicts": r["verdicts_right"] is not False,
+            "verdict_first": first.startswith("结论：") or ("expected" in g and verdicts),
+            "verdicts": verdicts,
             "facts": bool(r["facts_present"]),
             "clause": r["rank"] == 1,
         }
