@@ -192,9 +192,9 @@ class Ranker:
             return np.zeros(0)
         return self._booster.predict(rows, num_threads=1)
 
-    def order(self, candidates: Candidates) -> list[str]:
-        """The candidates best first; ties keep today's order."""
-        s = self.scores(candidates.features)
+    def order(self, candidates: Candidates, scores: np.ndarray | None = None) -> list[str]:
+        """The candidates best first; ties keep today's order. `scores`: already computed."""
+        s = self.scores(candidates.features) if scores is None else scores
         return [candidates.ids[i] for i in sorted(range(len(s)), key=lambda i: (-s[i], i))]
 
     def to_dict(self) -> dict:
