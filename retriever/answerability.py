@@ -14,18 +14,22 @@ Without a model for the embedder, or without the learned stage's features, nothi
 here."""
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
-from retriever.ranker import FEATURES, SHIPPED_DIR
+from retriever.ranker import FEATURES, SHIPPED_DIR, save_model, stored_model
 
-if TYPE_CHECKING:
-    from retriever.hybrid import Hit
+
+class Described(Protocol):
+    """A search hit as the evidence reads it (retriever.hybrid.Hit)."""
+
+    features: tuple[float, ...]
+    rank_score: float | None
+    dense_similarity: float | None
 
 ANSWERABILITY_FILE = "answerability.json"
 TOP = 3   # how many of the best candidates the evidence looks at beyond the first
@@ -49,7 +53,7 @@ COLUMNS: tuple[str, ...] = (
 _INDEX = {f: i for i, f in enumerate(FEATURES)}
 
 
-def evidence(hits: Sequence["Hit"], readings: Sequence[float]) -> np.ndarray | None:
+def evidence(hits: Sequence[Described], readings: Sequence[float]) -> np.ndarray | None:
     """The evidence row of a search's hits (best first) and the asker's READINGS, or None when
     the learned stage did not describe the first of them (stage off, no model)."""
     if not hits or not hits[0].features:
@@ -117,20 +121,9 @@ def answerability_from(data: dict) -> Answerability | None:
 
 def answerability_for(data_dir: Path, embedder: str) -> Answerability | None:
     """The index's own model when one was trained for its embedder, else the shipped one, else None."""
-    for path in (data_dir / ANSWERABILITY_FILE, SHIPPED_DIR / f"{embedder}.answerability.json"):
-        if not path.exists():
-            continue
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # a damaged file is written again by the next eval --train-ranker
-        if data.get("embedder") == embedder and (found := answerability_from(data)) is not None:
-            return found
-    return None
+    return stored_model((data_dir / ANSWERABILITY_FILE, SHIPPED_DIR / f"{embedder}.answerability.json"),
+                        embedder, answerability_from)
 
 
 def save_answerability(path: Path, model: Answerability) -> Path:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(model.to_dict(), ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return save_model(path, model.to_dict())
