@@ -307,7 +307,7 @@ class Assistant:
                                   self.lexicon.document_frequency,
                                   compared=self.retriever.scope.compared_documents(scope) if not s.region else (),
                                   names=self.retriever.scope.name_words(),
-                                  margin=self.retriever.calibration.document_margin)
+                                  margin=self.retriever.calibration.document_margin, tree=self.corpus)
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 
