@@ -34,6 +34,10 @@ from retriever.ranker import Ranker
 # The share of answerable questions the threshold may refuse out of fold (the guard's own false
 # refusals count: the decision measured is the assistant's, guard and classifier together).
 MAX_FALSE_REFUSALS = 0.01
+# Within that budget a wrong refusal weighs as much as two questions left unrefused: on the shipped
+# sets the last step to 1% refused 2 more answerable questions out of fold to catch 1 more
+# unanswerable one ("建设期一般多长", "能拿多少经费？国家级的呢？" among those refused).
+FALSE_REFUSAL_COST = 2.0
 
 
 @dataclass(frozen=True)
@@ -107,18 +111,21 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(model.coef_[0][0]), float(model.intercept_[0])
 
 
-def threshold_for(p: np.ndarray, y: np.ndarray, max_false: float = MAX_FALSE_REFUSALS) -> float:
-    """The threshold that refuses the most unanswerable rows while refusing at most `max_false`
-    of the answerable ones (p < threshold: refused); of equals, the one refusing fewest answerable."""
-    best = (0.0, 0.0, 0.0)  # (recall, -false refusals, threshold)
+def threshold_for(p: np.ndarray, y: np.ndarray, max_false: float = MAX_FALSE_REFUSALS,
+                  cost: float = FALSE_REFUSAL_COST) -> float:
+    """Among the thresholds that refuse at most `max_false` of the answerable rows (p < threshold:
+    refused), the one that refuses most unanswerable rows, each answerable one refused counting
+    as `cost` of them; of equals, the lowest."""
+    best, best_t = -np.inf, 0.0
     answerable, unanswerable = p[y == 1], p[y == 0]
     for t in np.unique(np.concatenate([p, [np.inf]])):
-        false = float((answerable < t).mean()) if len(answerable) else 0.0
-        if false > max_false:
+        false = int((answerable < t).sum())
+        if len(answerable) and false / len(answerable) > max_false:
             break
-        recall = float((unanswerable < t).mean()) if len(unanswerable) else 0.0
-        best = max(best, (recall, -false, float(t)))
-    return best[2]
+        gain = int((unanswerable < t).sum()) - cost * false
+        if gain > best:
+            best, best_t = gain, float(t)
+    return best_t
 
 
 def cross_validate(rows: Sequence[Row], on_progress: Callable[[int, int], None] | None = None):

@@ -15,15 +15,17 @@ from retriever.ranker import FEATURES
 
 
 def test_the_threshold_refuses_most_within_the_allowed_false_refusals():
-    # 100 answerable (p spread 0.3–1.0), 10 unanswerable (p 0.05–0.5)
-    answerable = np.linspace(0.3, 1.0, 100)
-    unanswerable = np.linspace(0.05, 0.5, 10)
+    answerable = np.concatenate([[0.2], np.linspace(0.6, 1.0, 99)])
+    unanswerable = np.asarray([0.1, 0.25, 0.3, 0.35, 0.9])
     p = np.concatenate([answerable, unanswerable])
-    y = np.asarray([1] * 100 + [0] * 10)
-    t = threshold_for(p, y, 0.01)
-    assert (answerable < t).sum() == 1                     # the one answerable row allowed
-    assert (unanswerable < t).sum() == (unanswerable < answerable[1]).sum()
-    assert (answerable < threshold_for(p, y, 0.0)).sum() == 0
+    y = np.asarray([1] * 100 + [0] * 5)
+    # refusing the one answerable row at 0.2 catches three more unanswerable ones: worth its cost of 2
+    t = threshold_for(p, y, 0.01, cost=2.0)
+    assert (answerable < t).sum() == 1 and (unanswerable < t).sum() == 4
+    # not worth it at a cost of 4, and never beyond the allowed share
+    assert (answerable < threshold_for(p, y, 0.01, cost=4.0)).sum() == 0
+    t0 = threshold_for(p, y, 0.0)
+    assert (answerable < t0).sum() == 0 and (unanswerable < t0).sum() == 1
 
 
 def _rows(rng: np.random.Generator, docs=("a", "b", "c"), per_doc=60) -> list[Row]:
