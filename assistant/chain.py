@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Generator, Iterator, Mapping, Sequence
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
@@ -27,6 +28,7 @@ from ingest.errors import QueryError
 from ingest.lures import find_lure, flagged
 from ingest.model import Clause
 from retriever import Hit, Retriever
+from retriever.answerability import evidence
 from retriever.corpus import Corpus
 from retriever.lexicon import Lexicon
 
@@ -61,6 +63,9 @@ class _State:
     llm_failure: str | None = None     # the model already failed in this answer (its note)
     applied: applied_questions.Applied | None = None  # the asker's own facts, judged
     reading: followup.Resolution | None = None  # a resolution decided before (the second reading)
+    weighed: bool = False              # the evidence step ran (not decided by scope or the rules engine)
+    answerability: float | None = None # the classifier's P(answered), when it decided
+    evidence: tuple[float, ...] = ()   # what it weighed (retriever/answerability.py COLUMNS)
 
 
 class Assistant:
@@ -191,12 +196,43 @@ class Assistant:
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         topic = self._topic_terms(question)
+        verdict, p, row = self._weigh(question, s.hits, self._answers(s.resolution), topic)
+        return replace(s, verdict=verdict, applied=applied if not verdict.refused else None, weighed=True,
+                       answerability=p, evidence=() if row is None else tuple(row))
+
+    def _weigh(self, question: str, hits: Sequence[Hit], answers,
+               topic: list[str]) -> tuple[guard.Verdict, float | None, np.ndarray | None]:
+        """Whether the retrieved clauses answer, the classifier's probability that they do, and
+        the evidence it weighed. The hand guard's evidence stands (no clause states a value of
+        the asked kind: not answered; a clause leaves the figure to someone else: that is the
+        answer); with a model for the index's embedder (retriever/answerability.py) the
+        classifier also refuses what the guard let through on weak evidence — never when the
+        first clause states a value of the asked kind. A refusal names what is not stated and
+        quotes the closest clause when it speaks of the thing asked."""
+        measured = guard.measured_terms(question, topic)
+        if not hits:
+            return guard.Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。"), None, None
         states_kind = guard.answers_figure_question(question, topic, self.lexicon.document_frequency,
                                                     measured_only=False, lead_in=self._lead_in_text)
-        verdict = guard.check_evidence(question, list(s.hits), self._answers(s.resolution), states_kind,
+        top5 = any(answers(h.clause) for h in hits[:5])
+        row = evidence(hits, (float(guard.asks_figure(question)), float(answers(hits[0].clause)), float(top5),
+                              float(states_kind(hits[0].clause))))
+        verdict = guard.check_evidence(question, list(hits), answers, states_kind,
                                        min_similarity=self.retriever.calibration.min_top_similarity,
-                                       topic=guard.measured_terms(question, topic))
-        return replace(s, verdict=verdict, applied=applied if not verdict.refused else None)
+                                       topic=measured)
+        model = self.retriever.answerability
+        p = model.probability(row) if model is not None and row is not None else None
+        if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0]:
+            verdict = guard.unstated(question, hits[0].clause)
+        if verdict.kind != "not_specified":
+            return verdict, p, row
+        top = extractive.whole_clause(hits[0].clause, self.corpus.clauses)
+        if not any(guard.says(top.text, t) for t in (measured or topic)):  # not close: no quote
+            return verdict, p, row
+        sentence = "……".join(extractive.pick_sentences(top, self.lexicon.expand(question), question,
+                                                       self.lexicon.document_frequency,
+                                                       self.retriever.scope.name_words()))
+        return guard.unstated(question, hits[0].clause, guard.asked_what(question, measured), sentence), p, row
 
     def _applied(self, s: _State) -> applied_questions.Applied | None:
         """The asker's facts judged against the programme the question (or the conversation)
@@ -240,9 +276,14 @@ class Assistant:
         related = (tuple(h.clause for h in s.hits[:3])
                    if s.verdict.kind not in ("injection", "needs_context", "small_talk") else ())
         text = s.verdict.message
+        quoted: tuple[Clause, ...] = ()
+        if s.verdict.clause is not None and s.verdict.sentence:  # "文件未明确规定…；最相关的规定是…" + the quote
+            text += f"“{s.verdict.sentence}”[1]"
+            quoted = (s.verdict.clause,)
+            related = tuple(c for c in related if c != s.verdict.clause)
         if related:
             text += "\n可能相关的条款：" + "；".join(c.citation for c in related)
-        return self._make(s, text, (), refused=True, refusal=s.verdict.kind, related=related)
+        return self._make(s, text, quoted, refused=True, refusal=s.verdict.kind, related=related)
 
     def _delegated(self, s: _State) -> Answer:
         """The figure asked is left to someone else: say so, quoting the clause that says it."""
@@ -266,7 +307,7 @@ class Assistant:
                                   self.lexicon.document_frequency,
                                   compared=self.retriever.scope.compared_documents(scope) if not s.region else (),
                                   names=self.retriever.scope.name_words(),
-                                  margin=self.retriever.calibration.document_margin)
+                                  margin=self.retriever.calibration.document_margin, tree=self.corpus)
         s = replace(s, timings={**s.timings, "compose": time.perf_counter() - t})
         return self._make(s, comp.text, comp.clauses, note=note, mode="extractive" if note is None else "llm")
 
@@ -326,6 +367,7 @@ class Assistant:
             refused=refused, refusal=refusal, hits=s.hits, related=related, mode=mode or s.mode, note=note,
             resolved_question=s.resolution.question if s.resolution.question != s.question else None,
             timings=s.timings, assessment=s.applied if not refused else None,
+            answerability=s.answerability, weighed=s.weighed, evidence=s.evidence,
         )
 
 

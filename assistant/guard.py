@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 from assistant.chitchat import REPLY as SMALL_TALK_REPLY
 from assistant.chitchat import is_small_talk
-from corpus.figures import asked_kinds, periods, read_figures
+from corpus.figures import asked_kinds, kind_nouns, periods, read_figures
 from corpus.glossary import load_glossary
 from corpus.question_words import question_pattern, question_words
 from corpus.sentences import split_sentences
@@ -118,6 +118,14 @@ def needs_context(question: str, library: LibraryScope) -> Verdict:
                                           f"请把问题说完整，{example}。")
 
 
+def asks_figure(question: str) -> bool:
+    """Whether a question asks for a quantity or a limit (a figure would answer it)."""
+    # Only parts that are not yes/no questions: "想换几个成员，需要报备吗？" asks no quantity.
+    # "几家共建单位之间…怎么分？": a "几" beside another question word asks nothing either.
+    asking = [p for p in re.split(r"[？?。]", asking_text(question)) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
+    return any(_ASKS_QUANTITY.search(p) for p in asking) or bool(_ASKS_LIMIT.search(question))
+
+
 def answers_figure_question(question: str, topic: list[str],
                             document_frequency: Callable[[str], float] | None = None,
                             measured_only: bool = True,
@@ -128,12 +136,9 @@ def answers_figure_question(question: str, topic: list[str],
     The topic is what is measured — the words nearest the quantity asked ("研发投入要多少"),
     not who must meet it (牵头企业), unless the question names nothing else; with
     measured_only=False, any of the question's topic words."""
-    # Only parts that are not yes/no questions: "想换几个成员，需要报备吗？" asks no quantity.
-    # "几家共建单位之间…怎么分？": a "几" beside another question word asks nothing either.
-    asking = [p for p in re.split(r"[？?。]", asking_text(question)) if p.strip() and not p.rstrip().endswith(("吗", "么"))]
-    limit = _ASKS_LIMIT.search(question)
-    if not any(_ASKS_QUANTITY.search(p) for p in asking) and not limit:
+    if not asks_figure(question):
         return lambda clause: True
+    limit = _ASKS_LIMIT.search(question)
     # The kind of figure asked is read where it is asked: "那100万元经费，是分几年拨？" asks
     # years (the money is given); a bare "要多少" takes its kind from its phrase ("营收要多少").
     plain = asking_text(question)
@@ -272,17 +277,47 @@ def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], b
         return Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。")
     if any(answers(h.clause) for h in hits[:5]) or (states_kind is not None and states_kind(hits[0].clause)):
         return ANSWERABLE
-    top = hits[0].clause
+    return delegated(hits, topic) or unstated(question, hits[0].clause)
+
+
+def delegated(hits: Sequence[Hit], topic: Sequence[str]) -> Verdict | None:
+    """"多少钱以上才算？" — "具体价值限额由市人民政府另行规定": the document does speak to it, by
+    saying who sets the figure (or that it is "一定比例"); that is the answer, not "未作规定"."""
     for clause in (h.clause for h in hits[:3]):
-        # "多少钱以上才算？" — "具体价值限额由市人民政府另行规定": the document does speak to it, by
-        # saying who sets the figure (or that it is "一定比例"); that is the answer, not "未作规定".
         left = [s for s in split_sentences(clause.text) if _DELEGATED.search(s)]
         if left and any(says(s, t) for s in left for t in topic):
             return Verdict(False, "delegated", "文件没有给出具体数值：", clause, "……".join(left))
-    if top.level == "table_row" and _names_indicator(question, top.text.splitlines()[0]):
+    return None
+
+
+def unstated(question: str, top: Clause, what: str = "", sentence: str = "") -> Verdict:
+    """Not answered although something was retrieved: an indicator the documents list without a
+    value, or — `what` the question asks and the best clause's `sentence` — "文件未明确规定整改期限；
+    最相关的规定是…" before the quote (never a bare refusal when a clause is close)."""
+    if top.level == "table_row" and asks_figure(question) and _names_indicator(question, top.text.splitlines()[0]):
         return Verdict(True, "indicator_without_value",
                        f"文件列为指标但未规定数值：{top.citation}“{top.text.splitlines()[0]}”只列出指标，未规定需达到的数值。")
+    if sentence:
+        return Verdict(True, "not_specified", f"文件未明确规定{what or '这一点'}；最相关的规定是{top.citation}：", top, sentence)
     return Verdict(True, "not_specified", "现有政策文件未作规定：检索到的相关条款没有给出这一数值。")
+
+
+def asked_what(question: str, measured: Sequence[str]) -> str:
+    """What a question asks, in a few words: the thing measured and the kind of value asked
+    ("整改期是多长？" → 整改期限; "建设期多长？" → 建设期限), through the figure reader's kinds."""
+    kinds, naming = asked_kinds()
+    plain = asking_text(question)
+    phrase = next((p for p in re.split(r"[，,？?。；;]", plain) if _ASKS_QUANTITY.search(p) or _ASKS_LIMIT.search(p)), "")
+    kind = next((k for ask, k in naming if re.search(ask, plain)), None) or \
+        next((k for k, (ask, _) in kinds.items() if phrase and re.search(ask, phrase)), None)
+    noun = kind_nouns().get(kind or "", "")
+    # the thing measured, when it stands in the phrase that asks ("整改期是多长" → 整改期)
+    ask = _ASKS_QUANTITY.search(phrase) or _ASKS_LIMIT.search(phrase)
+    present = [t for t in measured if t in phrase]
+    term = min(present, key=lambda t: abs(phrase.index(t) - ask.start())) if present and ask else ""
+    if not term:
+        return f"所问的{noun}" if noun else ""
+    return term + noun[1:] if noun and term.endswith(noun[0]) else term + noun
 
 
 def _names_indicator(question: str, indicator: str) -> bool:

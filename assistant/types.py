@@ -67,6 +67,11 @@ class Answer:
     resolved_question: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     assessment: Applied | None = None   # an applied question's verdict from the rules engine
+    # The answerability classifier's probability that the documents answer (retriever/answerability.py);
+    # None when it was not asked (refused on scope, an applied question, no model for the embedder).
+    answerability: float | None = None
+    weighed: bool = False               # the retrieved evidence was weighed for answerability
+    evidence: tuple[float, ...] = field(default=(), repr=False, compare=False)  # what was weighed
 
     def to_dict(self) -> dict:
         return {
@@ -79,4 +84,5 @@ class Answer:
                            "score": round(h.score, 6)} for h in self.hits],
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
             "assessment": self.assessment.to_dict() if self.assessment else None,
+            "answerability": None if self.answerability is None else round(self.answerability, 4),
         }

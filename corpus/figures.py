@@ -72,6 +72,13 @@ def asked_kinds(path: Path = UNITS_PATH) -> tuple[dict[str, tuple[str, tuple[str
     return kinds, tuple((str(a), str(k)) for a, k in data["asks_naming_unit"])
 
 
+@lru_cache(maxsize=1)
+def kind_nouns(path: Path = UNITS_PATH) -> dict[str, str]:
+    """Asked kind → the noun that names it in an answer (duration → 期限)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): str(v.get("said") or "") for k, v in data["asked"].items()}
+
+
 def parse_number(text: str) -> Fraction:
     """"3000", "2.5", "三十", "一百零五", "十万", "两万", "三千五百万", "半" → exact value. Raises ValueError."""
     text = unicodedata.normalize("NFKC", text).strip()

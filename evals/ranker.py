@@ -104,14 +104,16 @@ def asked_as(retriever: Retriever, gold: GoldQuestion) -> tuple[str, str | None,
 
 def collect(retriever: Retriever, questions: Sequence[GoldQuestion],
             on_progress: Callable[[int, int], None] | None = None) -> list[Group]:
-    """The groups, with the learned stage off while the conversations of follow-ups are asked
-    (so that what it is trained on does not depend on the model it replaces)."""
-    before = retriever.disabled
+    """The groups, with the learned stage and the answerability classifier off while the
+    conversations of follow-ups are asked (so that what it is trained on does not depend on the
+    model it replaces)."""
+    before, answerability = retriever.disabled, retriever.answerability
     retriever.disabled = before | {"ranker"}
+    retriever.answerability = None  # nor on the answerability model trained on this stage's scores
     try:
         return _collect(retriever, questions, on_progress)
     finally:
-        retriever.disabled = before
+        retriever.disabled, retriever.answerability = before, answerability
 
 
 def _collect(retriever: Retriever, questions: Sequence[GoldQuestion],
@@ -153,22 +155,33 @@ def first_is_gold(group: Group, ranker: Ranker | None) -> bool:
     return bool(group.labels[group.candidates.ids.index(order[0])])
 
 
-def leave_one_document_out(groups: Sequence[Group], embedder: str,
-                           on_progress: Callable[[int, int], None] | None = None) -> list[dict]:
-    """Per gold document: questions, hit@1 in today's order, hit@1 of a model trained without
-    the document's questions (the honest figure), and in-sample hit@1 (trained on everything)."""
-    full = train(groups, embedder)
+def models_without_each(groups: Sequence[Group], embedder: str,
+                        on_progress: Callable[[int, int], None] | None = None) -> dict[str, Ranker | None]:
+    """Per gold document: a model trained without the document's questions (None: nothing left)."""
     documents = sorted({g.doc for g in groups})
-    rows = []
+    models: dict[str, Ranker | None] = {}
     for i, doc in enumerate(documents, 1):
-        held = [g for g in groups if g.doc == doc]
         rest = [g for g in groups if g.doc != doc]
-        model = train(rest, embedder) if any(g.answerable_here for g in rest) else None
+        models[doc] = train(rest, embedder) if any(g.answerable_here for g in rest) else None
+        if on_progress:
+            on_progress(i, len(documents))
+    return models
+
+
+def leave_one_document_out(groups: Sequence[Group], embedder: str,
+                           on_progress: Callable[[int, int], None] | None = None,
+                           models: dict[str, Ranker | None] | None = None) -> list[dict]:
+    """Per gold document: questions, hit@1 in today's order, hit@1 of a model trained without
+    the document's questions (the honest figure), and in-sample hit@1 (trained on everything).
+    `models`: the models without each document, when already trained (models_without_each)."""
+    full = train(groups, embedder)
+    models = models if models is not None else models_without_each(groups, embedder, on_progress)
+    rows = []
+    for doc, model in sorted(models.items()):
+        held = [g for g in groups if g.doc == doc]
         rows.append({"doc": doc, "n": len(held),
                      "off": _share(held, None), "cv": _share(held, model) if model else _share(held, None),
                      "in_sample": _share(held, full)})
-        if on_progress:
-            on_progress(i, len(documents))
     n = sum(r["n"] for r in rows)
     total = {"doc": "（全部）", "n": n}
     for key in ("off", "cv", "in_sample"):

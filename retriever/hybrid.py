@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -21,6 +21,7 @@ from ingest.store import (
     read_state,
 )
 from ingest.tokenize import Tokenizer, jieba_tokenizer, tokenizer_fingerprint
+from retriever.answerability import Answerability, answerability_for
 from retriever.answer_type import answer_types_stated, expected_answer_types
 from retriever.corpus import Corpus
 from retriever.lexicon import Lexicon
@@ -64,6 +65,11 @@ class Hit:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     dense_similarity: float | None = None
+    # The learned stage's description of this candidate (retriever/ranker.py FEATURES) and its
+    # score, when the stage ran and the hit is among the candidates it re-ordered: the evidence
+    # the answerability classifier weighs (retriever/answerability.py).
+    features: tuple[float, ...] = field(default=(), compare=False, repr=False)
+    rank_score: float | None = field(default=None, compare=False)
 
 
 MAX_K = 100
@@ -85,11 +91,14 @@ STAGES: dict[str, str] = {
 
 class Retriever:
     def __init__(self, clauses: list[Clause], lexical: LexicalIndex, collection, embedder: Embedder,
-                 state: IndexState, calibration: Calibration | None = None, ranker: Ranker | None = None) -> None:
+                 state: IndexState, calibration: Calibration | None = None, ranker: Ranker | None = None,
+                 answerability: Answerability | None = None) -> None:
         """calibration: the similarity floor and margins on this embedder's scale
         (retriever/calibration.py); the shipped one for the model when not given."""
         self.calibration = calibration or default_calibration(embedder.spec)
         self.ranker = ranker  # the learned selection stage (retriever/ranker.py); None: off
+        # whether the retrieved clauses answer at all (retriever/answerability.py); None: not decided here
+        self.answerability = answerability
         self.disabled: frozenset[str] = frozenset()  # names of STAGES switched off (ablation)
         self.corpus = Corpus(clauses)
         self.lexicon = Lexicon(lexical)
@@ -127,7 +136,7 @@ class Retriever:
             raise IndexError_(f"索引“{state.generation}”不完整或已损坏：{exc}；"
                               "请运行 policy-assistant ingest --rebuild") from exc
         return cls(clauses, lexical, collection, embedder, state, calibration_for(data_dir, embedder.spec),
-                   ranker_for(data_dir, embedder.spec))
+                   ranker_for(data_dir, embedder.spec), answerability_for(data_dir, embedder.spec))
 
     # ---- the public call -------------------------------------------------------------
     def search(self, question: str, k: int = 5, *, region: str | None = None,
@@ -145,9 +154,13 @@ class Retriever:
             return self._search_each_region(question, k, scope)
         chosen = self._select(question, scope, region, doc_ids, features=self.ranker is not None and on("ranker"))
         order = chosen.order
+        rows: dict[str, tuple[tuple[float, ...], float]] = {}
         if chosen.candidates is not None:
-            head = self.ranker.order(chosen.candidates)
+            scores = self.ranker.scores(chosen.candidates.features)
+            head = self.ranker.order(chosen.candidates, scores)
             order = head + order[len(head):]
+            rows = {cid: (tuple(chosen.candidates.features[i]), float(scores[i]))
+                    for i, cid in enumerate(chosen.candidates.ids)}
             if "indicator" in chosen.types and on("indicator_group"):  # the group stays in table order
                 order = self._indicator_group_in_order(question, order)
         if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
@@ -158,7 +171,7 @@ class Retriever:
         b_pos = {cid: i for i, cid in enumerate(chosen.bm25_rank, 1)}
         d_pos = {cid: i for i, cid in enumerate(chosen.dense_rank, 1)}
         return [Hit(self.corpus.at(cid), chosen.fused[cid], b_pos.get(cid), d_pos.get(cid),
-                    chosen.similarity.get(cid)) for cid in order[:k]]
+                    chosen.similarity.get(cid), *rows.get(cid, ((), None))) for cid in order[:k]]
 
     def candidates(self, question: str, region: str | None = None,
                    doc_ids: Sequence[str] | None = None) -> Candidates:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from retriever.corpus import Corpus
 from retriever.scope import Scope
 from retriever.structure import is_bare_lead_in
 
+T = TypeVar("T")
 RANKER_FILE = "ranker.json"
 SHIPPED_DIR = Path(__file__).resolve().parent / "rankers"
 DEPTH = 20          # candidates the model re-orders; the rest keep their order behind them
@@ -192,9 +193,9 @@ class Ranker:
             return np.zeros(0)
         return self._booster.predict(rows, num_threads=1)
 
-    def order(self, candidates: Candidates) -> list[str]:
-        """The candidates best first; ties keep today's order."""
-        s = self.scores(candidates.features)
+    def order(self, candidates: Candidates, scores: np.ndarray | None = None) -> list[str]:
+        """The candidates best first; ties keep today's order. `scores`: already computed."""
+        s = self.scores(candidates.features) if scores is None else scores
         return [candidates.ids[i] for i in sorted(range(len(s)), key=lambda i: (-s[i], i))]
 
     def to_dict(self) -> dict:
@@ -213,20 +214,31 @@ def ranker_from(data: dict) -> Ranker | None:
 def ranker_for(data_dir: Path, embedder: str) -> Ranker | None:
     """The index's own model when one was trained for its embedder, else the shipped one for
     that embedder, else None (the stage is off)."""
-    for path in (data_dir / RANKER_FILE, SHIPPED_DIR / f"{embedder}.json"):
+    return stored_model((data_dir / RANKER_FILE, SHIPPED_DIR / f"{embedder}.json"), embedder, ranker_from)
+
+
+def stored_model(paths: Sequence[Path], embedder: str, parse: Callable[[dict], T | None]) -> T | None:
+    """The first of the stored models (JSON files) made for the embedder that `parse` accepts
+    (the index's own, then the shipped one)."""
+    for path in paths:
         if not path.exists():
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a damaged file is written again by the next eval --train-ranker
-        if data.get("embedder") == embedder and (found := ranker_from(data)) is not None:
+        if data.get("embedder") == embedder and (found := parse(data)) is not None:
             return found
     return None
 
 
 def save_ranker(path: Path, ranker: Ranker) -> Path:
+    return save_model(path, ranker.to_dict())
+
+
+def save_model(path: Path, data: dict) -> Path:
+    """A model written whole or not at all (beside the index)."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(ranker.to_dict(), ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
     return path

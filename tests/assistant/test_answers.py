@@ -215,3 +215,21 @@ def test_a_comparison_of_two_programmes_answers_each(assistant):
     answer = assistant.answer("广西的示范区和创新联合体，年度报告分别什么时候交？")
     assert {c.clause.doc_id for c in answer.citations} == {"gx-demo-zone", "gx-consortium"}, answer.text
     assert "1月底前" in answer.text and "12月31日前" in answer.text and "根据《" in answer.text
+
+
+def _clause(retriever, doc_id: str, path: str):
+    return next(c for c in retriever.corpus if c.doc_id == doc_id and c.path == path and c.part == 0)
+
+
+def test_a_figure_is_quoted_from_where_it_sits_in_the_article(real_retriever):
+    """The best clause is the lead-in, which states no figure; the item of its article that
+    states the asked one is quoted and cited in its place."""
+    from assistant.extractive import compose
+    from retriever import Hit
+
+    item = _clause(real_retriever, "gx-consortium", "第五条（二）1")
+    lead = real_retriever.corpus.lead_in_of(item)
+    question = "牵头企业的年主营业务收入要多少？"
+    comp = compose(question, [Hit(lead, 1.0)], real_retriever.lexicon.expand(question), real_retriever.corpus.clauses,
+                   False, answers=lambda c: "亿元" in c.text, tree=real_retriever.corpus)
+    assert comp.clauses == (item,) and "10亿元以上" in comp.text, comp.text

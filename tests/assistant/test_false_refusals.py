@@ -56,3 +56,20 @@ def test_a_figure_left_to_others_is_said_to_be_left(assistant):
 def test_an_unrelated_clause_that_leaves_some_figure_open_is_no_answer(assistant):
     """"研发投入5%以上，市里给多少奖励？": 第十七条's 一定比例 is a research institute's fund, not a reward."""
     assert assistant.answer("郑州企业研发投入达到5%以上，市里给多少奖励？").refusal == "not_specified"
+
+
+@pytest.mark.slow
+def test_a_refusal_with_a_close_clause_says_what_is_missing_then_quotes_it(real_retriever):
+    """Not answered, but a clause speaks of the thing asked: say what is not stated, then quote it
+    (never a bare refusal when a clause is close)."""
+    from assistant import Assistant
+
+    answer = Assistant(real_retriever).answer("湖南技术创新中心主任有没有年龄限制？")
+    assert answer.refused and answer.refusal == "not_specified" and answer.weighed
+    assert answer.text.startswith("文件未明确规定主任年龄；最相关的规定是《湖南省技术创新中心建设实施方案》"), answer.text
+    assert "[1]" in answer.text and answer.citations[0].clause.doc_id == "hn-tic"
+    assert "中心主要负责人应为专职工作人员" in answer.text
+    # no clause speaks of the thing asked: no quote, the nearest clauses listed
+    bare = Assistant(real_retriever).answer("广西技术创新中心牵头企业营收要多少？")
+    assert bare.refused and not bare.citations and "可能相关的条款" in bare.text
+    assert bare.answerability is not None and 0.0 <= bare.answerability <= 1.0

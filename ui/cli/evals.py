@@ -75,7 +75,7 @@ def eval_command(
         typer.echo(f"校准（{calibration.embedder}）：RRF k={calibration.rrf_k}，向量权重 {calibration.dense_weight}，"
                    f"相似度下限 {calibration.min_top_similarity}，文件边际 {calibration.document_margin}；{calibration.source}")
     if train_ranker:
-        _train_ranker(assistant.retriever, s)
+        _train_ranker(assistant, s)
         if gold_set is None and ablate is None:
             return
     if ablate is not None:
@@ -106,29 +106,38 @@ def eval_command(
     typer.echo(f"报告：{paths['md']}（另有 report.json、图表与历次趋势 trend.png；本集已评测 {len(history)} 次）")
 
 
-def _train_ranker(retriever, s) -> None:
-    """Train the learned selection stage on every gold set in evals/ and the logbook's reviewed
-    sets, print the leave-one-document-out figures, keep the model beside the index."""
+def _train_ranker(assistant, s) -> None:
+    """Train the learned selection stage and the answerability classifier on every gold set in
+    evals/ and the logbook's reviewed sets, print the leave-one-document-out figures, keep both
+    models beside the index."""
+    from evals.answerability import MAX_FALSE_REFUSALS, collect_rows, train_answerability, weighing_questions
     from evals.logbook import Logbook
-    from evals.ranker import collect, leave_one_document_out, trained_ranker, training_files, training_questions
+    from evals.ranker import (
+        collect, leave_one_document_out, models_without_each, trained_ranker, training_files, training_questions,
+    )
+    from retriever.answerability import ANSWERABILITY_FILE, save_answerability
     from retriever.ranker import RANKER_FILE, save_ranker
 
+    retriever = assistant.retriever
     files = training_files()
     with reported():
         logbook = Logbook(s.data_dir, url=s.db_url)
         reviewed = [(name, logbook.gold_set_jsonl(name)) for name in logbook.gold_sets()]
         questions = training_questions(files, retriever.state.documents, reviewed)
+        weighed = weighing_questions(files, retriever.state.documents, reviewed)
     if not questions:
         fail(NO_QUESTIONS, field="set")
     with typer.progressbar(length=len(questions), label="收集候选条款") as bar:
         groups = collect(retriever, questions, on_progress=lambda done, total: bar.update(done - bar.pos))
+    spec = retriever.embedder.spec
     with typer.progressbar(length=1, label="逐文件留出交叉验证") as bar:
         def tick(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
-        cv = leave_one_document_out(groups, retriever.embedder.spec, on_progress=tick)
-        ranker = trained_ranker(groups, retriever.embedder.spec, cv,
-                                [f.relative_to(f.parents[1]).as_posix() for f in files] + [n for n, _ in reviewed])
+        held_out = models_without_each(groups, spec, on_progress=tick)
+        cv = leave_one_document_out(groups, spec, models=held_out)
+        sets = [f.relative_to(f.parents[1]).as_posix() for f in files] + [n for n, _ in reviewed]
+        ranker = trained_ranker(groups, spec, cv, sets)
     typer.echo("| 留出的文件 | 题数 | hit@1（关闭此步） | hit@1（留出交叉验证） | hit@1（训练集内） |")
     typer.echo("|---|---|---|---|---|")
     for row in cv:
@@ -136,6 +145,22 @@ def _train_ranker(retriever, s) -> None:
     path = save_ranker(s.data_dir / RANKER_FILE, ranker)
     retriever.ranker = ranker
     typer.echo(f"排序模型：{path}（{ranker.source}）")
+    with typer.progressbar(length=len(weighed), label="可答性：逐题作答") as bar:
+        rows = collect_rows(assistant, weighed, held_out, ranker,
+                            on_progress=lambda done, total: bar.update(done - bar.pos))
+    with reported():
+        model, figures = train_answerability(rows, spec, sets)
+    typer.echo(f"\n可答性判断（逐文件留出交叉验证；阈值 {model.threshold:.3f}，按留出误拒不超过 {MAX_FALSE_REFUSALS:.1%} 选定）：")
+    typer.echo("| 文件 | 可回答 | 不可回答 | 误拒（留出） | 拒答召回（留出） | 误拒（手写规则） | 拒答召回（手写规则） |")
+    typer.echo("|---|---|---|---|---|---|---|")
+    for r in figures:
+        recall = "—" if r["recall"] is None else f"{r['recall']:.3f}"
+        guard = "—" if r["guard_recall"] is None else f"{r['guard_recall']:.3f}"
+        typer.echo(f"| {r['doc']} | {r['answerable']} | {r['unanswerable']} | {r['false_refusals']:.3f} | {recall} | "
+                   f"{r['guard_false_refusals']:.3f} | {guard} |")
+    path = save_answerability(s.data_dir / ANSWERABILITY_FILE, model)
+    retriever.answerability = model
+    typer.echo(f"可答性模型：{path}（{model.source}）")
 
 
 def _check(s) -> None:
