@@ -188,7 +188,10 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     text = unicodedata.normalize("NFKC", text)
     cues = load_glossary().applied_cues if cues is None else cues
     meanings = meanings or Meanings(rules, encoder)
-    stretches = _stretches(text, _without_periods(text, stated_figures(text, tuple(cues.get("requirement", ())))))
+    figures = stated_figures(text, tuple(cues.get("requirement", ())))
+    kept = _without_periods(text, figures)
+    periods = [f for f in read_figures(text) if f.family == "duration" and f not in kept]  # 近三年, 三年合计
+    stretches = _stretches(text, kept)
     values: dict[str, Any] = {}
     said: dict[str, str] = {}
     unmapped: list[str] = []
@@ -225,6 +228,11 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             continue
         spec = rules.field(slot.field)
         amount = _combined(spec, stretch.figures)
+        years = _years_totalled(text, stretch, periods, totals) if spec.aggregate == "mean" else None
+        if amount is not None and years:  # "三年合计1.15亿" of a yearly average: the total over the years
+            mean = amount[0] / years
+            per_year = convert(mean, stretch.figures[0].unit, spec.unit) if stretch.figures[0].family == "money" else mean
+            amount = mean, f"（{years} 年合计，平均每年 {format_number(per_year)} {spec.unit}）"
         if amount is None:
             unclear.append(Unclear(stretch.words, (f"{spec.brief}的哪一年",)))
             continue
@@ -337,6 +345,22 @@ def _words_of(text: str, stretch: _Stretch) -> str:
     stop = _RIGHT_STOP.search(text, stretch.end, seg_end)
     tail = re.match(r"[^的吗呢么啊吧咋怎是有要能，,、]{0,2}", text[stretch.end:stop.start() if stop else seg_end]).group()
     return text[stretch.start:stretch.end] + tail
+
+
+def _years_totalled(text: str, stretch: _Stretch, periods: list[Figure], totals: tuple[str, ...]) -> int | None:
+    """The number of years one amount is the total of ("三年合计1.15亿", "近两年一共2000万"): a
+    period of whole years just before it, in its own part of the sentence, with a word saying
+    it is summed between them. None when it is not said so."""
+    if len(stretch.figures) != 1:
+        return None
+    for period in periods:
+        if not stretch.lo <= period.start < stretch.start or period.unit != "年":
+            continue
+        between = text[period.end:stretch.start]
+        if (period.value.denominator == 1 and period.value >= 2 and any(w in between for w in totals)
+                and not _SEGMENT_END.search(between)):
+            return int(period.value)
+    return None
 
 
 def _combined(spec: FieldSpec, figures: tuple[Figure, ...]) -> tuple[Fraction, str] | None:
@@ -473,15 +497,33 @@ def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[An
     return None
 
 
+_ASKER = re.compile(r"^(?:我们|咱们|我|本)(?:是|这个|这家|单位是)?")
+
+
 def _introduced(text: str, spec: FieldSpec) -> tuple[str, str] | None:
-    """An option the asker opens with as what it is ("湖南企业，…", "柳州的企业，…"): a short
-    first part of the question ending in the option's own name."""
+    """An option the asker opens with as what it is: a short first part of the question ending
+    in the option's own name ("湖南企业，…", "柳州的企业，…"), or a first part whose subject is
+    one of the option's names — the end of its label ("学校年收入5亿" of 高等学校) or a word of
+    only its said phrases ("研究院在申报方向上…" of 我们是…研究院)."""
     first = _SEGMENT.match(text)
     words = first.group().strip() if first else ""
-    if not words or len(words) > INTRODUCTION:
+    if not words:
         return None
-    named = [(v, label) for v, label in spec.choices if words.endswith(label)]
-    return named[0] if len(named) == 1 else None
+    if len(words) <= INTRODUCTION:
+        named = [(v, label) for v, label in spec.choices if words.endswith(label)]
+        if len(named) == 1:
+            return named[0]
+    subject = _ASKER.sub("", words)
+    said = dict(spec.choices_said)
+    pieces = {v: {p for phrase in said.get(v, ()) for p in phrase.split("…") if len(p) >= 2} for v, _ in spec.choices}
+    shared = {p for v, ps in pieces.items() for p in ps if sum(p in qs for qs in pieces.values()) > 1}
+    names = {v: {label[i:] for i in range(len(label) - 1)} | (pieces[v] - shared) for v, label in spec.choices}
+    named = {v: max(len(n) for n in ns if subject.startswith(n)) for v, ns in names.items()
+             if any(subject.startswith(n) for n in ns)}
+    if len(named) != 1:
+        return None
+    value = next(iter(named))
+    return value, subject[:named[value]]
 
 
 @dataclass(frozen=True)
