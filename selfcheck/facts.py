@@ -66,17 +66,19 @@ class ReadFacts:
     unclear: tuple[Unclear, ...] = field(default_factory=tuple)
 
 
-def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[Figure]:
+def stated_figures(text: str, requirement_words: tuple[str, ...] = (), adding: tuple[str, ...] = ()) -> list[Figure]:
     """The quantities `text` states (corpus.figures reads them), without what is not the asker's
     own: a requirement word beside it ("要达到10亿", "10亿以上"), a period or an order (近三年,
-    第二), a lone 一 ("一家企业" is an article; "牵头了一个" is a count), a range, a date or a year."""
+    第二), a lone 一 ("一家企业" is an article; "牵头了一个", "再拉进来一家" are counts), a range,
+    a date or a year."""
     out = []
     for f in read_figures(text):
         before = text[max(0, f.start - 4):f.start]
         after = re.sub(r"^(?:的|这个|那个|这条)", "", text[f.end:f.end + 6])
         if f.value is None or f.family in ("date", "year") or f.upper is not None:
             continue
-        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一") and before[-1:] not in ("了", "过")):
+        counted = before[-1:] in ("了", "过") or (f.family == "count" and _added(text, f.start, adding))
+        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一") and not counted):
             continue
         if any(before.endswith(w) or after.startswith(w) for w in requirement_words):
             continue
@@ -85,6 +87,13 @@ def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[F
 
 
 _PEOPLE = ("人", "名", "位")
+ADDING_REACH = 4   # characters between an adding word and the count it adds ("再拉进来一家")
+
+
+def _added(text: str, start: int, adding: tuple[str, ...]) -> bool:
+    """Whether the count at `start` is said as added to one already said ("再拉进来一家")."""
+    before = _SEGMENT_END.split(text[max(0, start - ADDING_REACH - 1):start])[-1]
+    return any(w in before for w in adding)
 
 
 def _without_periods(text: str, figures: list[Figure]) -> list[Figure]:
@@ -188,7 +197,8 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     text = unicodedata.normalize("NFKC", text)
     cues = load_glossary().applied_cues if cues is None else cues
     meanings = meanings or Meanings(rules, encoder)
-    figures = stated_figures(text, tuple(cues.get("requirement", ())))
+    adding = tuple(cues.get("adding", ()))
+    figures = stated_figures(text, tuple(cues.get("requirement", ())), adding)
     kept = _without_periods(text, figures)
     periods = [f for f in read_figures(text) if f.family == "duration" and f not in kept]  # 近三年, 三年合计
     stretches = _stretches(text, kept)
@@ -209,8 +219,15 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     order = sorted(range(len(stretches)), key=lambda i: (not text[:stretches[i].start].endswith(totals),
                                                          -max(shared[i].values(), default=0)))
     taken: set[Slot] = set()
+    bound: list[tuple[int, str, Figure]] = []   # (where, field, figure) of each count bound
+    added: list[_Stretch] = []
+    summed: list[_Stretch] = []
+    joined = False   # a count was adjusted for the asker or the one joined
     for i in order:
         stretch = stretches[i]
+        if len(stretch.figures) == 1 and stretch.figures[0].family == "count" and _added(text, stretch.start, adding):
+            added.append(stretch)   # added to a count said before it: after all are bound
+            continue
         floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE  # the only field of its kind
         options = {slot: v for slot, v in shared[i].items() if v >= floor and (
             slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
@@ -218,7 +235,10 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             options = _agreed(meanings, stretch, {s: v for s, v in shared[i].items() if
                                                    s not in taken and s.field not in values})
         if not options:
-            unmapped.append(_words_of(text, stretch))
+            if text[:stretch.start].endswith(totals) and stretch.figures[0].family == "count":
+                summed.append(stretch)   # "…一共8家": perhaps the total of a count said before it
+            else:
+                unmapped.append(_words_of(text, stretch))
             continue
         slot = _decide(meanings, stretch, options)
         if slot is None:
@@ -264,6 +284,28 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         values[slot.field] = _adjusted(spec, value, text, stretch, cues)
         said[slot.field] = (_words_of(text, stretch) + amount[1] + said_each
                             + _adjustment_note(spec, value, values[slot.field]))
+        if values[slot.field] == value and figure.family == "count":
+            bound.append((stretch.start, slot.field, figure))
+        elif values[slot.field] != value:
+            joined = True
+    for stretch in summed:  # "拉7家单位，加上我们自己一共8家": the total is the count
+        target = _added_to(stretch, bound, rules, same_sentence=text)
+        if target is None or stretch.figures[0].value < values[target]:
+            unmapped.append(_words_of(text, stretch))
+            continue
+        values[target] = int(stretch.figures[0].value)
+        said[target] += f"，{_words_of(text, stretch)}（合计 {values[target]} {rules.field(target).unit}）"
+        used.append((stretch.lo, stretch.end))
+    for stretch in added:
+        target = _added_to(stretch, bound, rules)
+        if target is None:
+            if not joined and not any(at < stretch.start for at, _, _ in bound):
+                unmapped.append(_words_of(text, stretch))   # else it is this one ("再加入一个",
+            continue                                         # "再牵头一个"): the rule counts it
+        spec, n = rules.field(target), int(stretch.figures[0].value)
+        values[target] += n
+        said[target] += f"，再加 {n} {stretch.figures[0].unit}（共 {values[target]} {spec.unit}）"
+        used.append((stretch.lo, stretch.end))
     for key, parts in halves.items():
         if key in values:
             continue
@@ -287,6 +329,22 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         values[key], said[key] = value, words
     asked = _asked(text, rules, meanings, values, cues)
     return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
+
+
+def _added_to(stretch: _Stretch, bound: list[tuple[int, str, Figure]], rules: ProgramRules,
+              same_sentence: str = "") -> str | None:
+    """The count field an added count (or a total) goes to: the nearest count said before it
+    with the same counting word (个 goes with any), as the asker said it (not already adjusted),
+    of a field that counts the whole as it will be (counts_in: 含牵头单位, 含本联合体) — "已牵头
+    的其他联合体" does not count the one about to be led. same_sentence: the text, when the
+    count must be in the same sentence."""
+    figure = stretch.figures[0]
+    first = 0
+    if same_sentence:
+        first = next((m.start() for m in _SENTENCE.finditer(same_sentence) if m.start() <= stretch.start < m.end()), 0)
+    before = [(at, key, f) for at, key, f in bound if first <= at < stretch.start and rules.field(key).counts_in
+              and rules.field(key).type == "integer" and (f.unit == figure.unit or "个" in (f.unit, figure.unit))]
+    return max(before, key=lambda t: t[0])[1] if before and figure.value.denominator == 1 else None
 
 
 def _decide(meanings: Meanings, stretch: _Stretch, options: dict[Slot, float]) -> Slot | None:
