@@ -65,9 +65,10 @@ class Applied:
 
 def asks_to_judge(question: str) -> bool:
     """Whether it asks if the asker qualifies (能不能, 够不够, 达标…, or any yes/no question
-    after the facts: "…还能加入吗？", "…就够了吧？") or how far off it is (还差)."""
+    after the facts: "…还能加入吗？", "…就够了吧？", "会不会超比例？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
-    yes_no = re.search(r"[吗么不没吧][？?。！!\s]*$", question) is not None
+    yes_no = (re.search(r"[吗么不没吧][？?。！!\s]*$", question) is not None
+              or re.search(r"([\u4e00-\u9fff])[不没]\1", question) is not None)  # A不A: 会不会超, 是不是
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
 
