@@ -327,6 +327,8 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             values[spec.key], said[spec.key] = stated
     for key, (value, words) in _declared(text, rules, meanings, values, used, cues).items():
         values[key], said[key] = value, words
+    for key, (value, words) in _by_label(text, rules, values, used, cues).items():
+        values[key], said[key] = value, words
     asked = _asked(text, rules, meanings, values, cues)
     return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
 
@@ -512,6 +514,48 @@ def _declared(text: str, rules: ProgramRules, meanings: Meanings, values: Mappin
         if slot is not None:
             out[slot.field] = (not _DENIES.search(seg), seg)
     return out
+
+
+def _by_label(text: str, rules: ProgramRules, values: Mapping[str, Any], used: list[tuple[int, int]],
+              cues: Mapping[str, Sequence[str]]) -> dict[str, tuple[bool, str]]:
+    """Yes/no facts read from what a field's label says, in a plain statement of the question (no
+    figure, no negation, nothing asked in it):
+    - a label placing the act in a region ("牵头单位是否在广西壮族自治区内注册"): the asker saying
+      the act with a place ("我们总部注册在深圳") — yes when the place is in that region, no when not;
+    - a label excluding holders ("专家委员会主任是否由非牵头单位、共建单位的…担任"): a statement
+      about its subject naming one of them ("主任我们想请共建单位的首席科学家来当") says no."""
+    g = load_glossary()
+    askers = tuple(cues.get("asker", ()))
+    holders = "|".join(map(re.escape, sorted(g.holders, key=len, reverse=True)))
+    segments = [m for m in _SEGMENT.finditer(text) if not any(a < m.end() and m.start() < b for a, b in used)
+                and not _DENIES.search(m.group()) and not read_figures(m.group())]
+    out: dict[str, tuple[bool, str]] = {}
+    for spec in rules.fields:
+        if spec.type != "boolean" or spec.key in values:
+            continue
+        region = g.region_in_text(spec.label)
+        excluded = re.search(rf"非((?:{holders})(?:[、和及与](?:{holders}))*)", spec.label) if holders else None
+        for m in segments:
+            seg = m.group().strip()
+            if region and region != g.national_region:
+                act = _act_in(spec.label, g.regions.get(region, ()))
+                place = g.region_in_text(seg)
+                if act and act in seg and seg.startswith(askers) and place and place != g.national_region:
+                    out[spec.key] = (place == region, seg)
+                    break
+            if excluded and "是否" in spec.label:
+                subject = spec.label[:spec.label.index("是否")]
+                named = re.findall(holders, excluded.group(1))
+                if subject and subject in seg and any(h in seg.replace(subject, "") for h in named):
+                    out[spec.key] = (False, seg)
+                    break
+    return out
+
+
+def _act_in(label: str, names: Sequence[str]) -> str:
+    """What a label says is done in its region ("…在广西壮族自治区内注册" → 注册)."""
+    at = max((label.rindex(n) + len(n) for n in names if n in label), default=-1)
+    return re.sub(r"^(?:区内|省内|境内|市内|内)", "", label[at:]) if at >= 0 else ""
 
 
 def _mentioned(text: str, spec: FieldSpec) -> bool:
