@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
+from corpus.figures import read_figures
 from corpus.glossary import load_glossary
 from selfcheck import InputError, load_program
 from selfcheck.engine import assess, assess_criterion, condition_text
@@ -87,19 +88,23 @@ _PART = re.compile(r"[^，,。；;！!？?\n]+")
 
 
 def scope_question(question: str) -> str:
-    """The question as its scope is read: places that describe the other members ("其他都是
-    广东、湖南的", "其余在北京、上海") are facts about them, not where the question is asked
-    about — they are left out. Everything else stays as asked."""
+    """The question as its scope is read: places that describe members are facts about them,
+    not where the question is asked about — they are left out: in a part about the other
+    members ("其他都是广东、湖南的", "其余在北京、上海"), or right after a count of them ("再拉进来
+    一家湖南的研究所", "有2家广东的企业"). Everything else stays as asked."""
     g = load_glossary()
     others = g.applied_cues.get("others", ())
     places = sorted({n for names in g.regions.values() for n in names} | set(g.cities), key=len, reverse=True)
-    if not others or not places:
+    if not places:
         return question
     pattern = re.compile("|".join(map(re.escape, places)))
+    counted = {f.end for f in read_figures(question) if f.family == "count"}
 
     def mask(m: re.Match) -> str:
         part = m.group()
-        return pattern.sub("", part) if part.strip().startswith(others) else part
+        if others and part.strip().startswith(others):
+            return pattern.sub("", part)
+        return pattern.sub(lambda p: "" if m.start() + p.start() in counted else p.group(), part)
     return _PART.sub(mask, question)
 
 

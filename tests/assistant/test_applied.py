@@ -144,3 +144,14 @@ def test_a_yes_no_question_is_read_in_its_common_forms(question, judging):
     from assistant.applied import asks_to_judge
 
     assert asks_to_judge(question) is judging
+
+
+@pytest.mark.parametrize("question, scope", [
+    ("现在7家单位，再拉进来一家湖南的研究所，够了吧？", "现在7家单位，再拉进来一家的研究所，够了吧？"),
+    ("我们组了9家，有2家广东的企业，行吗", "我们组了9家，有2家的企业，行吗"),
+    ("湖南企业，研发经费三年4000万，够吗", "湖南企业，研发经费三年4000万，够吗"),   # the asker's own place stays
+])
+def test_a_place_right_after_a_count_describes_members_not_the_scope(question, scope):
+    from assistant.applied import scope_question
+
+    assert scope_question(question) == scope
