@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -213,6 +213,15 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         slots = [s for s in meanings.slots
                  if all(fits(rules.field(s.field), f, s.role) for f in stretch.figures)]
         shared.append({s: meanings.shared(stretch.context, s) for s in slots})
+    asking = _asking_pairs(text, cues)
+    for i, stretch in enumerate(stretches):
+        floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE
+        if asking and max(shared[i].values(), default=0) < floor and _names_nothing(text, stretch):
+            # "连我们牵头单位在内一共8家，组成单位数量够吗？": the figure names no thing of its
+            # own; the part that asks names what it is
+            context = stretch.context + tuple((0.0, p) for p in asking)
+            stretches[i] = replace(stretch, context=context)
+            shared[i] = {s: meanings.shared(context, s) for s in shared[i]}
     # a total first ("加上我们自己一共8家"), then the strongest evidence; each field (or half)
     # filled once, except a sum's groups
     totals = tuple(cues.get("total", ()))
@@ -333,6 +342,26 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
 
 
+def _asking_pairs(text: str, cues: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The character pairs of the part of the question that asks whether it qualifies (a
+    qualify or gap word in it, or a question mark after it), without the asking words."""
+    words = tuple(w for kind in ("qualify", "gap") for w in cues.get(kind, ()))
+    for m in _SEGMENT.finditer(text):
+        seg = m.group()
+        if any(w in seg for w in words) or text[m.end():m.end() + 1] in ("?", "？"):
+            for w in sorted(words, key=len, reverse=True):
+                seg = seg.replace(w, "，")
+            if not read_figures(seg):
+                return tuple(p for _, p in pairs(seg))
+    return ()
+
+
+def _names_nothing(text: str, stretch: _Stretch) -> bool:
+    """Whether a figure ends its part of the sentence ("一共8家，", "300万，"): it names no thing
+    of its own ("200名员工" does)."""
+    return re.match(r"\s*(?:[，,。；;！!？?)）]|$)", text[stretch.end:]) is not None
+
+
 def _added_to(stretch: _Stretch, bound: list[tuple[int, str, Figure]], rules: ProgramRules,
               same_sentence: str = "") -> str | None:
     """The count field an added count (or a total) goes to: the nearest count said before it
@@ -442,7 +471,11 @@ def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: M
     """A count the field keeps with one more in it: the asker itself when the question counts
     others only ("除了我们，还有6家成员单位" → 7 with 含牵头单位), or this one when the asker has
     joined some and asks about joining another ("已经参加了3个…加入第4个" → 4)."""
-    if spec.type != "integer" or not spec.counts_in:
+    if spec.type != "integer":
+        return value
+    if _besides_self(text, stretch, spec, cues):
+        return value + 1
+    if not spec.counts_in:
         return value
     sentence = next((text[m.start():m.end()] for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), text)
     if spec.counts_in == "asker" and any(w in sentence for w in cues.get("excluding_self", ())):
@@ -454,6 +487,23 @@ def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: M
         if any(w in text for w in cues.get("joining", ())):
             return value + 1
     return value
+
+
+def _besides_self(text: str, stretch: _Stretch, spec: FieldSpec, cues: Mapping[str, Sequence[str]]) -> bool:
+    """A count said besides the asker: "牵头企业和另外2家是在广西注册的" (the asker and N others:
+    N + 1, whatever is counted), or "我们牵头，另外拉了5家单位" for a field counting the asker
+    (含牵头单位)."""
+    seg = next((m for m in _SEGMENT.finditer(text) if m.start() <= stretch.start < m.end()), None)
+    others = [o for o in cues.get("others", ()) if seg is not None and o in text[seg.start():stretch.start]]
+    selves = tuple(cues.get("asker", ()))
+    if not others or not selves or stretch.figures[0].family != "count":
+        return False
+    at = text.index(others[0], seg.start())
+    sentence = next((m.start() for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), 0)
+    before = text[sentence:at]
+    if re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$", before):
+        return True
+    return spec.counts_in == "asker" and any(w in before for w in selves)
 
 
 def _adjustment_note(spec: FieldSpec, before: Any, after: Any) -> str:
