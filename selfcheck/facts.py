@@ -87,6 +87,7 @@ def stated_figures(text: str, requirement_words: tuple[str, ...] = (), adding: t
 
 
 _PEOPLE = ("人", "名", "位")
+_EVENTS = "次"
 ADDING_REACH = 4   # characters between an adding word and the count it adds ("再拉进来一家")
 
 
@@ -111,10 +112,12 @@ def _without_periods(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def _counts_alike(field_unit: str, figure_unit: str) -> bool:
-    """People fill a field counted in people (人/名/位, or the all-purpose 个); anything else
-    counted (家, 所, 个, 项, 例…) fills one counted in things."""
+    """People fill a field counted in people (人/名/位, or the all-purpose 个); times (次) only a
+    field counted in times; anything else counted (家, 所, 个, 项, 例…) fills one counted in things."""
     if field_unit in _PEOPLE:
         return figure_unit in (*_PEOPLE, "个")
+    if _EVENTS in (field_unit, figure_unit):  # times something happened are no count of things
+        return field_unit == figure_unit
     return figure_unit not in _PEOPLE
 
 
