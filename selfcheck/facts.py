@@ -217,18 +217,23 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
                  if all(fits(rules.field(s.field), f, s.role) for f in stretch.figures)]
         shared.append({s: meanings.shared(stretch.context, s) for s in slots})
     asking = _asking_pairs(text, cues)
+    borrowed: set[int] = set()   # stretches read with the asking part's words: bound last
     for i, stretch in enumerate(stretches):
+        programme = _programme_counted(text, stretch, meanings)
+        if programme:  # "3个创新联合体": only a field counting the programme's kind can take it
+            shared[i] = {s: v for s, v in shared[i].items() if programme in rules.field(s.field).label}
         floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE
-        if asking and max(shared[i].values(), default=0) < floor and _names_nothing(text, stretch):
+        if asking and max(shared[i].values(), default=0) < floor and (programme or _names_nothing(text, stretch)):
             # "连我们牵头单位在内一共8家，组成单位数量够吗？": the figure names no thing of its
             # own; the part that asks names what it is
             context = stretch.context + tuple((0.0, p) for p in asking)
             stretches[i] = replace(stretch, context=context)
             shared[i] = {s: meanings.shared(context, s) for s in shared[i]}
+            borrowed.add(i)
     # a total first ("加上我们自己一共8家"), then the strongest evidence; each field (or half)
     # filled once, except a sum's groups
     totals = tuple(cues.get("total", ()))
-    order = sorted(range(len(stretches)), key=lambda i: (not text[:stretches[i].start].endswith(totals),
+    order = sorted(range(len(stretches)), key=lambda i: (i in borrowed, not text[:stretches[i].start].endswith(totals),
                                                          -max(shared[i].values(), default=0)))
     taken: set[Slot] = set()
     bound: list[tuple[int, str, Figure]] = []   # (where, field, figure) of each count bound
@@ -302,6 +307,14 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             joined = True
     for stretch in summed:  # "拉7家单位，加上我们自己一共8家": the total is the count
         target = _added_to(stretch, bound, rules, same_sentence=text)
+        if target is None:  # "联合体共9家": the one open field of its kind that is a total (总数)
+            wholes = [f.key for f in rules.fields if "总" in f.label and f.key not in values
+                      and f.type == "integer" and fits(f, stretch.figures[0])]
+            if len(wholes) == 1:
+                values[wholes[0]] = int(stretch.figures[0].value)
+                said[wholes[0]] = _words_of(text, stretch)
+                used.append((stretch.lo, stretch.end))
+                continue
         if target is None or stretch.figures[0].value < values[target]:
             unmapped.append(_words_of(text, stretch))
             continue
@@ -357,6 +370,19 @@ def _asking_pairs(text: str, cues: Mapping[str, Sequence[str]]) -> tuple[str, ..
             if not read_figures(seg):
                 return tuple(p for _, p in pairs(seg))
     return ()
+
+
+def _programme_counted(text: str, stretch: _Stretch, meanings: Meanings) -> str:
+    """The programme's own kind when a count counts it ("3个创新联合体", "参与了2个联合体"): the
+    longest piece (3 characters or more) of the programme's name right after the counting word."""
+    name, after = meanings.programme_words, text[stretch.end:stretch.end + len(meanings.programme_words)]
+    if len(stretch.figures) != 1 or stretch.figures[0].family != "count":
+        return ""
+    for size in range(len(name), 2, -1):
+        for i in range(len(name) - size + 1):
+            if after.startswith(name[i:i + size]):
+                return name[i:i + size]
+    return ""
 
 
 def _names_nothing(text: str, stretch: _Stretch) -> bool:
