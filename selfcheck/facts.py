@@ -597,12 +597,13 @@ def _declared(text: str, rules: ProgramRules, meanings: Meanings, values: Mappin
 
 def _by_label(text: str, rules: ProgramRules, values: Mapping[str, Any], used: list[tuple[int, int]],
               cues: Mapping[str, Sequence[str]]) -> dict[str, tuple[bool, str]]:
-    """Yes/no facts read from what a field's label says, in a plain statement of the question (no
-    figure, no negation, nothing asked in it):
+    """Yes/no facts read from what a field's label says, in a part of the question with no figure
+    and no negation (a statement, or the proposal asked about: "主任能让牵头单位的总工来当吗"):
     - a label placing the act in a region ("牵头单位是否在广西壮族自治区内注册"): the asker saying
       the act with a place ("我们总部注册在深圳") — yes when the place is in that region, no when not;
     - a label excluding holders ("专家委员会主任是否由非牵头单位、共建单位的…担任"): a statement
-      about its subject naming one of them ("主任我们想请共建单位的首席科学家来当") says no."""
+      about its subject naming one of them ("主任我们想请共建单位的首席科学家来当") says no — not
+      one said as excluded itself ("由非牵头单位的专家担任")."""
     g = load_glossary()
     askers = tuple(cues.get("asker", ()))
     holders = "|".join(map(re.escape, sorted(g.holders, key=len, reverse=True)))
@@ -625,7 +626,8 @@ def _by_label(text: str, rules: ProgramRules, values: Mapping[str, Any], used: l
             if excluded and "是否" in spec.label:
                 subject = spec.label[:spec.label.index("是否")]
                 named = re.findall(holders, excluded.group(1))
-                if subject and subject in seg and any(h in seg.replace(subject, "") for h in named):
+                rest = re.sub(rf"(?:非|不是)(?:{holders})(?:[、和及与](?:{holders}))*", "", seg.replace(subject, ""))
+                if subject and subject in seg and any(h in rest for h in named):
                     out[spec.key] = (False, seg)
                     break
     return out
