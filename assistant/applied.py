@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
+from corpus.figures import read_figures
 from corpus.glossary import load_glossary
 from selfcheck import InputError, load_program
 from selfcheck.engine import assess, assess_criterion, condition_text
@@ -65,9 +66,10 @@ class Applied:
 
 def asks_to_judge(question: str) -> bool:
     """Whether it asks if the asker qualifies (能不能, 够不够, 达标…, or any yes/no question
-    after the facts: "…还能加入吗？") or how far off it is (还差)."""
+    after the facts: "…还能加入吗？", "…就够了吧？", "会不会超比例？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
-    yes_no = re.search(r"[吗么不没][？?。！!\s]*$", question) is not None
+    yes_no = (re.search(r"[吗么不没吧][？?。！!\s]*$", question) is not None
+              or re.search(r"([\u4e00-\u9fff])[不没]\1", question) is not None)  # A不A: 会不会超, 是不是
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
 
@@ -86,19 +88,23 @@ _PART = re.compile(r"[^，,。；;！!？?\n]+")
 
 
 def scope_question(question: str) -> str:
-    """The question as its scope is read: places that describe the other members ("其他都是
-    广东、湖南的", "其余在北京、上海") are facts about them, not where the question is asked
-    about — they are left out. Everything else stays as asked."""
+    """The question as its scope is read: places that describe members are facts about them,
+    not where the question is asked about — they are left out: in a part about the other
+    members ("其他都是广东、湖南的", "其余在北京、上海"), or right after a count of them ("再拉进来
+    一家湖南的研究所", "有2家广东的企业"). Everything else stays as asked."""
     g = load_glossary()
     others = g.applied_cues.get("others", ())
     places = sorted({n for names in g.regions.values() for n in names} | set(g.cities), key=len, reverse=True)
-    if not others or not places:
+    if not places:
         return question
     pattern = re.compile("|".join(map(re.escape, places)))
+    counted = {f.end for f in read_figures(question) if f.family == "count"}
 
     def mask(m: re.Match) -> str:
         part = m.group()
-        return pattern.sub("", part) if part.strip().startswith(others) else part
+        if others and part.strip().startswith(others):
+            return pattern.sub("", part)
+        return pattern.sub(lambda p: "" if m.start() + p.start() in counted else p.group(), part)
     return _PART.sub(mask, question)
 
 

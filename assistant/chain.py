@@ -16,13 +16,14 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableBranch, RunnableLambda
 
 from assistant import applied as applied_questions
-from assistant import extractive, followup, guard, proposed_facts
+from assistant import elapsed, extractive, followup, guard, proposed_facts
 from assistant.errors import LLMNotConfigured
 from assistant.grounding import check_grounding
 from assistant.llm import failure_note
 from assistant.prompt import PROMPT, REWRITE, number_clauses
 from assistant.types import MODES, Answer, Citation, Turn
 from corpus import load_synonyms
+from corpus.glossary import load_glossary
 from ingest.clean import clean_question
 from ingest.errors import QueryError
 from ingest.lures import find_lure, flagged
@@ -359,7 +360,7 @@ class Assistant:
               refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
               mode: str | None = None, warn: tuple[Clause, ...] = ()) -> Answer:
         if not refused:
-            verdict = applied_questions.render(s.applied) if s.applied else ""
+            verdict = applied_questions.render(s.applied) if s.applied else self._elapsed(s, clauses)
             text = self._missing_programme_note(s.resolution.question) + verdict + text
         text = lure_warning([*clauses, *related, *warn]) + text  # a lure is never shown without it
         return Answer(
@@ -369,6 +370,19 @@ class Assistant:
             timings=s.timings, assessment=s.applied if not refused else None,
             answerability=s.answerability, weighed=s.weighed, evidence=s.evidence,
         )
+
+
+    @staticmethod
+    def _elapsed(s: _State, clauses: Sequence[Clause]) -> str:
+        """"2023年5月认定的，2025年3月能参加了吗？" against the first clause's "满两年", or
+        "2025年6月公布的，最晚什么时候…" against its "限1年": the conclusion in words before the
+        quotation (assistant.elapsed)."""
+        question = s.resolution.question
+        if not clauses:
+            return ""
+        found = (elapsed.elapsed(question, clauses[0].text) if applied_questions.asks_to_judge(question)
+                 else elapsed.deadline(question, clauses[0].text, load_glossary().applied_cues.get("when", ())))
+        return found.headline() if found else ""
 
 
 def lure_warning(clauses: Sequence[Clause]) -> str:

@@ -106,9 +106,13 @@ def parse_number(text: str) -> Fraction:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern]:
     units = "|".join(sorted(map(re.escape, load_units()), key=len, reverse=True))
+    # "八个半月": the unit after 个半 without its own 个 (个月 → 月)
+    after_half = "|".join(sorted({re.escape(u[1:] if u.startswith("个") else u) for u in load_units()} - {""},
+                                 key=len, reverse=True))
     figure = re.compile(
         rf"(?P<den>{NUMBER})分之(?P<num>{NUMBER})"
-        rf"|(?P<pct>百分之)?(?P<a>{NUMBER})(?:(?:\s*(?P<a_unit>{units}))?\s*[—–\-~～至到]\s*(?P<b>{NUMBER}))?\s*(?P<unit>{units})?")
+        rf"|(?P<h>{NUMBER})个半(?P<h_unit>{after_half})"
+        rf"|(?P<pct>百分之)?(?P<a>{NUMBER})(?:(?:\s*(?P<a_unit>{units}))?\s*[—–\-~～至到]\s*(?P<b>{NUMBER}))?\s*(?P<unit>{units})?(?P<half>半(?![半{CHINESE_NUMERALS}\d]))?")
     date = re.compile(rf"(?P<m>\d{{1,2}}|[{CHINESE_NUMERALS}]{{1,3}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*日|(?P<end>底)|(?!份))"
                       rf"|(?P<y>\d{{4}})\s*年|(?P<dd>\d{{1,2}})\s*日前")
     return figure, date
@@ -159,6 +163,8 @@ def _figure(m: re.Match) -> Figure | None:
         except (ValueError, ZeroDivisionError):
             return None
         return Figure(m.start(), m.end(), m.group(0), share * 100, "%", "ratio")
+    if m.group("h"):
+        return _and_a_half(m)
     a, b, unit_text = m.group("a"), m.group("b"), m.group("unit") or m.group("a_unit")
     if m.group("pct"):
         unit_text = "%"
@@ -176,7 +182,24 @@ def _figure(m: re.Match) -> Figure | None:
         unit = units[m.group("a_unit")]
         return Figure(m.start(), m.end("a_unit"), _text_of(m, m.end("a_unit")), value, unit.canonical, unit.family)
     unit = units[unit_text]
+    if m.group("half"):  # "一年半": half a unit more; a 半 after anything but a duration is not its own
+        if unit.family != "duration" or upper is not None:
+            return Figure(m.start(), m.start("half"), _text_of(m, m.start("half")), value, unit.canonical,
+                          unit.family, upper=upper)
+        value += Fraction(1, 2)
     return Figure(m.start(), m.end(), m.group(0), value, unit.canonical, unit.family, upper=upper)
+
+
+def _and_a_half(m: re.Match) -> Figure | None:
+    """"八个半月" = 8.5 个月, "一个半工作日" = 1.5 工作日: the number, half a unit more."""
+    units = load_units()
+    name = "个" + m.group("h_unit") if "个" + m.group("h_unit") in units else m.group("h_unit")
+    try:
+        value = parse_number(m.group("h")) + Fraction(1, 2)
+    except ValueError:
+        return None
+    unit = units[name]
+    return Figure(m.start(), m.end(), m.group(0), value, unit.canonical, unit.family)
 
 
 def _text_of(m: re.Match, end: int) -> str:

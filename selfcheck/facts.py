@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
@@ -66,17 +66,19 @@ class ReadFacts:
     unclear: tuple[Unclear, ...] = field(default_factory=tuple)
 
 
-def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[Figure]:
+def stated_figures(text: str, requirement_words: tuple[str, ...] = (), adding: tuple[str, ...] = ()) -> list[Figure]:
     """The quantities `text` states (corpus.figures reads them), without what is not the asker's
     own: a requirement word beside it ("要达到10亿", "10亿以上"), a period or an order (近三年,
-    第二), a lone 一 ("一家企业" is an article; "牵头了一个" is a count), a range, a date or a year."""
+    第二), a lone 一 ("一家企业" is an article; "牵头了一个", "再拉进来一家" are counts), a range,
+    a date or a year."""
     out = []
     for f in read_figures(text):
         before = text[max(0, f.start - 4):f.start]
         after = re.sub(r"^(?:的|这个|那个|这条)", "", text[f.end:f.end + 6])
         if f.value is None or f.family in ("date", "year") or f.upper is not None:
             continue
-        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一") and before[-1:] not in ("了", "过")):
+        counted = before[-1:] in ("了", "过") or (f.family == "count" and _added(text, f.start, adding))
+        if before[-1:] in ("第", "近", "前", "去") or (f.value == 1 and f.text.startswith("一") and not counted):
             continue
         if any(before.endswith(w) or after.startswith(w) for w in requirement_words):
             continue
@@ -85,6 +87,14 @@ def stated_figures(text: str, requirement_words: tuple[str, ...] = ()) -> list[F
 
 
 _PEOPLE = ("人", "名", "位")
+_EVENTS = "次"
+ADDING_REACH = 4   # characters between an adding word and the count it adds ("再拉进来一家")
+
+
+def _added(text: str, start: int, adding: tuple[str, ...]) -> bool:
+    """Whether the count at `start` is said as added to one already said ("再拉进来一家")."""
+    before = _SEGMENT_END.split(text[max(0, start - ADDING_REACH - 1):start])[-1]
+    return any(w in before for w in adding)
 
 
 def _without_periods(text: str, figures: list[Figure]) -> list[Figure]:
@@ -102,10 +112,12 @@ def _without_periods(text: str, figures: list[Figure]) -> list[Figure]:
 
 
 def _counts_alike(field_unit: str, figure_unit: str) -> bool:
-    """People fill a field counted in people (人/名/位, or the all-purpose 个); anything else
-    counted (家, 所, 个, 项, 例…) fills one counted in things."""
+    """People fill a field counted in people (人/名/位, or the all-purpose 个); times (次) only a
+    field counted in times; anything else counted (家, 所, 个, 项, 例…) fills one counted in things."""
     if field_unit in _PEOPLE:
         return figure_unit in (*_PEOPLE, "个")
+    if _EVENTS in (field_unit, figure_unit):  # times something happened are no count of things
+        return field_unit == figure_unit
     return figure_unit not in _PEOPLE
 
 
@@ -188,7 +200,11 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     text = unicodedata.normalize("NFKC", text)
     cues = load_glossary().applied_cues if cues is None else cues
     meanings = meanings or Meanings(rules, encoder)
-    stretches = _stretches(text, _without_periods(text, stated_figures(text, tuple(cues.get("requirement", ())))))
+    adding = tuple(cues.get("adding", ()))
+    figures = stated_figures(text, tuple(cues.get("requirement", ())), adding)
+    kept = _without_periods(text, figures)
+    periods = [f for f in read_figures(text) if f.family == "duration" and f not in kept]  # 近三年, 三年合计
+    stretches = _stretches(text, kept)
     values: dict[str, Any] = {}
     said: dict[str, str] = {}
     unmapped: list[str] = []
@@ -200,14 +216,35 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         slots = [s for s in meanings.slots
                  if all(fits(rules.field(s.field), f, s.role) for f in stretch.figures)]
         shared.append({s: meanings.shared(stretch.context, s) for s in slots})
+    asking = _asking_pairs(text, cues)
+    borrowed: set[int] = set()   # stretches read with the asking part's words: bound last
+    for i, stretch in enumerate(stretches):
+        programme = _programme_counted(text, stretch, meanings)
+        if programme:  # "3个创新联合体": only a field counting the programme's kind can take it
+            shared[i] = {s: v for s, v in shared[i].items() if programme in rules.field(s.field).label}
+        floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE
+        if asking and max(shared[i].values(), default=0) < floor and (programme or _names_nothing(text, stretch)):
+            # "连我们牵头单位在内一共8家，组成单位数量够吗？": the figure names no thing of its
+            # own; the part that asks names what it is
+            context = stretch.context + tuple((0.0, p) for p in asking)
+            stretches[i] = replace(stretch, context=context)
+            shared[i] = {s: meanings.shared(context, s) for s in shared[i]}
+            borrowed.add(i)
     # a total first ("加上我们自己一共8家"), then the strongest evidence; each field (or half)
     # filled once, except a sum's groups
     totals = tuple(cues.get("total", ()))
-    order = sorted(range(len(stretches)), key=lambda i: (not text[:stretches[i].start].endswith(totals),
+    order = sorted(range(len(stretches)), key=lambda i: (i in borrowed, not text[:stretches[i].start].endswith(totals),
                                                          -max(shared[i].values(), default=0)))
     taken: set[Slot] = set()
+    bound: list[tuple[int, str, Figure]] = []   # (where, field, figure) of each count bound
+    added: list[_Stretch] = []
+    summed: list[_Stretch] = []
+    joined = False   # a count was adjusted for the asker or the one joined
     for i in order:
         stretch = stretches[i]
+        if len(stretch.figures) == 1 and stretch.figures[0].family == "count" and _added(text, stretch.start, adding):
+            added.append(stretch)   # added to a count said before it: after all are bound
+            continue
         floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE  # the only field of its kind
         options = {slot: v for slot, v in shared[i].items() if v >= floor and (
             slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
@@ -215,7 +252,10 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             options = _agreed(meanings, stretch, {s: v for s, v in shared[i].items() if
                                                    s not in taken and s.field not in values})
         if not options:
-            unmapped.append(_words_of(text, stretch))
+            if text[:stretch.start].endswith(totals) and stretch.figures[0].family == "count":
+                summed.append(stretch)   # "…一共8家": perhaps the total of a count said before it
+            else:
+                unmapped.append(_words_of(text, stretch))
             continue
         slot = _decide(meanings, stretch, options)
         if slot is None:
@@ -225,6 +265,11 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             continue
         spec = rules.field(slot.field)
         amount = _combined(spec, stretch.figures)
+        years = _years_totalled(text, stretch, periods, totals) if spec.aggregate == "mean" else None
+        if amount is not None and years:  # "三年合计1.15亿" of a yearly average: the total over the years
+            mean = amount[0] / years
+            per_year = convert(mean, stretch.figures[0].unit, spec.unit) if stretch.figures[0].family == "money" else mean
+            amount = mean, f"（{years} 年合计，平均每年 {format_number(per_year)} {spec.unit}）"
         if amount is None:
             unclear.append(Unclear(stretch.words, (f"{spec.brief}的哪一年",)))
             continue
@@ -256,6 +301,36 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         values[slot.field] = _adjusted(spec, value, text, stretch, cues)
         said[slot.field] = (_words_of(text, stretch) + amount[1] + said_each
                             + _adjustment_note(spec, value, values[slot.field]))
+        if values[slot.field] == value and figure.family == "count":
+            bound.append((stretch.start, slot.field, figure))
+        elif values[slot.field] != value:
+            joined = True
+    for stretch in summed:  # "拉7家单位，加上我们自己一共8家": the total is the count
+        target = _added_to(stretch, bound, rules, same_sentence=text)
+        if target is None:  # "联合体共9家": the one open field of its kind that is a total (总数)
+            wholes = [f.key for f in rules.fields if "总" in f.label and f.key not in values
+                      and f.type == "integer" and fits(f, stretch.figures[0])]
+            if len(wholes) == 1:
+                values[wholes[0]] = int(stretch.figures[0].value)
+                said[wholes[0]] = _words_of(text, stretch)
+                used.append((stretch.lo, stretch.end))
+                continue
+        if target is None or stretch.figures[0].value < values[target]:
+            unmapped.append(_words_of(text, stretch))
+            continue
+        values[target] = int(stretch.figures[0].value)
+        said[target] += f"，{_words_of(text, stretch)}（合计 {values[target]} {rules.field(target).unit}）"
+        used.append((stretch.lo, stretch.end))
+    for stretch in added:
+        target = _added_to(stretch, bound, rules)
+        if target is None:
+            if not joined and not any(at < stretch.start for at, _, _ in bound):
+                unmapped.append(_words_of(text, stretch))   # else it is this one ("再加入一个",
+            continue                                         # "再牵头一个"): the rule counts it
+        spec, n = rules.field(target), int(stretch.figures[0].value)
+        values[target] += n
+        said[target] += f"，再加 {n} {stretch.figures[0].unit}（共 {values[target]} {spec.unit}）"
+        used.append((stretch.lo, stretch.end))
     for key, parts in halves.items():
         if key in values:
             continue
@@ -277,8 +352,59 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             values[spec.key], said[spec.key] = stated
     for key, (value, words) in _declared(text, rules, meanings, values, used, cues).items():
         values[key], said[key] = value, words
+    for key, (value, words) in _by_label(text, rules, values, used, cues).items():
+        values[key], said[key] = value, words
     asked = _asked(text, rules, meanings, values, cues)
     return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
+
+
+def _asking_pairs(text: str, cues: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The character pairs of the part of the question that asks whether it qualifies (a
+    qualify or gap word in it, or a question mark after it), without the asking words."""
+    words = tuple(w for kind in ("qualify", "gap") for w in cues.get(kind, ()))
+    for m in _SEGMENT.finditer(text):
+        seg = m.group()
+        if any(w in seg for w in words) or text[m.end():m.end() + 1] in ("?", "？"):
+            for w in sorted(words, key=len, reverse=True):
+                seg = seg.replace(w, "，")
+            if not read_figures(seg):
+                return tuple(p for _, p in pairs(seg))
+    return ()
+
+
+def _programme_counted(text: str, stretch: _Stretch, meanings: Meanings) -> str:
+    """The programme's own kind when a count counts it ("3个创新联合体", "参与了2个联合体"): the
+    longest piece (3 characters or more) of the programme's name right after the counting word."""
+    name, after = meanings.programme_words, text[stretch.end:stretch.end + len(meanings.programme_words)]
+    if len(stretch.figures) != 1 or stretch.figures[0].family != "count":
+        return ""
+    for size in range(len(name), 2, -1):
+        for i in range(len(name) - size + 1):
+            if after.startswith(name[i:i + size]):
+                return name[i:i + size]
+    return ""
+
+
+def _names_nothing(text: str, stretch: _Stretch) -> bool:
+    """Whether a figure ends its part of the sentence ("一共8家，", "300万，"): it names no thing
+    of its own ("200名员工" does)."""
+    return re.match(r"\s*(?:[，,。；;！!？?)）]|$)", text[stretch.end:]) is not None
+
+
+def _added_to(stretch: _Stretch, bound: list[tuple[int, str, Figure]], rules: ProgramRules,
+              same_sentence: str = "") -> str | None:
+    """The count field an added count (or a total) goes to: the nearest count said before it
+    with the same counting word (个 goes with any), as the asker said it (not already adjusted),
+    of a field that counts the whole as it will be (counts_in: 含牵头单位, 含本联合体) — "已牵头
+    的其他联合体" does not count the one about to be led. same_sentence: the text, when the
+    count must be in the same sentence."""
+    figure = stretch.figures[0]
+    first = 0
+    if same_sentence:
+        first = next((m.start() for m in _SENTENCE.finditer(same_sentence) if m.start() <= stretch.start < m.end()), 0)
+    before = [(at, key, f) for at, key, f in bound if first <= at < stretch.start and rules.field(key).counts_in
+              and rules.field(key).type == "integer" and (f.unit == figure.unit or "个" in (f.unit, figure.unit))]
+    return max(before, key=lambda t: t[0])[1] if before and figure.value.denominator == 1 else None
 
 
 def _decide(meanings: Meanings, stretch: _Stretch, options: dict[Slot, float]) -> Slot | None:
@@ -339,6 +465,22 @@ def _words_of(text: str, stretch: _Stretch) -> str:
     return text[stretch.start:stretch.end] + tail
 
 
+def _years_totalled(text: str, stretch: _Stretch, periods: list[Figure], totals: tuple[str, ...]) -> int | None:
+    """The number of years one amount is the total of ("三年合计1.15亿", "近两年一共2000万"): a
+    period of whole years just before it, in its own part of the sentence, with a word saying
+    it is summed between them. None when it is not said so."""
+    if len(stretch.figures) != 1:
+        return None
+    for period in periods:
+        if not stretch.lo <= period.start < stretch.start or period.unit != "年":
+            continue
+        between = text[period.end:stretch.start]
+        if (period.value.denominator == 1 and period.value >= 2 and any(w in between for w in totals)
+                and not _SEGMENT_END.search(between)):
+            return int(period.value)
+    return None
+
+
 def _combined(spec: FieldSpec, figures: tuple[Figure, ...]) -> tuple[Fraction, str] | None:
     """One amount (in the first figure's unit) from a series, as the field says it is kept:
     averaged, summed; a single figure as it is. A series for a field of one value is unclear."""
@@ -358,7 +500,11 @@ def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: M
     """A count the field keeps with one more in it: the asker itself when the question counts
     others only ("除了我们，还有6家成员单位" → 7 with 含牵头单位), or this one when the asker has
     joined some and asks about joining another ("已经参加了3个…加入第4个" → 4)."""
-    if spec.type != "integer" or not spec.counts_in:
+    if spec.type != "integer":
+        return value
+    if _besides_self(text, stretch, spec, cues):
+        return value + 1
+    if not spec.counts_in:
         return value
     sentence = next((text[m.start():m.end()] for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), text)
     if spec.counts_in == "asker" and any(w in sentence for w in cues.get("excluding_self", ())):
@@ -370,6 +516,23 @@ def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: M
         if any(w in text for w in cues.get("joining", ())):
             return value + 1
     return value
+
+
+def _besides_self(text: str, stretch: _Stretch, spec: FieldSpec, cues: Mapping[str, Sequence[str]]) -> bool:
+    """A count said besides the asker: "牵头企业和另外2家是在广西注册的" (the asker and N others:
+    N + 1, whatever is counted), or "我们牵头，另外拉了5家单位" for a field counting the asker
+    (含牵头单位)."""
+    seg = next((m for m in _SEGMENT.finditer(text) if m.start() <= stretch.start < m.end()), None)
+    others = [o for o in cues.get("others", ()) if seg is not None and o in text[seg.start():stretch.start]]
+    selves = tuple(cues.get("asker", ()))
+    if not others or not selves or stretch.figures[0].family != "count":
+        return False
+    at = text.index(others[0], seg.start())
+    sentence = next((m.start() for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), 0)
+    before = text[sentence:at]
+    if re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$", before):
+        return True
+    return spec.counts_in == "asker" and any(w in before for w in selves)
 
 
 def _adjustment_note(spec: FieldSpec, before: Any, after: Any) -> str:
@@ -432,6 +595,50 @@ def _declared(text: str, rules: ProgramRules, meanings: Meanings, values: Mappin
     return out
 
 
+def _by_label(text: str, rules: ProgramRules, values: Mapping[str, Any], used: list[tuple[int, int]],
+              cues: Mapping[str, Sequence[str]]) -> dict[str, tuple[bool, str]]:
+    """Yes/no facts read from what a field's label says, in a part of the question with no figure
+    and no negation (a statement, or the proposal asked about: "主任能让牵头单位的总工来当吗"):
+    - a label placing the act in a region ("牵头单位是否在广西壮族自治区内注册"): the asker saying
+      the act with a place ("我们总部注册在深圳") — yes when the place is in that region, no when not;
+    - a label excluding holders ("专家委员会主任是否由非牵头单位、共建单位的…担任"): a statement
+      about its subject naming one of them ("主任我们想请共建单位的首席科学家来当") says no — not
+      one said as excluded itself ("由非牵头单位的专家担任")."""
+    g = load_glossary()
+    askers = tuple(cues.get("asker", ()))
+    holders = "|".join(map(re.escape, sorted(g.holders, key=len, reverse=True)))
+    segments = [m for m in _SEGMENT.finditer(text) if not any(a < m.end() and m.start() < b for a, b in used)
+                and not _DENIES.search(m.group()) and not read_figures(m.group())]
+    out: dict[str, tuple[bool, str]] = {}
+    for spec in rules.fields:
+        if spec.type != "boolean" or spec.key in values:
+            continue
+        region = g.region_in_text(spec.label)
+        excluded = re.search(rf"非((?:{holders})(?:[、和及与](?:{holders}))*)", spec.label) if holders else None
+        for m in segments:
+            seg = m.group().strip()
+            if region and region != g.national_region:
+                act = _act_in(spec.label, g.regions.get(region, ()))
+                place = g.region_in_text(seg)
+                if act and act in seg and seg.startswith(askers) and place and place != g.national_region:
+                    out[spec.key] = (place == region, seg)
+                    break
+            if excluded and "是否" in spec.label:
+                subject = spec.label[:spec.label.index("是否")]
+                named = re.findall(holders, excluded.group(1))
+                rest = re.sub(rf"(?:非|不是)(?:{holders})(?:[、和及与](?:{holders}))*", "", seg.replace(subject, ""))
+                if subject and subject in seg and any(h in rest for h in named):
+                    out[spec.key] = (False, seg)
+                    break
+    return out
+
+
+def _act_in(label: str, names: Sequence[str]) -> str:
+    """What a label says is done in its region ("…在广西壮族自治区内注册" → 注册)."""
+    at = max((label.rindex(n) + len(n) for n in names if n in label), default=-1)
+    return re.sub(r"^(?:区内|省内|境内|市内|内)", "", label[at:]) if at >= 0 else ""
+
+
 def _mentioned(text: str, spec: FieldSpec) -> bool:
     """Whether a said_yes/said_no phrase of the field occurs (then the phrase reader decides:
     said both ways stays unread)."""
@@ -473,15 +680,33 @@ def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[An
     return None
 
 
+_ASKER = re.compile(r"^(?:我们|咱们|我|本)(?:是|这个|这家|单位是)?")
+
+
 def _introduced(text: str, spec: FieldSpec) -> tuple[str, str] | None:
-    """An option the asker opens with as what it is ("湖南企业，…", "柳州的企业，…"): a short
-    first part of the question ending in the option's own name."""
+    """An option the asker opens with as what it is: a short first part of the question ending
+    in the option's own name ("湖南企业，…", "柳州的企业，…"), or a first part whose subject is
+    one of the option's names — the end of its label ("学校年收入5亿" of 高等学校) or a word of
+    only its said phrases ("研究院在申报方向上…" of 我们是…研究院)."""
     first = _SEGMENT.match(text)
     words = first.group().strip() if first else ""
-    if not words or len(words) > INTRODUCTION:
+    if not words:
         return None
-    named = [(v, label) for v, label in spec.choices if words.endswith(label)]
-    return named[0] if len(named) == 1 else None
+    if len(words) <= INTRODUCTION:
+        named = [(v, label) for v, label in spec.choices if words.endswith(label)]
+        if len(named) == 1:
+            return named[0]
+    subject = _ASKER.sub("", words)
+    said = dict(spec.choices_said)
+    pieces = {v: {p for phrase in said.get(v, ()) for p in phrase.split("…") if len(p) >= 2} for v, _ in spec.choices}
+    shared = {p for v, ps in pieces.items() for p in ps if sum(p in qs for qs in pieces.values()) > 1}
+    names = {v: {label[i:] for i in range(len(label) - 1)} | (pieces[v] - shared) for v, label in spec.choices}
+    named = {v: max(len(n) for n in ns if subject.startswith(n)) for v, ns in names.items()
+             if any(subject.startswith(n) for n in ns)}
+    if len(named) != 1:
+        return None
+    value = next(iter(named))
+    return value, subject[:named[value]]
 
 
 @dataclass(frozen=True)

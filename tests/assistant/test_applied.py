@@ -131,3 +131,27 @@ def test_a_figure_asked_about_under_an_unstated_yes_no_condition_is_judged_and_s
 def test_an_asked_amount_is_answered_with_the_amount(assistant):
     answer = assistant.answer("内蒙古技术创新中心企业牵头，自治区财政支持了600万，我们新增研发配套资金最少投多少？")
     assert answer.text.startswith("结论：") and "至少 600 万元" in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("question, judging", [
+    ("专家委员会共11人，自己单位出3人，会不会超？", True),      # A不A
+    ("现在8家单位，数量就够了吧？", True),                      # …吧？
+    ("研发人员有40人，是不是达到了要求", True),
+    ("创新联合体的组成单位有什么要求？", False),
+    ("专家委员会一般设多少人", False),
+])
+def test_a_yes_no_question_is_read_in_its_common_forms(question, judging):
+    from assistant.applied import asks_to_judge
+
+    assert asks_to_judge(question) is judging
+
+
+@pytest.mark.parametrize("question, scope", [
+    ("现在7家单位，再拉进来一家湖南的研究所，够了吧？", "现在7家单位，再拉进来一家的研究所，够了吧？"),
+    ("我们组了9家，有2家广东的企业，行吗", "我们组了9家，有2家的企业，行吗"),
+    ("湖南企业，研发经费三年4000万，够吗", "湖南企业，研发经费三年4000万，够吗"),   # the asker's own place stays
+])
+def test_a_place_right_after_a_count_describes_members_not_the_scope(question, scope):
+    from assistant.applied import scope_question
+
+    assert scope_question(question) == scope

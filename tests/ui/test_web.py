@@ -179,7 +179,7 @@ def test_an_applied_question_leads_with_the_verdict_and_fills_the_form(page, sho
     page.fill("#question textarea", "我们公司营收8亿元，专职研发人员25人，能牵头组建广西创新联合体吗？")
     page.click("#send")
     chat = page.locator("#chatbot")
-    chat.get_by_text("还差 2 亿元", exact=False).wait_for()
+    chat.get_by_text("还差 2 亿元", exact=False).first.wait_for()  # the conclusion line and the criterion's
     assert "牵头单位专职研发人员：不满足" in chat.inner_text()
     page.click("#to-selfcheck")
     page.locator("#form-gx-consortium").first.wait_for(state="visible")

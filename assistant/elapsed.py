@@ -1,0 +1,100 @@
+"""Time the asker states against a period the clause sets:
+- "2023年5月认定的，2025年3月能参加绩效评价了吗？" against "认定运行满两年后开展绩效评价": the
+  months between the two months the question names, compared with the clause's "满 N 年";
+- "2025年6月公布的，最晚什么时候之前要整改完？" against "限1年的整改期": the month named plus the
+  clause's one period.
+Months and periods are read by corpus.figures. The conclusion is said in words first; the clause
+follows it as quoted. Nothing is said when the question does not name the months of known years
+or the clause sets no single period."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from corpus.figures import Figure, read_figures
+from corpus.sentences import split_sentences
+from selfcheck.figures import format_number
+from selfcheck.meaning import pairs
+
+_FULL = re.compile(r"(?<![不未])满$")   # "运行满两年", not "不满三年的"
+
+
+@dataclass(frozen=True)
+class Elapsed:
+    start: tuple[int, int]     # (year, month) the question names first
+    end: tuple[int, int]       # … and second
+    months: int                # between them
+    period: Figure             # the clause's "满 N 年"
+
+    @property
+    def met(self) -> bool:
+        return self.months >= self.period.base_value
+
+    def headline(self) -> str:
+        span = f"{self.start[0]}年{self.start[1]}月至{self.end[0]}年{self.end[1]}月共 {self.months} 个月"
+        if self.met:
+            return f"结论：满足（{span}，已满{self.period.text}）。\n"
+        short = self.period.base_value - self.months
+        return f"结论：不满足（{span}，不满{self.period.text}，还差 {format_number(Fraction(short))} 个月）。\n"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: tuple[int, int]
+    period: Figure             # the clause's one period ("1年")
+
+    def headline(self) -> str:
+        months = self.start[0] * 12 + self.start[1] - 1 + int(self.period.base_value)
+        year, month = divmod(months, 12)
+        return (f"结论：{year}年{month + 1}月前（自{self.start[0]}年{self.start[1]}月起{self.period.text}）。\n")
+
+
+def months_named(text: str) -> list[tuple[int, int]]:
+    """(year, month) of each "2023年5月" the text names, in order."""
+    figures = read_figures(text)
+    out = []
+    for year, month in zip(figures, figures[1:]):
+        if (year.family == "year" and month.family == "date" and month.date.isdigit()
+                and text[year.end:month.start].strip() == ""):
+            out.append((int(year.value), int(month.date)))
+    return out
+
+
+def period_set(clause_text: str) -> Figure | None:
+    """The one period of whole years a clause requires to have passed ("满两年", "满3年")."""
+    periods = [f for f in read_figures(clause_text) if f.family == "duration" and f.upper is None
+               and _FULL.search(clause_text[:f.start])]
+    return periods[0] if len(periods) == 1 else None
+
+
+def elapsed(question: str, clause_text: str) -> Elapsed | None:
+    """The time between the two months the question names, against the clause's period."""
+    named = months_named(question)
+    period = period_set(clause_text)
+    if len(named) != 2 or period is None:
+        return None
+    (y1, m1), (y2, m2) = named
+    months = (y2 - y1) * 12 + (m2 - m1)
+    return Elapsed(named[0], named[1], months, period) if months >= 0 else None
+
+
+def deadline(question: str, clause_text: str, when: tuple[str, ...]) -> Deadline | None:
+    """The month a period ends, when the question names one month and asks when (`when`: the
+    asking words) and the clause sets one period of whole months or years."""
+    named = months_named(question)
+    if len(named) != 1 or not any(w in question for w in when):
+        return None
+    periods = [f for f in read_figures(_nearest_sentence(question, clause_text))
+               if f.family == "duration" and f.upper is None]
+    if len(periods) != 1 or periods[0].base_value.denominator != 1:
+        return None
+    return Deadline(named[0], periods[0])
+
+
+def _nearest_sentence(question: str, clause_text: str) -> str:
+    """The clause's sentence that shares most word pairs with the question ("整改期" of a question
+    about 整改): a clause may set several periods (每3年评估, 满3年, 限1年整改)."""
+    asked = {p for _, p in pairs(question) if not any(c.isdigit() for c in p)}
+    sentences = split_sentences(clause_text)
+    return max(sentences, key=lambda t: len(asked & {p for _, p in pairs(t)}), default=clause_text)
