@@ -170,8 +170,8 @@ def build(ctx: AppContext) -> dict:
         show_fill = lambda m: gr.update(visible=last_assessment(m) is not None)  # noqa: E731
         stored = outputs("saved", "past")
         keep, kept = by_name(keep_conversation, stored)
-        suggest, offered = by_name(lambda m: suggestions(ctx, m), outputs("suggestions", *(f"suggest_{i}" for i in
-                                                                                 range(SUGGESTIONS))))
+        offers = ("suggestions", *(f"suggest_{i}" for i in range(SUGGESTIONS)))
+        suggest, offered = by_name(lambda m: suggestions(ctx, m), outputs(*offers))
 
         def after_answer(event):
             return event.then(show_fill, memory, fill, **private) \
@@ -187,7 +187,8 @@ def build(ctx: AppContext) -> dict:
                          .then(handler, inputs, answered, **chat_queue, api_visibility="private"))
         # 新建对话, 清空对话 and the panel's own trash icon: a new conversation id, and with it an
         # empty screen and memory; 清空 also forgets the stored copy of the one on screen.
-        fresh = outputs("chatbot", "conversation", "memory", "fill", "suggestions", "saved", "past")
+        # (a reopened conversation shows its 猜你想问 again: the buttons are outputs too)
+        fresh = outputs("chatbot", "conversation", "memory", "fill", "saved", "past", *offers)
         started, shown = by_name(new_conversation, fresh)
         new.click(started, saved, shown, **private)
         cleared, shown = by_name(forget, fresh)

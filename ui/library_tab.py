@@ -41,6 +41,16 @@ def uploaded_choices(ctx: AppContext) -> list[tuple[str, str]]:
     return [(f"{s.meta.title}（{s.meta.id}）", s.meta.id) for s in library_sources(ctx.data_dir)]
 
 
+def live_documents(ctx: AppContext, label: str, elem_id: str, uploaded_only: bool = False, **kwargs) -> Choice:
+    """A document picker filled while the page runs, read on the server against the live library
+    (a plain dropdown would check a scripted client's value against the empty list it was built with)."""
+    def resolve(given: str) -> str:
+        if not given or not uploaded_only:
+            return choices.document_named(ctx.retriever(), given)
+        return choices.among(uploaded_choices(ctx))(given)
+    return Choice([], label=label, elem_id=elem_id, resolve=resolve, **kwargs)
+
+
 def show_document(ctx: AppContext, doc_id: str | None) -> str:
     if not doc_id:
         return ""
@@ -147,9 +157,10 @@ def lure_rows(ctx: AppContext) -> list[list[str]]:
 
 
 def lure_block(ctx: AppContext) -> gr.Dataframe:
-    """A read-only list of the flagged clauses, filled on every page load."""
+    """A read-only list of the flagged clauses, filled on every page load (by a private load
+    event: a callable value would be a public, unnamed /lambda endpoint in view_api)."""
     with gr.Accordion("需管理员核对的条款（含缴费/链接要求或针对问答系统的指令）", open=False):
-        return gr.Dataframe(value=lambda: lure_rows(ctx), headers=LURE_HEADERS, interactive=False, wrap=True,
+        return gr.Dataframe(headers=LURE_HEADERS, interactive=False, wrap=True,
                             label="回答中只作为原文引用并附提醒，不会执行；请向发文机关核实后修订或删除文件",
                             elem_id="lure-clauses")
 
@@ -215,16 +226,16 @@ def build(ctx: AppContext) -> dict:
                         title = gr.Textbox(label="标题（可不填，默认取文件第一行）")
                         region = gr.Textbox(label="地区（可不填，默认从标题识别）")
                         add = gr.Button("加入并建立索引", variant="primary", elem_id="add-doc")
-                revising = revision_controls()
+                revising = revision_controls(ctx)
                 with gr.Row():
-                    uploaded = gr.Dropdown([], label="已上传的文件", scale=3, elem_id="uploaded-picker")
+                    uploaded = live_documents(ctx, "已上传的文件", "uploaded-picker", uploaded_only=True, scale=3)
                     drop = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
                 with gr.Row(visible=False, elem_id="remove-confirm") as confirm:
                     question = gr.Markdown(elem_id="remove-question")
                     sure = gr.Button("确认删除", variant="stop", scale=1, elem_id="remove-yes")
                     keep = gr.Button("取消", scale=1, elem_id="remove-no")
             status = gr.Markdown(elem_id="library-status")
-        comparing = comparison_block()
+        comparing = comparison_block(ctx)
         lures = lure_block(ctx)
         # On the user's pick only: a handler that sets the picker (upload, 在文件中查看) sends its own tree.
         # Named in words for API clients (view_api lists these parameter names).
@@ -257,7 +268,7 @@ def build(ctx: AppContext) -> dict:
         sure.click(lambda: gr.update(visible=False), None, confirm, queue=False, **private).then(
             dropped, [uploaded, token], shown, concurrency_limit=1, concurrency_id="ingest", **private).then(**lure_list)
         wire_revisions(ctx, revising, comparing, listing, file, token, lure_list)
-    return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree}
+    return {"load": lambda: refreshed(ctx, ""), "outputs": listing, "viewer": doc, "tree": tree, "lures": lure_list}
 
 
 # ---- 修订版本与修订对比 (kept apart from the upload/remove block above) ---------------------------
@@ -343,11 +354,11 @@ def undo_version(ctx: AppContext, doc_id: str | None, token: str | None = None) 
         return {**refreshed(ctx, status, doc_id), **pick_revised(ctx, doc_id)}
 
 
-def revision_controls() -> dict:
+def revision_controls(ctx: AppContext) -> dict:
     """In the administrator's panel: the file chosen above as the next version of a document
     (confirmed first), or the latest version undone."""
     with gr.Row(elem_id="revise-controls"):
-        target = gr.Dropdown([], label="作为哪份文件的新版本", scale=3, elem_id="revise-target")
+        target = live_documents(ctx, "作为哪份文件的新版本", "revise-target", scale=3)
         confirm = gr.Checkbox(label="确认把上方选择的文件作为它的新版本加入（旧版本保留，可撤销）",
                               scale=3, elem_id="revise-confirm")
     with gr.Row():
@@ -356,10 +367,10 @@ def revision_controls() -> dict:
     return {"revise_target": target, "revise_confirm": confirm, "add": add, "undo": undo}
 
 
-def comparison_block() -> dict:
+def comparison_block(ctx: AppContext) -> dict:
     """For everyone (reading is open): a document's versions and 修订对比 of two of them."""
     with gr.Accordion("修订版本与修订对比", open=False, elem_id="revisions"):
-        target = gr.Dropdown([], label="文件", elem_id="revise-picker")
+        target = live_documents(ctx, "文件", "revise-picker")
         versions = gr.Markdown(elem_id="version-list")
         with gr.Row():
             old = gr.Dropdown([], label="旧版本", elem_id="rev-from")

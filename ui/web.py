@@ -79,6 +79,7 @@ def build_demo(ctx: AppContext) -> gr.Blocks:
         loaded, listed = by_name(lambda: on_load(ctx, library["load"]),
                                  {"region": chat["region"], "doc": chat["doc"], **library["outputs"]})
         demo.load(loaded, None, listed, api_visibility="private")
+        demo.load(**library["lures"])  # 需管理员核对的条款 (private)
     demo.queue(default_concurrency_limit=4, max_size=QUEUE_SIZE, status_update_rate=STATUS_UPDATE_SECONDS)
     return demo
 

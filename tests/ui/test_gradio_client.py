@@ -57,7 +57,8 @@ def test_the_library_cannot_be_changed_without_the_token(server):
                         json={"data": ["yl-popsci", None], "fn_index": remove, "session_hash": session})
     if joined.status_code == 200:
         stream = httpx.get(f"{url}/gradio_api/queue/data", params={"session_hash": session}, timeout=60).text
-        assert '"success":false' in stream.replace(" ", "") and "已删除" not in stream, stream[-600:]
+        # refused in the status line (in_status: no red 错误 badge beside the old text), nothing removed
+        assert "需要管理员口令" in stream and "已删除" not in stream, stream[-600:]
     assert (data_dir / "library" / "yl-popsci.json").exists()
     assert httpx.get(f"{url}/api/health", timeout=30).json()["documents"] == 6
 
