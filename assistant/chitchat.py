@@ -16,6 +16,7 @@ from retriever.scope import LibraryScope
 
 REPLY = "好的。我只回答已收录政策文件中的问题，如申报条件、支持金额、办理程序，请直接提问。"
 _ASKING = ("asks_quantity", "procedure", "list")
+_FOLLOWS_ON = ("refers_back", "continues")  # 那市县也必须设吗？ 那我38岁…呢？ carry on from the question before
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +45,8 @@ def asks_something(question: str) -> bool:
 def is_small_talk(question: str, library: LibraryScope) -> bool:
     scope = library.detect(question)
     if scope.regions or scope.doc_types or scope.other_regions:
+        return False
+    if any(question_pattern(p).search(question) for p in _FOLLOWS_ON):
         return False
     words = [w for w in _words()(question) if len(w) >= 2]
     if not words or asks_something(question):

@@ -26,7 +26,7 @@ def test_small_talk_after_a_question_gets_a_short_reply_and_no_clause(real_retri
 def test_short_follow_ups_and_questions_are_not_small_talk(real_retriever):
     scope = real_retriever.scope
     for q in ("需要多少人？", "多久？", "那湖南呢？", "能拿几次？", "营收呢", "这个要求是原则上的吗？",
-              "示范区建设期多长？", "怎么申报？"):
+              "示范区建设期多长？", "怎么申报？", "那市县也必须设吗？", "那我38岁做餐饮连锁呢？", "然后呢？"):
         assert not is_small_talk(q, scope), q
     for q in ("谢谢", "你好", "哈哈", "今天天气怎么样？"):
         assert is_small_talk(q, scope), q
