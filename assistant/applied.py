@@ -91,18 +91,29 @@ def scope_question(question: str) -> str:
     """The question as its scope is read: places that describe members are facts about them,
     not where the question is asked about — they are left out: in a part about the other
     members ("其他都是广东、湖南的", "其余在北京、上海"), or right after a count of them ("再拉进来
-    一家湖南的研究所", "有2家广东的企业"). Everything else stays as asked."""
+    一家湖南的研究所", "有2家广东的企业"), or where the asker says it is itself ("我们企业注册
+    在广州") when the question names another region too ("…能牵头广西的创新联合体吗"): then
+    that one is asked about. Everything else stays as asked."""
     g = load_glossary()
     others = g.applied_cues.get("others", ())
+    askers = tuple(g.applied_cues.get("asker", ()))
     places = sorted({n for names in g.regions.values() for n in names} | set(g.cities), key=len, reverse=True)
     if not places:
         return question
     pattern = re.compile("|".join(map(re.escape, places)))
     counted = {f.end for f in read_figures(question) if f.family == "count"}
 
+    def region(words: str) -> set[str]:
+        return {g.region_in_text(p.group()) for p in pattern.finditer(words)} - {None}
+
+    def own(m: re.Match) -> bool:  # the asker's own place, and another region asked about
+        part = m.group().strip()
+        rest = question[:m.start()] + question[m.end():]
+        return bool(askers) and part.startswith(askers) and bool(region(part)) and bool(region(rest) - region(part))
+
     def mask(m: re.Match) -> str:
         part = m.group()
-        if others and part.strip().startswith(others):
+        if others and part.strip().startswith(others) or own(m):
             return pattern.sub("", part)
         return pattern.sub(lambda p: "" if m.start() + p.start() in counted else p.group(), part)
     return _PART.sub(mask, question)

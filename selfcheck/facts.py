@@ -350,9 +350,13 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         stated = _stated(text, spec, used)
         if stated is not None:
             values[spec.key], said[spec.key] = stated
-    for key, (value, words) in _declared(text, rules, meanings, values, used, cues).items():
-        values[key], said[key] = value, words
+    # what a label states (a place of the act, an excluded holder) before what the words mean:
+    # "注册在广州" of "是否在广西区内注册" is a no, though its words are the field's
     for key, (value, words) in _by_label(text, rules, values, used, cues).items():
+        values[key], said[key] = value, words
+    for key, (value, words) in _conjoined(text, rules, values, used, cues).items():
+        values[key], said[key] = value, words
+    for key, (value, words) in _declared(text, rules, meanings, values, used, cues).items():
         values[key], said[key] = value, words
     asked = _asked(text, rules, meanings, values, cues)
     return ReadFacts(values, said, tuple(unmapped), asked, tuple(unclear))
@@ -633,6 +637,56 @@ def _by_label(text: str, rules: ProgramRules, values: Mapping[str, Any], used: l
     return out
 
 
+_LABEL_PARTS = re.compile(r"[、，,；;]|并且?|以及|和|及|与")
+_ASIDE = re.compile(r"[（(][^）)]*[）)]")
+
+
+def _label_parts(label: str) -> list[str]:
+    """What a yes/no label asks for, part by part ("是否组建理事会（董事会）、专家委员会并制定
+    管理章程" → 组建理事会, 专家委员会, 制定管理章程); one part when it asks one thing."""
+    if "是否" not in label:
+        return []
+    asked = _ASIDE.sub("", label[label.index("是否") + 2:])
+    return [p for p in (x.strip() for x in _LABEL_PARTS.split(asked)) if len(p) >= 2]
+
+
+def _mention(part: str, text: str) -> int:
+    """Where `text` names a part by its end (its thing: "章程" of 制定管理章程), longest first; -1."""
+    for n in range(len(part), 1, -1):
+        if part[-n:] in text:
+            return text.index(part[-n:])
+    return -1
+
+
+def _conjoined(text: str, rules: ProgramRules, values: Mapping[str, Any], used: list[tuple[int, int]],
+               cues: Mapping[str, Sequence[str]]) -> dict[str, tuple[bool, str]]:
+    """Yes/no facts whose label asks for several things at once, declared part by part across the
+    question ("已经建了理事会，章程也定了，专家委员会还没成立" of 是否组建理事会、专家委员会并制定
+    管理章程): no when a part is said with a negation; yes when every part is said, none negated.
+    At least two parts must be named, each in a statement (no figure, nothing asked)."""
+    asking = tuple(w for kind in ("qualify", "gap", "ask") for w in cues.get(kind, ()))
+    statements = [m for m in _SEGMENT.finditer(text)
+                  if not any(a < m.end() and m.start() < b for a, b in used) and not read_figures(m.group())
+                  and not any(w in m.group() for w in asking) and text[m.end():m.end() + 1] not in ("?", "？")]
+    out: dict[str, tuple[bool, str]] = {}
+    for spec in rules.fields:
+        parts = _label_parts(spec.label)
+        if spec.type != "boolean" or spec.key in values or len(parts) < 2:
+            continue
+        said: dict[str, bool] = {}
+        for part in parts:
+            for m in statements:
+                if _mention(part, m.group()) >= 0:
+                    said[part] = not _DENIES.search(m.group())
+                    break
+        if len(said) < 2:
+            continue
+        if not all(said.values()) or len(said) == len(parts):
+            words = "，".join(m.group().strip() for m in statements if any(_mention(p, m.group()) >= 0 for p in said))
+            out[spec.key] = (all(said.values()), words)
+    return out
+
+
 def _act_in(label: str, names: Sequence[str]) -> str:
     """What a label says is done in its region ("…在广西壮族自治区内注册" → 注册)."""
     at = max((label.rindex(n) + len(n) for n in names if n in label), default=-1)
@@ -647,16 +701,16 @@ def _mentioned(text: str, spec: FieldSpec) -> bool:
 
 def _phrase(words: str) -> str:
     """A said phrase as a pattern: "…" stands for a few other characters ("我们是…企业" says
-    我们是湖南的企业), in one phrase."""
-    return f"[^，,。；;？?！!]{{0,{PHRASE_GAP}}}".join(map(re.escape, words.split("…")))
+    我们是湖南的企业), in one phrase; each of its own pieces a group."""
+    return f"[^，,。；;？?！!]{{0,{PHRASE_GAP}}}".join(f"({re.escape(p)})" for p in words.split("…"))
 
 
 def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[Any, str] | None:
     """A yes/no or an option stated in so many words; None when unsaid or said both ways. A
     yes phrase right after a negation ("没在广西注册", "不是独立法人") says no."""
-    def found(phrases):
+    def found(phrases):  # the gap of "我们是…企业" may hold another fact ("行业龙头"): its pieces may not
         return [(m.start(), p) for p in phrases for m in re.finditer(_phrase(p), text)
-                if all(m.end() <= a or m.start() >= b for a, b in used)]
+                if all(m.end(g) <= a or m.start(g) >= b for a, b in used for g in range(1, len(m.groups()) + 1))]
     if spec.type == "boolean":
         no = found(spec.said_no)
         yes = [(i, p) for i, p in found(spec.said_yes)
@@ -681,21 +735,30 @@ def _stated(text: str, spec: FieldSpec, used: list[tuple[int, int]]) -> tuple[An
 
 
 _ASKER = re.compile(r"^(?:我们|咱们|我|本)(?:是|这个|这家|单位是)?")
+_ASKER_IS = re.compile(r"^(?:我们|咱们|我|本单位|我单位|我司|本公司)(?:这边|这里)?(?:是|属于|作为)")
 
 
 def _introduced(text: str, spec: FieldSpec) -> tuple[str, str] | None:
     """An option the asker opens with as what it is: a short first part of the question ending
-    in the option's own name ("湖南企业，…", "柳州的企业，…"), or a first part whose subject is
-    one of the option's names — the end of its label ("学校年收入5亿" of 高等学校) or a word of
-    only its said phrases ("研究院在申报方向上…" of 我们是…研究院)."""
-    first = _SEGMENT.match(text)
-    words = first.group().strip() if first else ""
-    if not words:
+    in the option's own name ("湖南企业，…", "柳州的企业，…"), a part saying what the asker is
+    that ends in one ("我们是湖南的行业龙头企业"), or the first part where the asker speaks of
+    itself ("湖南这边，我们企业近三年…") whose subject is one of the option's names — the end of
+    its label ("学校年收入5亿" of 高等学校) or a word of only its said phrases ("研究院在申报方向
+    上…" of 我们是…研究院)."""
+    parts = [m.group().strip() for m in _SEGMENT.finditer(text)]
+    if not parts or not parts[0]:
         return None
+    words = parts[0]
     if len(words) <= INTRODUCTION:
         named = [(v, label) for v, label in spec.choices if words.endswith(label)]
         if len(named) == 1:
             return named[0]
+    for part in parts:
+        if _ASKER_IS.match(part) and not read_figures(part):
+            named = [(v, label) for v, label in spec.choices if part.endswith(label)]
+            if len(named) == 1:
+                return named[0]
+    words = next((p for p in parts if _ASKER.match(p) and _ASKER.match(p).end()), words)
     subject = _ASKER.sub("", words)
     said = dict(spec.choices_said)
     pieces = {v: {p for phrase in said.get(v, ()) for p in phrase.split("…") if len(p) >= 2} for v, _ in spec.choices}

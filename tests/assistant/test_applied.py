@@ -150,6 +150,8 @@ def test_a_yes_no_question_is_read_in_its_common_forms(question, judging):
     ("现在7家单位，再拉进来一家湖南的研究所，够了吧？", "现在7家单位，再拉进来一家的研究所，够了吧？"),
     ("我们组了9家，有2家广东的企业，行吗", "我们组了9家，有2家的企业，行吗"),
     ("湖南企业，研发经费三年4000万，够吗", "湖南企业，研发经费三年4000万，够吗"),   # the asker's own place stays
+    ("我们企业注册在广州，能牵头广西的创新联合体吗？", "我们企业注册在，能牵头广西的创新联合体吗？"),  # … unless another is asked about
+    ("我们在南宁，能牵头广西创新联合体吗", "我们在南宁，能牵头广西创新联合体吗"),  # the same region: kept
 ])
 def test_a_place_right_after_a_count_describes_members_not_the_scope(question, scope):
     from assistant.applied import scope_question
