@@ -34,9 +34,6 @@ from retriever.corpus import Corpus
 from retriever.lexicon import Lexicon
 
 TOP_K = 5
-# A clause this near the top stating a value of the asked kind on the question's topic is
-# evidence the classifier's doubt does not outweigh: "文件未明确规定" would then be false.
-STATED_NEAR_TOP = 3
 
 
 class ClauseRetriever(BaseRetriever):
@@ -210,8 +207,9 @@ class Assistant:
         the evidence it weighed. The hand guard's evidence stands (no clause states a value of
         the asked kind: not answered; a clause leaves the figure to someone else: that is the
         answer); with a model for the index's embedder (retriever/answerability.py) the
-        classifier also refuses what the guard let through on weak evidence — never when one
-        of the first STATED_NEAR_TOP clauses states a value of the asked kind on the topic. A refusal names what is not stated and
+        classifier also refuses what the guard let through on weak evidence — never when the
+        first clause's own article (its items, its other paragraphs) states a value of the asked
+        kind on the topic: "文件未明确规定" would then be false. A refusal names what is not stated and
         quotes the closest clause when it speaks of the thing asked."""
         measured = guard.measured_terms(question, topic)
         if not hits:
@@ -226,8 +224,9 @@ class Assistant:
                                        topic=measured)
         model = self.retriever.answerability
         p = model.probability(row) if model is not None and row is not None else None
-        stated_near_top = any(answers(h.clause) for h in hits[:STATED_NEAR_TOP]) and guard.asks_figure(question)
-        if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0] and not stated_near_top:
+        stated_in_article = guard.asks_figure(question) and hits[0].clause.id in self.corpus and any(
+            answers(m) for m in self.corpus.members_of(self.corpus.article_of(hits[0].clause)))
+        if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0] and not stated_in_article:
             verdict = guard.unstated(question, hits[0].clause)
         if verdict.kind != "not_specified":
             return verdict, p, row

@@ -9,7 +9,7 @@ from typing import Callable, Sequence
 
 from assistant.chitchat import REPLY as SMALL_TALK_REPLY
 from assistant.chitchat import is_small_talk
-from corpus.figures import asked_kinds, kind_nouns, periods, read_figures
+from corpus.figures import asked_kinds, kind_nouns, kinds_in, periods, read_figures
 from corpus.glossary import load_glossary
 from corpus.question_words import question_pattern, question_words
 from corpus.sentences import split_sentences
@@ -146,8 +146,8 @@ def answers_figure_question(question: str, topic: list[str],
     kinds, naming = asked_kinds()
     asked = list(dict.fromkeys(
         [k for ask, k in naming if re.search(ask, plain)]
-        or [k for k, (a, _) in kinds.items() if re.search(a, "".join(phrases))]
-        or [k for k, (a, _) in kinds.items() if re.search(a, question)]))
+        or _kinds_in("".join(phrases))
+        or _kinds_in(question)))
     stated = {unit for k in asked for unit in kinds[k][1]}
     if _GIVES_TOTAL.search(question) and _ASKS_HEADCOUNT.search(plain):
         stated.add("ratio")  # "请15位专家，牵头单位最多能派几个人？": 不超过总人数三分之一 answers
@@ -180,6 +180,13 @@ def answers_figure_question(question: str, topic: list[str],
         return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted,
                                       lead_in=lead_in(clause) if grant else "")
     return answers
+
+
+def _kinds_in(text: str) -> list[str]:
+    """The kinds of figure `text` asks for, where its words end (科学家 asks no 家)."""
+    from ingest.tokenize import jieba_cut
+
+    return kinds_in(text, jieba_cut()(text)) if text else []
 
 
 def measured_terms(question: str, topic: list[str]) -> list[str]:
@@ -305,11 +312,11 @@ def unstated(question: str, top: Clause, what: str = "", sentence: str = "") -> 
 def asked_what(question: str, measured: Sequence[str]) -> str:
     """What a question asks, in a few words: the thing measured and the kind of value asked
     ("整改期是多长？" → 整改期限; "建设期多长？" → 建设期限), through the figure reader's kinds."""
-    kinds, naming = asked_kinds()
+    _, naming = asked_kinds()
     plain = asking_text(question)
     phrase = next((p for p in re.split(r"[，,？?。；;]", plain) if _ASKS_QUANTITY.search(p) or _ASKS_LIMIT.search(p)), "")
     kind = next((k for ask, k in naming if re.search(ask, plain)), None) or \
-        next((k for k, (ask, _) in kinds.items() if phrase and re.search(ask, phrase)), None)
+        next(iter(_kinds_in(phrase)), None)
     noun = kind_nouns().get(kind or "", "")
     # the thing measured, when it stands in the phrase that asks ("整改期是多长" → 整改期)
     ask = _ASKS_QUANTITY.search(phrase) or _ASKS_LIMIT.search(phrase)

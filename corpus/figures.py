@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import yaml
 
@@ -70,6 +71,26 @@ def asked_kinds(path: Path = UNITS_PATH) -> tuple[dict[str, tuple[str, tuple[str
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     kinds = {str(k): (str(v["asks"]), tuple(map(str, v["stated"]))) for k, v in data["asked"].items()}
     return kinds, tuple((str(a), str(k)) for a, k in data["asks_naming_unit"])
+
+
+_QUANTITY = re.compile(r"(?:几|多少|每|[0-9０-９.]+|[一二两三四五六七八九十百千万]+)")
+
+
+def kinds_in(text: str, words: Sequence[str] | None = None) -> list[str]:
+    """The kinds of figure whose asking words `text` says (units.yaml `asked`), in the file's
+    order. A counting character that ends a longer word is that word's, no unit asked: 科学家 asks
+    no 家, 发明人 no 人, 研究所 no 所 — unless a quantity comes before it (几家, 多少人); inside a
+    word it still asks (研发人员, 人数). `words`: the text segmented (ingest.tokenize.jieba_cut),
+    which says where words end; without it nothing is masked."""
+    kinds, _ = asked_kinds()
+    if words and "".join(words) == text:
+        counting = {u for u in load_units() if len(u) == 1}
+
+        def asks_itself(word: str) -> bool:  # 比例 asks a ratio with both its characters
+            return any(len(m.group()) > 1 for ask, _ in kinds.values() for m in re.finditer(ask, word))
+        text = "".join(w[:-1] + "□" if len(w) > 1 and w[-1] in counting and not _QUANTITY.fullmatch(w[:-1])
+                       and not asks_itself(w) else w for w in words)
+    return [k for k, (ask, _) in kinds.items() if re.search(ask, text)]
 
 
 @lru_cache(maxsize=1)

@@ -39,13 +39,28 @@ def tokenizer_fingerprint() -> str:
 
 
 @lru_cache(maxsize=1)
-def jieba_words() -> Tokenizer:
-    """jieba `cut_for_search` words only (with the corpus user dictionary), no bigrams."""
+def _jieba():
+    """One jieba tokenizer with the corpus user dictionary, for every use."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.load_userdict(str(USERDICT_PATH))
+    return tk
+
+
+@lru_cache(maxsize=1)
+def jieba_cut() -> Tokenizer:
+    """jieba's plain segmentation, every piece kept: the pieces join back into the text
+    (where words end: "发明人团队" → 发明人 团队)."""
+    tk = _jieba()
+    return lambda text: tk.lcut(text)
+
+
+@lru_cache(maxsize=1)
+def jieba_words() -> Tokenizer:
+    """jieba `cut_for_search` words only (with the corpus user dictionary), no bigrams."""
+    tk = _jieba()
     stop = _stopwords()
 
     def words(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from typing import Callable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
-from corpus.figures import asked_kinds, periods, read_figures
+from corpus.figures import asked_kinds, kinds_in, periods, read_figures
+from ingest.tokenize import jieba_cut
 from corpus.question_words import answer_types, question_pattern
 from corpus.sentences import split_sentences
 from retriever.corpus import Corpus
@@ -82,8 +83,7 @@ class Candidates:
 def analyse(question: str, scope: Scope, tokens: Sequence[str], document_frequency,
             asked_types: int) -> Question:
     kinds, naming = asked_kinds()
-    asked = [k for ask, k in naming if re.search(ask, question)] or \
-        [k for k, (ask, _) in kinds.items() if re.search(ask, question)]
+    asked = [k for ask, k in naming if re.search(ask, question)] or kinds_in(question, jieba_cut()(question))
     families = frozenset(u for k in asked for u in kinds[k][1])
     terms = {}
     for t in tokens:

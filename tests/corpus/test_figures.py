@@ -29,3 +29,24 @@ def test_a_lone_large_unit_is_no_number():
     with pytest.raises(ValueError):
         parse_number("万")
     assert read_figures("每万人") == []
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("联合体首席科学家有年龄限制吗", ["age"]),              # 科学家 asks no 家
+    ("给发明人团队的奖励最少要占净收入多少", ["money"]),      # 发明人 asks no 人
+    ("要几家单位", ["org"]),                                 # after a quantity it does
+    ("研发人员要多少", ["person"]),                          # inside a word it does
+    ("专家人数有要求吗", ["person"]),
+    ("企业自己要按多少比例配套出资", ["ratio"]),             # 比例 asks with both its characters
+])
+def test_a_counting_character_ending_a_word_asks_no_count(question, kinds):
+    from corpus.figures import kinds_in
+    from ingest.tokenize import jieba_cut
+
+    assert kinds_in(question, jieba_cut()(question)) == kinds
+
+
+def test_without_the_words_every_counting_character_asks():
+    from corpus.figures import kinds_in
+
+    assert "org" in kinds_in("联合体首席科学家有年龄限制吗")
