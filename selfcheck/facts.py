@@ -519,17 +519,28 @@ def _adjusted(spec: FieldSpec, value: Any, text: str, stretch: _Stretch, cues: M
             return max(value, *ordinals)
         if any(w in text for w in cues.get("joining", ())):
             return value + 1
+        # the act said again after the count, in a part stating no figure: the asker proposes
+        # one more ("已经参加了3个…，现在又想加入我们这个，可以吗？")
+        own = next((m.end() for m in _SEGMENT.finditer(text) if m.start() <= stretch.start < m.end()), stretch.end)
+        acts = tuple(cues.get("join_acts", ()))
+        if acts and any(a in m.group() and not read_figures(m.group()) for m in _SEGMENT.finditer(text, own) for a in acts):
+            return value + 1
     return value
 
 
 def _besides_self(text: str, stretch: _Stretch, spec: FieldSpec, cues: Mapping[str, Sequence[str]]) -> bool:
-    """A count said besides the asker: "牵头企业和另外2家是在广西注册的" (the asker and N others:
-    N + 1, whatever is counted), or "我们牵头，另外拉了5家单位" for a field counting the asker
+    """A count said besides the asker: "牵头企业和另外2家是在广西注册的", "我们牵头企业加上7家成员
+    单位" (the asker and N others: N + 1, whatever is counted), or "我们牵头，另外拉了5家单位" for a field counting the asker
     (含牵头单位)."""
     seg = next((m for m in _SEGMENT.finditer(text) if m.start() <= stretch.start < m.end()), None)
     others = [o for o in cues.get("others", ()) if seg is not None and o in text[seg.start():stretch.start]]
     selves = tuple(cues.get("asker", ()))
-    if not others or not selves or stretch.figures[0].family != "count":
+    if not selves or stretch.figures[0].family != "count":
+        return False
+    if seg is not None and re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$",
+                                     text[seg.start():stretch.start]):
+        return True   # "我们牵头企业加上7家成员单位": the asker and the N said right after it
+    if not others:
         return False
     at = text.index(others[0], seg.start())
     sentence = next((m.start() for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), 0)
