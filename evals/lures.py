@@ -89,10 +89,13 @@ def ordinary_texts(path: Path = ORDINARY) -> list[str]:
 
 
 def blind_clauses(root: Path = BLIND) -> list[Clause]:
-    """The blind regulations' clauses, each document added to a scratch library as an upload is."""
+    """The blind regulations' clauses, each document added to a scratch library as an upload is
+    (a GBK copy beside its UTF-8 text, "x.gbk.txt", is the same document: read once)."""
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(root.glob("**/documents/*.txt")):
-            add_document(Path(tmp), path, doc_id=f"{path.parent.parent.name}-{path.stem}")
+            if path.stem.endswith(".gbk") and path.with_name(path.stem.removesuffix(".gbk") + ".txt").exists():
+                continue
+            add_document(Path(tmp), path, doc_id=f"{path.parent.parent.name.replace('_', '-')}-{path.stem}")
         return [c for s in library_sources(Path(tmp)) for c in s.clauses()]
 
 
