@@ -3,12 +3,23 @@ by id, its place, its document, whether the library says a word at all. Shared b
 retriever's stages and the assistant (which quotes and cites from it)."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, Sequence
 
 import numpy as np
 
 from ingest.model import Clause
 from retriever.structure import is_item_of
+
+
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇两0-9]+)条")
+# a citation of articles of the same text: 本条例第十六条第二款, 本办法第二十条第一款第二项, 本条例第五条、第六条
+_CITED = re.compile(r"本(?:条例|办法|规定|细则|法|决定)((?:第[一二三四五六七八九十百零〇两0-9]+[条款项][、和及或至]?)+)")
+
+
+def cited_articles(text: str) -> set[str]:
+    """The numbers of the articles of its own text a clause cites ("十六" for 本条例第十六条第二款)."""
+    return {n for m in _CITED.finditer(text) for n in _ARTICLE.findall(m.group(1))}
 
 
 class Corpus:
@@ -22,6 +33,7 @@ class Corpus:
         self._by_document: dict[str, tuple[Clause, ...]] | None = None
         self._article: dict[str, Clause] = {}
         self._members: dict[str, tuple[Clause, ...]] = {}
+        self._citing: dict[str, tuple[Clause, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -95,6 +107,18 @@ class Corpus:
         if key not in self._masks:
             self._masks[key] = np.isin(self._doc_of, list(allowed))
         return self._masks[key]
+
+    def citing(self, clause: Clause) -> tuple[Clause, ...]:
+        """The clauses of its document that cite the article a clause belongs to ("违反本条例第十六条
+        第二款规定的，……处……罚款" cites 第十六条), in the document's order."""
+        article = self.article_of(clause)
+        if article.id not in self._citing:
+            number = _ARTICLE.fullmatch(article.path)
+            self._citing[article.id] = () if number is None else tuple(
+                c for c in self.of_document(clause.doc_id)
+                if c.path != article.path and not c.path.startswith(article.path)
+                and number.group(1) in cited_articles(c.text))
+        return self._citing[article.id]
 
     def mentions(self, word: str) -> bool:
         """Whether any clause says a word (one substring search over all the text)."""

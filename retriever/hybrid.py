@@ -86,6 +86,7 @@ STAGES: dict[str, str] = {
     "indicator_group": "问一组指标时，整组指标按表中顺序排前",
     "ranker": "学习排序（LightGBM LambdaRank）按通用特征重排融合后的前 20 条（eval --train-ranker 训练）",
     "each_document": "未点名地区时，几乎同样相关的其他文件的最佳条款也进入前 k",
+    "citing": "问后果、处罚时，首条所在的条被同一文件的罚则引用（“违反本条例第十六条……罚款”），罚则排第一",
 }
 
 
@@ -163,6 +164,8 @@ class Retriever:
                     for i, cid in enumerate(chosen.candidates.ids)}
             if "indicator" in chosen.types and on("indicator_group"):  # the group stays in table order
                 order = self._indicator_group_in_order(question, order)
+        if "consequence" in chosen.types and on("citing"):
+            order = self._citing_consequence_first(order)
         if region is None and not doc_ids and len(scope.regions) != 1 and on("each_document"):
             # No region named: documents that answer nearly as well; several named (湖南和广西
             # …有什么不同): each of them, however far behind.
@@ -170,7 +173,8 @@ class Retriever:
             order = self._include_each_answering_document(order, k, chosen.similarity, margin)
         b_pos = {cid: i for i, cid in enumerate(chosen.bm25_rank, 1)}
         d_pos = {cid: i for i, cid in enumerate(chosen.dense_rank, 1)}
-        return [Hit(self.corpus.at(cid), chosen.fused[cid], b_pos.get(cid), d_pos.get(cid),
+        top = chosen.fused.get(order[0], 0.0) if order else 0.0   # a cited-by clause fetched from the text
+        return [Hit(self.corpus.at(cid), chosen.fused.get(cid, top), b_pos.get(cid), d_pos.get(cid),
                     chosen.similarity.get(cid), *rows.get(cid, ((), None))) for cid in order[:k]]
 
     def candidates(self, question: str, region: str | None = None,
@@ -252,6 +256,21 @@ class Retriever:
         if following is None or following.breadcrumb != top.breadcrumb or following.id not in order[:3]:
             return order
         return [following.id] + [cid for cid in order if cid != following.id]
+
+    def _citing_consequence_first(self, order: list[str]) -> list[str]:
+        """"…会怎么罚？" asks a consequence: when the best clause states none and a clause of its
+        document cites its article and states one ("第二十八条 违反本条例第十六条第二款规定的，……
+        罚款"), that clause answers — a regulation puts its penalties in articles of their own,
+        which name the duty they enforce only by its number."""
+        if not order:
+            return order
+        top = self.corpus.at(order[0])
+        if answer_types_stated(top.text, ("consequence",)):
+            return order
+        penalty = next((c for c in self.corpus.citing(top) if answer_types_stated(c.text, ("consequence",))), None)
+        if penalty is None:
+            return order
+        return [penalty.id] + [cid for cid in order if cid != penalty.id]
 
     def _indicator_group_in_order(self, question: str, order: list[str]) -> list[str]:
         """"指标里产业孵化方面要报哪些数？" names a group of indicators, not one: when the best

