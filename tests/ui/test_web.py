@@ -464,6 +464,10 @@ def test_a_conversation_survives_a_reload_and_past_ones_can_be_reopened(page, sh
     page.fill("#question textarea", "那湖南呢？")
     page.click("#send")
     chat.get_by_text("按“湖南", exact=False).first.wait_for()  # …and the follow-up memory too
+    # kept in the browser with both questions (stored just after the answer) before a new one starts
+    page.locator("#past-chats input").click()
+    page.get_by_role("option", name="那湖南呢？（2 问）").wait_for()
+    page.keyboard.press("Escape")
     page.click("#new-chat")
     page.wait_for_function("!document.querySelector('#chatbot').innerText.includes('第五条')")
     page.locator("#past-chats input").click()
