@@ -236,9 +236,8 @@ class Assistant:
                                        topic=measured)
         model = self.retriever.answerability
         p = model.probability(row) if model is not None and row is not None else None
-        stated_in_article = guard.asks_figure(question) and hits[0].clause.id in self.corpus and any(
-            answers(m) for m in self.corpus.members_of(self.corpus.article_of(hits[0].clause)))
-        if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0] and not stated_in_article:
+        if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0] \
+                and not self._stated_in_article(question, hits[0].clause, answers):
             verdict = guard.unstated(question, hits[0].clause)
         if verdict.kind != "not_specified":
             return verdict, p, row
@@ -249,6 +248,12 @@ class Assistant:
                                                        self.lexicon.document_frequency,
                                                        self.retriever.scope.name_words()))
         return guard.unstated(question, hits[0].clause, guard.asked_what(question, measured), sentence), p, row
+
+    def _stated_in_article(self, question: str, top: Clause, answers) -> bool:
+        """Whether the best clause's article (its items, its other paragraphs) states a value of
+        the asked kind on the topic — asked only when the classifier doubts."""
+        return guard.asks_figure(question) and top.id in self.corpus and any(
+            answers(m) for m in self.corpus.members_of(self.corpus.article_of(top)))
 
     def _applied(self, s: _State) -> applied_questions.Applied | None:
         """The asker's facts judged against the programme the question (or the conversation)

@@ -22,9 +22,9 @@ from typing import Callable, Mapping, Sequence, TypeVar
 import numpy as np
 
 from corpus.figures import asked_kinds, kinds_in, periods, read_figures
-from ingest.tokenize import jieba_cut
 from corpus.question_words import answer_types, question_pattern
 from corpus.sentences import split_sentences
+from ingest.tokenize import jieba_cut
 from retriever.corpus import Corpus
 from retriever.scope import Scope
 from retriever.structure import is_bare_lead_in

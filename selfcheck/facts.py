@@ -537,17 +537,17 @@ def _besides_self(text: str, stretch: _Stretch, spec: FieldSpec, cues: Mapping[s
     selves = tuple(cues.get("asker", ()))
     if not selves or stretch.figures[0].family != "count":
         return False
-    if seg is not None and re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$",
-                                     text[seg.start():stretch.start]):
+
+    def asker_and(words: str) -> bool:  # "…我们牵头企业加上" / "牵头企业和"
+        return re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$", words) is not None
+    if seg is not None and asker_and(text[seg.start():stretch.start]):
         return True   # "我们牵头企业加上7家成员单位": the asker and the N said right after it
     if not others:
         return False
     at = text.index(others[0], seg.start())
     sentence = next((m.start() for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), 0)
     before = text[sentence:at]
-    if re.search(rf"(?:{'|'.join(map(re.escape, selves))})(?:和|及|与|跟|加上|连同)$", before):
-        return True
-    return spec.counts_in == "asker" and any(w in before for w in selves)
+    return asker_and(before) or spec.counts_in == "asker" and any(w in before for w in selves)
 
 
 def _adjustment_note(spec: FieldSpec, before: Any, after: Any) -> str:
