@@ -33,6 +33,7 @@ class Applied:
     untouched: int = 0                            # criteria the question says nothing about
     problem: str | None = None                    # the stated facts contradict each other
     assumed: tuple[tuple[str, str], ...] = ()     # criterion id → the condition it was judged under
+    conditional: tuple[tuple[CriterionResult, str], ...] = ()  # judged only "if" the asker is of a kind
     proposed: Checked | None = None               # a language model's proposed facts, as checked
 
     @property
@@ -41,7 +42,8 @@ class Applied:
         those of the counts solved, of the criteria not met and of the figures compared. A met
         yes/no or choice ("高校牵头" is one of the modes) says little the retrieved clause does not."""
         telling = [c for c in self.decided if c.status == "fail" or c.kind == "quantitative"]
-        results = [s.criterion for s in self.solutions] + sorted(telling, key=lambda c: c.status != "fail")
+        results = ([s.criterion for s in self.solutions] + sorted(telling, key=lambda c: c.status != "fail")
+                   + [c for c, _ in self.conditional])
         return list(dict.fromkeys((c.citation.doc_id, c.citation.clause_path) for c in results))
 
     def to_dict(self) -> dict:
@@ -58,6 +60,7 @@ class Applied:
             "to_confirm": [c.title for c in self.pending], "unrecognised": list(self.facts.unmapped),
             "unclear": [u.question for u in self.facts.unclear],
             "assumed": dict(self.assumed), "problem": self.problem,
+            "conditional": [{"condition": cond, **criterion(c)} for c, cond in self.conditional],
             "proposed": None if self.proposed is None else {
                 "accepted": self.proposed.accepted,
                 "rejected": [{"field": k, "value": v, "reason": why} for k, v, why in self.proposed.rejected]},
@@ -160,16 +163,19 @@ def assess_question(question: str, programmes: Sequence[str], encoder: Encoder |
     stated = set(facts.values)
     criteria, assumed = _judged_as_applying(rules, assessment.criteria, facts.values)
     decided = tuple(c for c in criteria if c.status in ("pass", "fail"))
+    conditional = _judged_if_of_kind(rules, criteria, facts.values)
+    if_kind = {c.id for c, _ in conditional}
     most = _bound_asked(question, cues)
     solutions = tuple(s for field in facts.asked for c in rules.criteria if field in c.fields
                       for s in [solve(rules, c, facts.values, field, most)] if s is not None)
     solved = {s.criterion.id for s in solutions}
-    pending = tuple(c for c in criteria
-                    if c.status == "unknown" and stated & set(c.fields) and c.id not in solved)
-    if not (solutions or judging and (decided or pending or facts.unclear)):
+    pending = tuple(c for c in criteria if c.status == "unknown" and stated & set(c.fields)
+                    and c.id not in solved | if_kind)
+    if not (solutions or judging and (decided or conditional or pending or facts.unclear)):
         return None
     untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in criteria)
-    return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed, proposed=checked)
+    return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed,
+                   conditional=conditional, proposed=checked)
 
 
 def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult], values: dict
@@ -193,6 +199,25 @@ def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult],
                 continue
         out.append(r)
     return tuple(out), tuple(assumed)
+
+
+def _judged_if_of_kind(rules: ProgramRules, results: Sequence[CriterionResult], values: dict
+                       ) -> tuple[tuple[CriterionResult, str], ...]:
+    """Criteria whose every figure the question states but which apply only to a kind of
+    asker it does not say it is ("近三年平均研发经费" counts when the lead is an enterprise):
+    judged as they would be for that kind, and said so ("若牵头单位为企业：不满足…"), never
+    counted as the asker's verdict — the kind decides which criteria there are at all."""
+    by_id = {c.id: c for c in rules.criteria}
+    out = []
+    for r in results:
+        c = by_id[r.id]
+        cond = c.applies_when
+        if (r.status == "unknown" and cond is not None and cond.field not in values and cond.op == "in"
+                and rules.field(cond.field).type != "boolean" and all(k in values for k in c.fields)):
+            judged = assess_criterion(c, rules, {**values, cond.field: _satisfying(cond)})
+            if judged.status in ("pass", "fail"):
+                out.append((judged, condition_text(rules, cond)))
+    return tuple(out)
 
 
 def _satisfying(cond: Condition):
@@ -238,9 +263,17 @@ def headline(applied: Applied) -> str:
     if applied.decided:
         rest = "，其余条件还需确认" if applied.pending or applied.untouched else ""
         return f"结论：满足（{'、'.join(c.title for c in applied.decided)}）{rest}。"
+    if applied.conditional:
+        return "结论：" + "；".join(f"若{cond}，{_verdict_words(c)}" for c, cond in applied.conditional) + "。"
     if applied.facts.unclear:
         return "结论：先要确认：" + "".join(u.question for u in applied.facts.unclear)
     return "结论：按问题中的信息还无法判断。"
+
+
+def _verdict_words(c: CriterionResult) -> str:
+    if c.status == "fail":
+        return f"不满足（{c.title}{'，' + c.gap if c.gap else ''}）"
+    return f"满足（{c.title}）"
 
 
 def render(applied: Applied) -> str:
@@ -271,6 +304,9 @@ def render(applied: Applied) -> str:
         if c.exception:
             line += f"。{c.exception.message}" + (f"（{c.exception.citation.clause_path}）" if c.exception.citation else "")
         lines.append(line)
+    for c, cond in applied.conditional:
+        lines.append(f"- {c.title}：本条仅在{cond}时适用；若适用，{_STATUS[c.status]}。{c.actual}；要求{c.required}"
+                     + (f"；{c.gap}" if c.gap else "") + f"。依据{c.citation.clause_path}")
     if applied.pending:
         def needs(c: CriterionResult) -> str:
             missing = [applied.rules.field(k).brief for k in c.fields if k not in applied.facts.values]

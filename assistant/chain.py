@@ -193,7 +193,7 @@ class Assistant:
         if verdict.refused or s.resolution.about_previous_clause:
             return replace(s, verdict=verdict)
         applied = self._applied(s)
-        if applied is not None and (applied.decided or applied.solutions):
+        if applied is not None and (applied.decided or applied.solutions or applied.conditional):
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
         topic = self._topic_terms(question)

@@ -32,6 +32,7 @@ _SEGMENT_END = re.compile(r"[，,。；;！!？?\n]")
 _CONJUNCTION = re.compile(r"[和及与、]")
 EACH = "各"
 _RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
+_PART_OF = re.compile(r"其中|当中|之中")   # what follows is a part of the figure before it
 _ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
 LEFT = 14          # characters of context before a figure
 RIGHT = 8          # … and after it
@@ -240,6 +241,7 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     added: list[_Stretch] = []
     summed: list[_Stretch] = []
     joined = False   # a count was adjusted for the asker or the one joined
+    first: dict[str, _Stretch] = {}   # the figure each field took first
     for i in order:
         stretch = stretches[i]
         if len(stretch.figures) == 1 and stretch.figures[0].family == "count" and _added(text, stretch.start, adding):
@@ -248,6 +250,8 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE  # the only field of its kind
         options = {slot: v for slot, v in shared[i].items() if v >= floor and (
             slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
+        if _total_over_years(text, stretch, periods, totals):  # "这两年…销售收入合计5亿": a field over years
+            options = {s: v for s, v in options.items() if rules.field(s.field).aggregate} or options
         if not options:
             options = _agreed(meanings, stretch, {s: v for s, v in shared[i].items() if
                                                    s not in taken and s.field not in values})
@@ -294,10 +298,23 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
             value = value * each
         else:
             said_each = ""
-        if slot.field in values:  # another group of a sum ("依托单位3人，共建单位1人")
+        if slot.field in values:
+            earlier, later = sorted((stretch, first[slot.field]), key=lambda s: s.start)
+            if _PART_OF.search(text, later.lo, later.start):
+                # "…共5人，其中依托单位的3人": a part of the one before it, not another group of
+                # the sum — the whole is the value
+                if stretch is earlier:
+                    unmapped.append(said[slot.field])
+                    values[slot.field], said[slot.field] = value, _words_of(text, stretch)
+                    first[slot.field] = stretch
+                else:
+                    unmapped.append(_words_of(text, stretch))
+                continue
+            # another group of a sum ("依托单位3人，共建单位1人")
             values[slot.field] += value
             said[slot.field] += f"、{_words_of(text, stretch)}（合计 {values[slot.field]} {spec.unit}）"
             continue
+        first[slot.field] = stretch
         values[slot.field] = _adjusted(spec, value, text, stretch, cues)
         said[slot.field] = (_words_of(text, stretch) + amount[1] + said_each
                             + _adjustment_note(spec, value, values[slot.field]))
@@ -483,6 +500,17 @@ def _years_totalled(text: str, stretch: _Stretch, periods: list[Figure], totals:
                 and not _SEGMENT_END.search(between)):
             return int(period.value)
     return None
+
+
+def _total_over_years(text: str, stretch: _Stretch, periods: list[Figure], totals: tuple[str, ...]) -> bool:
+    """Whether one amount is said as the total of several years: a summing word in its own part
+    ("销售收入合计5亿") and a period of whole years before it in the same sentence ("这两年研发费用
+    合计2000万，销售收入合计5亿" — the period covers both parts)."""
+    if len(stretch.figures) != 1 or not any(w in text[stretch.lo:stretch.start] for w in totals):
+        return False
+    first = next((m.start() for m in _SENTENCE.finditer(text) if m.start() <= stretch.start < m.end()), 0)
+    return any(first <= p.start < stretch.start and p.unit == "年" and p.value.denominator == 1 and p.value >= 2
+               for p in periods)
 
 
 def _combined(spec: FieldSpec, figures: tuple[Figure, ...]) -> tuple[Fraction, str] | None:

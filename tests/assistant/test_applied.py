@@ -128,6 +128,17 @@ def test_a_figure_asked_about_under_an_unstated_yes_no_condition_is_judged_and_s
     assert "按适用判断" in answer.text
 
 
+def test_a_figure_under_an_unstated_kind_of_asker_is_judged_only_if_of_that_kind(assistant):
+    # 近三年平均研发经费 counts when the lead is an enterprise: the asker does not say it is one
+    answer = assistant.answer("近三年研发投入是0.35亿、0.4亿、0.42亿，湖南技创中心的研发门槛能过吗？")
+    first = answer.text.split("\n")[0]
+    assert first.startswith("结论：若牵头单位类型为企业，不满足") and "还差 100 万元" in first
+    assert answer.assessment.decided == ()  # not the asker's verdict: the kind decides the criteria
+    assert answer.citations[0].clause.path == "三、（四）"
+    said_kind = assistant.answer("我们是高校，近三年平均研发经费3500万，能牵头湖南技术创新中心吗？")
+    assert "若牵头单位类型为企业" not in said_kind.text
+
+
 def test_an_asked_amount_is_answered_with_the_amount(assistant):
     answer = assistant.answer("内蒙古技术创新中心企业牵头，自治区财政支持了600万，我们新增研发配套资金最少投多少？")
     assert answer.text.startswith("结论：") and "至少 600 万元" in answer.text.split("\n")[0]
