@@ -33,9 +33,11 @@ _CONJUNCTION = re.compile(r"[和及与、]")
 EACH = "各"
 _RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
 _PART_OF = re.compile(r"其中|当中|之中")   # what follows is a part of the figure before it
+_PART_OF_RIGHT = re.compile(r"其中|当中|之中|里")
 _ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
 LEFT = 14          # characters of context before a figure
 RIGHT = 8          # … and after it
+HEAD = 6           # … and after a 的 in a longer phrase (its head noun: 的成功案例)
 PHRASE_GAP = 6     # characters a "…" in a said phrase stands for
 MIN_SHARED = 0.3   # the share of a field's phrase a binding needs, said near the figure
 MIN_ALONE = 0.15  # … when it is the only field a figure of its kind can fill (9个月: the only time)
@@ -181,7 +183,15 @@ def _stretches(text: str, figures: list[Figure]) -> list[_Stretch]:
         seg = _segment_of(segments, start)
         lo = max(seg[0], start - LEFT, bounds[i - 1][1] if i else 0)
         hi = min(max(seg[1], end), end + RIGHT, bounds[i + 1][0] if i + 1 < len(bounds) else len(text))
-        stop = _RIGHT_STOP.search(text, end, hi)  # "10个人其中自己人4个": 其中 starts another part
+        # "10个人其中自己人4个": 其中 starts another part; "和" joins counted things only when
+        # another figure follows in the part ("3家企业和2所高校"), else it joins the words of
+        # this one's thing ("4个技术转让和孵化企业的成功案例")
+        listed = i + 1 < len(bounds) and bounds[i + 1][0] < seg[1]
+        limit = bounds[i + 1][0] if i + 1 < len(bounds) else len(text)
+        head = text.find("的", end, min(max(seg[1], end), end + 2 * RIGHT, limit))
+        if head >= 0:  # "4个技术转让和孵化企业的成功案例": what is counted is the word after 的
+            hi = max(hi, min(max(seg[1], end), head + 1 + HEAD, limit))
+        stop = (_RIGHT_STOP if listed else _PART_OF_RIGHT).search(text, end, hi)
         hi = stop.start() if stop else hi
         # the counting word stays with the words after it ("6家单位": 家单位)
         unit = re.search(r"[^0-9.零〇一二两三四五六七八九十百千万亿半]*$", g[-1].text).group()
