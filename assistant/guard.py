@@ -377,6 +377,7 @@ def counted_in_phrase(sentence: str, figure: Stated, counted: list[str]):
 
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic
 WORDING_SHARE = 0.15   # the documents' wording for a user's word may be a little more common (参加 → 参与)
+MIN_TOPIC = 2          # … and a question names at least this many words of its topic, the rarest
 
 
 def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
@@ -388,10 +389,15 @@ def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],
     programmes (LibraryScope.name_words)."""
     # the documents' wording of what is asked ("截止" → 日前, 月底前) says how it is asked, not about what
     asked = [w for key, words in (synonyms or {}).items() if key in question and key in _GENERIC for w in words]
-    specific = [t for t in dict.fromkeys(tokens)
-                if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
-                and not any(t in n for n in names) and 0 < document_frequency(t) <= SPECIFIC_SHARE
-                and (t in question or not any(t in w for w in asked))]
+    content = [t for t in dict.fromkeys(tokens)
+               if len(t) >= 2 and t not in _GENERIC and not _NOT_TOPIC.search(t)
+               and not any(t in n for n in names) and 0 < document_frequency(t) <= WORDING_SHARE
+               and (t in question or not any(t in w for w in asked))]
+    specific = [t for t in content if document_frequency(t) <= SPECIFIC_SHARE]
+    # a share of clauses is no fixed measure of "specific" as a library grows: a question with
+    # fewer specific words than MIN_TOPIC also names its next rarest ("计划布局多少家": 布局)
+    rarer = sorted((t for t in content if t not in specific), key=document_frequency)
+    specific += rarer[:max(MIN_TOPIC - len(specific), 0)]
     wording = [w for key, words in (synonyms or {}).items() if key in question and key not in _GENERIC
                for w in words if 0 < document_frequency(w) <= WORDING_SHARE and not any(w in n for n in names)]
     return list(dict.fromkeys(specific + wording))

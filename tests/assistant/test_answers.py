@@ -210,6 +210,19 @@ def test_how_a_question_asks_is_not_what_it_is_about():
     assert {"申报", "申请"} <= set(topic) and not {"月底", "日前", "创新联合体"} & set(topic)
 
 
+def test_a_question_with_one_rare_word_also_names_its_next_rarest():
+    """"到2025年计划布局多少家": with three more documents in the library 布局 is in 8% of the
+    clauses, past the share that makes a word specific; the topic is then not 计划 alone (which
+    the answering clause does not say) — the rarest words name it, however large the library."""
+    frequency = {"计划": 0.056, "布局": 0.080, "技创": 0.2, "自治区": 0.22, "中心": 0.27}
+    tokens = ["内蒙古", "2025", "计划", "布局", "家", "自治区", "技创", "中心"]
+    topic = guard.topic_terms(tokens, lambda w: frequency.get(w, 0.01), {}, "内蒙古到2025年计划布局多少家自治区技创中心？",
+                              frozenset({"内蒙古", "技创", "自治区"}))
+    assert topic == ["计划", "布局"]
+    many = guard.topic_terms(["发明人", "奖励", "布局"], lambda w: {"布局": 0.08}.get(w, 0.01), {}, "发明人奖励布局", frozenset())
+    assert many == ["发明人", "奖励"]  # two specific words: nothing more common is added
+
+
 def test_a_comparison_of_two_programmes_answers_each(assistant):
     """Two programmes named in one question: each one's own clause, labelled by its document."""
     answer = assistant.answer("广西的示范区和创新联合体，年度报告分别什么时候交？")
