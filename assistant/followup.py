@@ -50,7 +50,7 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     rest = _FILLER.sub("", _strip_names(question, library))
     places = scope.regions + scope.other_regions
     if places and not scope.doc_types and (not _asks_something(_strip_names(question, library), prev.resolved)
-                                           or _REFERS_BACK.search(question)):
+                                           or _points_back(question, rest)):
         # "那湖南呢？", "湖南那边怎么报？", "湖南有这种补助吗？", "那广东的呢？": the previous question,
         # asked of the new region (one without documents is then said to be out of scope). A question that names
         # its programme, or asks something the previous one did not ("内蒙古技术创新中心怎么申报？"),
@@ -65,6 +65,16 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     if not scope.regions and not scope.doc_types and _borrows_subject(question, rest):
         return borrowed(question, history, library)
     return Resolution(question)
+
+
+def _points_back(question: str, rest: str) -> bool:
+    """Whether a question that names a place points at the last one ("湖南有这种补助吗？", "那湖南
+    那边呢？"). An opening 那 that only leads into a question of its own ("那湖南对中心负责人是什么
+    要求？能让集团副总兼着吗？") points at nothing."""
+    m = _REFERS_BACK.search(question)
+    if m and m.start() == 0 and m.group().startswith("那") and len(rest) > SHORT_FOLLOW_UP:
+        m = _REFERS_BACK.search(question, m.end())
+    return m is not None
 
 
 def dangling(question: str, library: LibraryScope) -> bool:

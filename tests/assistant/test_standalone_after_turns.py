@@ -44,6 +44,10 @@ def test_an_elliptical_question_still_borrows(real_retriever):
     # "这种" refers back: 湖南's 示范区 (there is none), not any 补助 of 湖南's own documents
     (["广西新批的成果转化示范区给多少钱？"], "湖南有这种补助吗？",
      lambda a: a.refused or a.text.startswith("现有政策文件中没有湖南的")),
+    # an opening 那 only leads into a question of its own: 湖南's 中心负责人, not the 广西 question
+    # asked again of 湖南 (blind set I)
+    (["广西技创中心的主任一年里至少得在中心干多长时间？"], "那湖南对中心负责人是什么要求？能让集团副总兼着吗？",
+     lambda a: a.resolved_question is None and not a.refused and "专职工作人员" in a.text),
     # 成员单位 replaces 牵头单位 (same kind), it is not added to it
     (["创新联合体对牵头单位有什么限制？"], "那成员单位最多能参加几个？",
      lambda a: "牵头单位" not in a.resolved_question and "3个" in a.text),
