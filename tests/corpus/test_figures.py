@@ -38,6 +38,8 @@ def test_a_lone_large_unit_is_no_number():
     ("研发人员要多少", ["person"]),                          # inside a word it does
     ("专家人数有要求吗", ["person"]),
     ("企业自己要按多少比例配套出资", ["ratio"]),             # 比例 asks with both its characters
+    ("山东优秀发明家奖的奖金是多少", ["money"]),              # an amount named by its noun (blind set I)
+    ("开专利代理机构注册资本最低要多少", ["money"]),
 ])
 def test_a_counting_character_ending_a_word_asks_no_count(question, kinds):
     from corpus.figures import kinds_in
