@@ -76,12 +76,12 @@ def asks_to_judge(question: str) -> bool:
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
 
-_MEANINGS: dict[tuple[str, str, int], Meanings] = {}
+_MEANINGS: dict[tuple[str, str, int], Meanings] = {}   # (rules file or its limits, digest, embedder)
 
 
 def meanings_of(rules: ProgramRules, encoder: Encoder | None) -> Meanings:
     """One programme's field meanings per embedder (their vectors are computed once)."""
-    key = (rules.program.id, rules.digest, id(encoder))
+    key = (rules.source, rules.digest, id(encoder))
     if key not in _MEANINGS:
         _MEANINGS[key] = Meanings(rules, encoder)
     return _MEANINGS[key]
@@ -135,8 +135,7 @@ def assess_question(question: str, programmes: Sequence[str], encoder: Encoder |
     cues = load_glossary().applied_cues
     candidates = [p for p in programmes if p in program_ids()]
     best: tuple[int, ProgramRules, ReadFacts] | None = None
-    for pid in candidates:
-        rules = load_program(pid)
+    for rules in (r for pid in candidates for r in _rule_sets(load_program(pid))):
         facts = read_facts(question, rules, cues, meanings=meanings_of(rules, encoder))
         if (facts.values or facts.unclear) and (best is None or len(facts.values) > best[0]):
             best = (len(facts.values), rules, facts)
@@ -173,9 +172,15 @@ def assess_question(question: str, programmes: Sequence[str], encoder: Encoder |
                     and c.id not in solved | if_kind)
     if not (solutions or judging and (decided or conditional or pending or facts.unclear)):
         return None
-    untouched = sum(c.status == "unknown" and not stated & set(c.fields) for c in criteria)
+    # the criteria left to the self-assessment form (a programme's limits are not on it)
+    untouched = 0 if rules.of_limits else sum(c.status == "unknown" and not stated & set(c.fields) for c in criteria)
     return Applied(rules, facts, decided, solutions, pending, untouched, assumed=assumed,
                    conditional=conditional, proposed=checked)
+
+
+def _rule_sets(rules: ProgramRules) -> tuple[ProgramRules, ...]:
+    """A programme's eligibility rules, then the limits on its support measures, if any."""
+    return (rules,) if rules.limits is None else (rules, rules.limits)
 
 
 def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult], values: dict
@@ -258,8 +263,7 @@ def headline(applied: Applied) -> str:
         return "结论：" + "；".join(parts) + "。"
     failed = [c for c in applied.decided if c.status == "fail"]
     if failed:
-        gaps = "；".join(f"{c.title}{'，' + c.gap if c.gap else ''}" for c in failed)
-        return f"结论：不满足（{gaps}）。"
+        return f"结论：不满足（{'；'.join(_failed_words(c) for c in failed)}）。"
     if applied.decided:
         rest = "，其余条件还需确认" if applied.pending or applied.untouched else ""
         return f"结论：满足（{'、'.join(c.title for c in applied.decided)}）{rest}。"
@@ -270,10 +274,14 @@ def headline(applied: Applied) -> str:
     return "结论：按问题中的信息还无法判断。"
 
 
+def _failed_words(c: CriterionResult) -> str:
+    """"平台能力建设专项支持金额上限，超出 100 万元，要求…不超过 500 万元": the gap and the bound."""
+    required = f"，要求{c.required.replace('（含本数）', '')}" if c.kind == "quantitative" and c.required else ""
+    return f"{c.title}{'，' + c.gap if c.gap else ''}{required}"
+
+
 def _verdict_words(c: CriterionResult) -> str:
-    if c.status == "fail":
-        return f"不满足（{c.title}{'，' + c.gap if c.gap else ''}）"
-    return f"满足（{c.title}）"
+    return f"不满足（{_failed_words(c)}）" if c.status == "fail" else f"满足（{c.title}）"
 
 
 def render(applied: Applied) -> str:
@@ -281,7 +289,8 @@ def render(applied: Applied) -> str:
     quotation follows it."""
     program = applied.rules.program
     assumed = dict(applied.assumed)
-    lines = [headline(applied), f"按问题中给出的情况对照《{program.doc_title}》自评（只依据问题中的信息）："]
+    against = "支持措施的上限" if applied.rules.of_limits else "自评"
+    lines = [headline(applied), f"按问题中给出的情况对照《{program.doc_title}》{against}（只依据问题中的信息）："]
     if applied.problem:
         lines.append(f"- 问题中的情况相互矛盾，无法自评：{applied.problem}")
     for s in applied.solutions:

@@ -34,6 +34,7 @@ EACH = "各"
 _RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
 _PART_OF = re.compile(r"其中|当中|之中")   # what follows is a part of the figure before it
 _PART_OF_RIGHT = re.compile(r"其中|当中|之中|里")
+_TIMES = ("次",)   # a counting word of occurrences, never of things
 _ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
 LEFT = 14          # characters of context before a figure
 RIGHT = 8          # … and after it
@@ -407,8 +408,8 @@ def _programme_counted(text: str, stretch: _Stretch, meanings: Meanings) -> str:
     """The programme's own kind when a count counts it ("3个创新联合体", "参与了2个联合体"): the
     longest piece (3 characters or more) of the programme's name right after the counting word."""
     name, after = meanings.programme_words, text[stretch.end:stretch.end + len(meanings.programme_words)]
-    if len(stretch.figures) != 1 or stretch.figures[0].family != "count":
-        return ""
+    if len(stretch.figures) != 1 or stretch.figures[0].family != "count" or stretch.figures[0].unit in _TIMES:
+        return ""   # "拿过1次联合体专项支持": times count what happened, not programmes
     for size in range(len(name), 2, -1):
         for i in range(len(name) - size + 1):
             if after.startswith(name[i:i + size]):

@@ -162,6 +162,12 @@ class ProgramRules:
     exception: ExceptionRule | None
     source: str
     digest: str
+    # The limits on what a recognised programme may then receive (支持措施: "最高不超过500万元",
+    # "最多获得1次"): rules of their own, judged on the asker's facts in the chat, never part
+    # of the eligibility self-assessment (its form, its verdict).
+    limits: "ProgramRules | None" = None
+    of_limits: bool = False   # these rules are a programme's limits section
+
 
     def field(self, key: str) -> FieldSpec:
         return next(f for f in self.fields if f.key == key)

