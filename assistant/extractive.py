@@ -209,10 +209,13 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
             return Composition("\n".join(lines), tuple(cited))
 
     if _LIST.search(question) and len(chosen) == 1:
-        members = list_members(top, corpus, question)
+        lead, members = top, list_members(top, corpus, question)
+        intro = list_intro(top, corpus) if len(members) < 2 else None
+        if intro is not None:  # an item or a later paragraph of a list retrieved: the whole list
+            lead, members = intro, list_members(intro, corpus, question)
         if len(members) >= 2:
-            head = f"{top.breadcrumb[-1]}：" if top.level == "table_row" else f"{top.text.strip()}{cite(top)}"
-            lines = [f"根据《{top.doc_title}》{head}"]
+            head = f"{lead.breadcrumb[-1]}：" if lead.level == "table_row" else f"{lead.text.strip()}{cite(lead)}"
+            lines = [f"根据《{lead.doc_title}》{head}"]
             lines += [f"{i}. {m.text.splitlines()[0]}{cite(m)}" for i, m in enumerate(members, 1)]
             return Composition("\n".join(lines), tuple(cited))
 

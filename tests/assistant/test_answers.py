@@ -223,6 +223,15 @@ def test_a_question_with_one_rare_word_also_names_its_next_rarest():
     assert many == ["发明人", "奖励"]  # two specific words: nothing more common is added
 
 
+def test_a_list_question_gets_the_whole_list_when_a_later_paragraph_is_retrieved(with_set_i):
+    """"哪些情形要提交专利检索报告？": 第三十六条's second paragraph says 专利检索报告 again and is
+    retrieved first; the answer is the lead-in and every item of its list, not the lead-in and
+    that paragraph."""
+    answer = with_set_i.answer("按山东专利条例，哪些情形要提交专利检索报告？")
+    assert "申报重大科研和新技术、新产品立项的" in answer.text and "对科技成果进行评价的" in answer.text
+    assert [c.clause.path for c in answer.citations][:3] == ["第三十六条", "第三十六条（一）", "第三十六条（二）"]
+
+
 def test_a_comparison_of_two_programmes_answers_each(assistant):
     """Two programmes named in one question: each one's own clause, labelled by its document."""
     answer = assistant.answer("广西的示范区和创新联合体，年度报告分别什么时候交？")

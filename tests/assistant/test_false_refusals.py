@@ -109,15 +109,9 @@ def test_the_same_question_without_the_conversation_is_still_weighed_alone(henan
     assert answer.refused
 
 
-@pytest.fixture(scope="module")
-def with_set_i(index_with):
-    """The shipped library and blind set I's three documents (a larger library: words common
-    in it are rarer in the shipped five)."""
-    documents = BLIND / "set_i" / "documents"
-    return _assistant(index_with(*((documents / f"{d}.txt", d) for d in ("sd-zltl", "hz-kjjb", "cn-cgzh"))))
-
-
 def test_a_figure_asked_with_one_rare_word_is_answered_in_a_larger_library(with_set_i):
+    """In the shipped library and blind set I's three documents (a larger library: words common
+    in it are rarer in the shipped five)."""
     answer = with_set_i.answer("内蒙古到2025年计划布局多少家自治区技创中心？")
     assert not answer.refused, answer.text
     assert "30家左右" in answer.text and answer.citations[0].clause.path == "二、"
