@@ -400,7 +400,8 @@ class Assistant:
         question = s.resolution.question
         if not clauses:
             return ""
-        found = (elapsed.elapsed(question, clauses[0].text) if applied_questions.asks_to_judge(question)
+        found = ((elapsed.elapsed(question, clauses[0].text) or elapsed.on_time(question, clauses[0].text))
+                 if applied_questions.asks_to_judge(question)
                  else elapsed.deadline(question, clauses[0].text, load_glossary().applied_cues.get("when", ())))
         return found.headline() if found else ""
 

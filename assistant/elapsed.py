@@ -51,13 +51,13 @@ class Deadline:
 
 
 def months_named(text: str) -> list[tuple[int, int]]:
-    """(year, month) of each "2023年5月" the text names, in order."""
+    """(year, month) of each "2023年5月" (or "3月底", "2024年底") the text names, in order."""
     figures = read_figures(text)
     out = []
     for year, month in zip(figures, figures[1:]):
-        if (year.family == "year" and month.family == "date" and month.date.isdigit()
-                and text[year.end:month.start].strip() == ""):
-            out.append((int(year.value), int(month.date)))
+        named = re.match(r"\d+(?=-|$)", month.date) if month.family == "date" else None
+        if year.family == "year" and named and text[year.end:month.start].strip() == "":
+            out.append((int(year.value), int(named.group())))
     return out
 
 
@@ -77,6 +77,59 @@ def elapsed(question: str, clause_text: str) -> Elapsed | None:
     (y1, m1), (y2, m2) = named
     months = (y2 - y1) * 12 + (m2 - m1)
     return Elapsed(named[0], named[1], months, period) if months >= 0 else None
+
+
+@dataclass(frozen=True)
+class OnTime:
+    said: str                  # when the asker does it, as the question says it ("次年1月中旬")
+    when: tuple[int, int]      # (month, day), months counted from this year's January (13: next January)
+    due: Figure                # the clause's yearly date ("12月底", "1月底前")
+    due_on: tuple[int, int]
+
+    @property
+    def met(self) -> bool:
+        return self.when <= self.due_on
+
+    def headline(self) -> str:
+        if self.met:
+            return f"结论：满足（{self.said}，未晚于文件规定的每年{self.due.text}）。\n"
+        return f"结论：不满足（{self.said}，晚于文件规定的每年{self.due.text}）。\n"
+
+
+_PART_OF_MONTH = {"上旬": 10, "中旬": 20, "下旬": 31}
+_NEXT_YEAR = re.compile(r"(?:次年|第二年|明年|来年)\s*$")
+
+
+def on_time(question: str, clause_text: str) -> OnTime | None:
+    """"打算次年1月中旬再交年度总结报告，可以吗？" against "每年12月底须…提交年度工作总结报告":
+    the one date the question names against the one yearly date of the clause's sentence on the
+    same thing (the sentence sharing most word pairs with the question, at least MIN_SHARED)."""
+    dates = [f for f in read_figures(question) if f.family == "date" and re.match(r"\d+(?=-|$)", f.date)]
+    if len(dates) != 1 or months_named(question):
+        return None
+    sentence = _nearest_sentence(question, clause_text)
+    due = [f for f in read_figures(sentence) if f.family == "date" and re.match(r"\d+(?=-|$)", f.date)]
+    asked = {p for _, p in pairs(question) if not any(c.isdigit() for c in p)}
+    if len(due) != 1 or "每年" not in sentence or len(asked & {p for _, p in pairs(sentence)}) < MIN_SHARED:
+        return None
+    said = dates[0]
+    month, day = _month_day(said.date)
+    part = question[said.end:said.end + 2] if question[said.end:said.end + 2] in _PART_OF_MONTH else ""
+    day = _PART_OF_MONTH[part] if part else day or 1   # a month said alone: within it
+    following = _NEXT_YEAR.search(question[:said.start])
+    month += 12 if following else 0
+    words = (following.group().strip() if following else "") + said.text + part
+    due_month, due_day = _month_day(due[0].date)
+    return OnTime(words, (month, day), due[0], (due_month, due_day or 31))
+
+
+MIN_SHARED = 3   # word pairs a question and a clause sentence share to be about the same act
+
+
+def _month_day(date: str) -> tuple[int, int]:
+    """"12-end" → (12, 31); "2-10" → (2, 10); "5" → (5, 0): no day said."""
+    month, _, day = date.partition("-")
+    return int(month), 31 if day == "end" else int(day) if day.isdigit() else 0
 
 
 def deadline(question: str, clause_text: str, when: tuple[str, ...]) -> Deadline | None:

@@ -135,7 +135,7 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
         rf"|(?P<h>{NUMBER})个半(?P<h_unit>{after_half})"
         rf"|(?P<pct>百分之)?(?P<a>{NUMBER})(?:(?:\s*(?P<a_unit>{units}))?\s*[—–\-~～至到]\s*(?P<b>{NUMBER}))?\s*(?P<unit>{units})?(?P<half>半(?![半{CHINESE_NUMERALS}\d]))?")
     date = re.compile(rf"(?P<m>\d{{1,2}}|[{CHINESE_NUMERALS}]{{1,3}})\s*月\s*(?:(?P<d>\d{{1,2}})\s*日|(?P<end>底)|(?!份))"
-                      rf"|(?P<y>\d{{4}})\s*年|(?P<dd>\d{{1,2}})\s*日前")
+                      rf"|(?P<y>\d{{4}})\s*年|(?<=年)(?P<yend>底|末)|(?P<dd>\d{{1,2}})\s*日前")
     return figure, date
 
 
@@ -164,6 +164,8 @@ def read_figures(text: str) -> list[Figure]:
 def _date(m: re.Match) -> Figure | None:
     if m.group("y"):
         return Figure(m.start(), m.end(), m.group(0), Fraction(int(m.group("y"))), "", "year")
+    if m.group("yend"):  # "2024年底", "每年年底": the end of December
+        return Figure(m.start(), m.end(), m.group(0), None, "", "date", date="12-end")
     if m.group("dd"):
         return Figure(m.start(), m.end(), m.group(0), None, "", "date", date=f"{int(m.group('dd'))}日前")
     try:

@@ -2,7 +2,7 @@
 real clause wording."""
 from __future__ import annotations
 
-from assistant.elapsed import deadline, elapsed
+from assistant.elapsed import deadline, elapsed, on_time
 
 WHEN = ("什么时候", "最晚")
 RUN_TWO_YEARS = "定期组织开展技术创新中心运行绩效评价，一般为认定运行满两年后开展绩效评价。"
@@ -35,3 +35,26 @@ def test_a_deadline_is_the_month_named_plus_the_period_of_the_sentence_asked_abo
 
 def test_no_deadline_without_asking_when():
     assert deadline("整改等次2024年11月公布，要整改吗？", "限1年的整改期。", WHEN) is None
+
+
+def test_a_year_end_is_the_end_of_december():
+    found = elapsed("内蒙古技创中心2023年5月认定的，2024年底能参加运行绩效评价吗？", RUN_TWO_YEARS)
+    assert found is not None and found.months == 19 and not found.met
+
+
+YEARLY_SUMMARY = "获批建设的广西技术创新中心每年12月底须向牵头单位和自治区科技厅提交年度工作总结报告；自治区科技厅每年定期组织专家考核评价。"
+YEARLY_REPORT = "设区市科技局组织示范区于每年1月底前向自治区科技厅及市人民政府报送示范区年度建设报告。"
+
+
+def test_a_date_the_asker_names_is_judged_against_the_yearly_date_of_the_same_act():
+    late = on_time("我们广西技创中心打算每年次年1月中旬再交年度总结报告，这样可以吗？", YEARLY_SUMMARY)
+    assert late is not None and not late.met and late.headline().startswith("结论：不满足（次年1月中旬")
+    after = on_time("我们示范区今年2月10日才把年度建设报告报上去，算按时吗？", YEARLY_REPORT)
+    assert after is not None and not after.met
+    within = on_time("我们示范区1月20日把年度建设报告报上去了，算按时吗？", YEARLY_REPORT)
+    assert within is not None and within.met and within.headline().startswith("结论：满足")
+
+
+def test_a_date_about_another_act_is_not_judged():
+    assert on_time("我们3月份刚成立，可以申报吗？", YEARLY_REPORT) is None
+    assert on_time("我们3月10日成立的公司，能牵头吗？", YEARLY_REPORT) is None  # shares no act with the clause

@@ -52,3 +52,10 @@ def test_without_the_words_every_counting_character_asks():
     from corpus.figures import kinds_in
 
     assert "org" in kinds_in("联合体首席科学家有年龄限制吗")
+
+
+def test_a_year_end_is_a_date():
+    from corpus.figures import read_figures
+
+    assert [(f.family, f.date) for f in read_figures("2024年底")] == [("year", ""), ("date", "12-end")]
+    assert [(f.family, f.date) for f in read_figures("每年年末前")] == [("date", "12-end")]
