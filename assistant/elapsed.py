@@ -36,7 +36,10 @@ class Elapsed:
         if self.met:
             return f"结论：满足（{span}，已满{self.period.text}）。\n"
         short = self.period.base_value - self.months
-        return f"结论：不满足（{span}，不满{self.period.text}，还差 {format_number(Fraction(short))} 个月）。\n"
+        reached = self.start[0] * 12 + self.start[1] - 1 + int(self.period.base_value)
+        since = (f"，{reached // 12}年{reached % 12 + 1}月满{self.period.text}"
+                 if self.period.base_value.denominator == 1 else "")
+        return f"结论：不满足（{span}，不满{self.period.text}，还差 {format_number(Fraction(short))} 个月{since}）。\n"
 
 
 @dataclass(frozen=True)

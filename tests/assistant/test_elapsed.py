@@ -40,6 +40,7 @@ def test_no_deadline_without_asking_when():
 def test_a_year_end_is_the_end_of_december():
     found = elapsed("内蒙古技创中心2023年5月认定的，2024年底能参加运行绩效评价吗？", RUN_TWO_YEARS)
     assert found is not None and found.months == 19 and not found.met
+    assert "2025年5月满两年" in found.headline()
 
 
 YEARLY_SUMMARY = "获批建设的广西技术创新中心每年12月底须向牵头单位和自治区科技厅提交年度工作总结报告；自治区科技厅每年定期组织专家考核评价。"
