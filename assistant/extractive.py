@@ -22,6 +22,7 @@ WHOLE_CLAUSE_CHARS = 200
 MAX_ITEMS = 12   # a list quoted item by item, at most this many
 _PROCEDURE = question_pattern("procedure")
 _LIST = question_pattern("list")
+_LIST_ALL = question_pattern("list_all")
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,11 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
 
     if _LIST.search(question) and len(chosen) == 1:
         lead, members = top, list_members(top, corpus, question)
-        intro = list_intro(top, corpus) if len(members) < 2 else None
-        if intro is not None:  # an item or a later paragraph of a list retrieved: the whole list
+        # an item, or a later paragraph, of a list article retrieved: the whole list — for an
+        # item only when every member is asked for ("哪些情况", not "有什么后果": that item)
+        whole = top.level == "paragraph" or _LIST_ALL.search(question) is not None
+        intro = list_intro(top, corpus) if len(members) < 2 and whole else None
+        if intro is not None:
             lead, members = intro, list_members(intro, corpus, question)
         if len(members) >= 2:
             head = f"{lead.breadcrumb[-1]}：" if lead.level == "table_row" else f"{lead.text.strip()}{cite(lead)}"

@@ -18,6 +18,8 @@ _FILLER = question_pattern("filler")
 _REFERS_BACK = question_pattern("refers_back")
 SHORT_FOLLOW_UP = 8  # characters of its own, once names and fillers are removed
 _IN_PRINCIPLE = question_pattern("in_principle")
+_OTHER_QUESTION = question_pattern("other_question")
+_ASKS_QUANTITY = question_pattern("asks_quantity")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,10 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     prev = history[-1]
     scope = library.detect(question)
     rest = _FILLER.sub("", _strip_names(question, library))
+    if scope.doc_types and _elliptical(question) and (swapped := _swap_parallel(prev.resolved, question)):
+        # "那以后要是评上了国家级的示范区呢？" after "…自治区级成果转化示范区，能拿多少项目经费？":
+        # the same question, of the other one, though it names its programme again
+        return Resolution(swapped, prev.regions, prev.doc_ids)
     places = scope.regions + scope.other_regions
     if places and not scope.doc_types and (not _asks_something(_strip_names(question, library), prev.resolved)
                                            or _points_back(question, rest)):
@@ -65,6 +71,12 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
     if not scope.regions and not scope.doc_types and _borrows_subject(question, rest):
         return borrowed(question, history, library)
     return Resolution(question)
+
+
+def _elliptical(question: str) -> bool:
+    """"那…呢？" asking nothing of its own (no question word, no quantity asked)."""
+    return (_REFERS_BACK.match(question) is not None and re.search(r"呢[？?。！!\s]*$", question) is not None
+            and not _OTHER_QUESTION.search(question) and not _ASKS_QUANTITY.search(question))
 
 
 def _points_back(question: str, rest: str) -> bool:

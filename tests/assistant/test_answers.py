@@ -232,6 +232,14 @@ def test_a_list_question_gets_the_whole_list_when_a_later_paragraph_is_retrieved
     assert [c.clause.path for c in answer.citations][:3] == ["第三十六条", "第三十六条（一）", "第三十六条（二）"]
 
 
+def test_what_happens_is_the_item_that_applies_not_the_whole_list(assistant):
+    """"…没按要求上报，会有什么后果？" asks a consequence: the lead-in and the item that applies,
+    not all eight cases of 第十四条."""
+    answer = assistant.answer("广西创新联合体出了重大变更但没按要求上报，会有什么后果？")
+    assert "不按要求报告重大变更" in answer.text and "取消创新联合体资格" in answer.text
+    assert len(answer.citations) <= 3, [c.clause.path for c in answer.citations]
+
+
 def test_a_comparison_of_two_programmes_answers_each(assistant):
     """Two programmes named in one question: each one's own clause, labelled by its document."""
     answer = assistant.answer("广西的示范区和创新联合体，年度报告分别什么时候交？")

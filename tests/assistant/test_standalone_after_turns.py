@@ -48,6 +48,10 @@ def test_an_elliptical_question_still_borrows(real_retriever):
     # asked again of 湖南 (blind set I)
     (["广西技创中心的主任一年里至少得在中心干多长时间？"], "那湖南对中心负责人是什么要求？能让集团副总兼着吗？",
      lambda a: a.resolved_question is None and not a.refused and "专职工作人员" in a.text),
+    # "那…呢？" asking nothing of its own, with its programme named again: the previous question of
+    # the other level (国家级 for 自治区级), not the programme's 建设布局 (blind set I)
+    (["广西新批下来的自治区级成果转化示范区，能拿多少项目经费？"], "那以后要是评上了国家级的示范区呢？",
+     lambda a: "国家级" in (a.resolved_question or "") and "300万元" in a.text),
     # 成员单位 replaces 牵头单位 (same kind), it is not added to it
     (["创新联合体对牵头单位有什么限制？"], "那成员单位最多能参加几个？",
      lambda a: "牵头单位" not in a.resolved_question and "3个" in a.text),
