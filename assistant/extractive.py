@@ -172,7 +172,8 @@ def in_article(best: Hit, answers: Callable[[Clause], bool], tree: Corpus) -> Hi
     if answers(best.clause):
         return best
     members = tree.members_of(tree.article_of(best.clause))
-    found = next((m for m in members if is_item_of(m, best.clause) and answers(m)), None)
+    found = (next((m for m in members if is_item_of(m, best.clause) and answers(m)), None)
+             or next((m for m in members if m.id != best.clause.id and answers(m)), None))  # a sibling's item
     return best if found is None else replace(best, clause=found)
 
 

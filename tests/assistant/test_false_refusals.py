@@ -115,3 +115,11 @@ def test_a_figure_asked_with_one_rare_word_is_answered_in_a_larger_library(with_
     answer = with_set_i.answer("内蒙古到2025年计划布局多少家自治区技创中心？")
     assert not answer.refused, answer.text
     assert "30家左右" in answer.text and answer.citations[0].clause.path == "二、"
+
+
+def test_an_item_of_the_first_clauses_article_that_states_the_count_is_the_answer(with_set_i):
+    """"最多能参加几个" with 第五条（一） first: its article's （三）5 states 至多参与3个 — not "文件未明确
+    规定参加数量" (blind sets G and H, in a larger library)."""
+    answer = with_set_i.answer("一个高校最多能参加几个广西创新联合体？")
+    assert not answer.refused, answer.text
+    assert "至多参与3个" in answer.text

@@ -59,3 +59,14 @@ def test_a_year_end_is_a_date():
 
     assert [(f.family, f.date) for f in read_figures("2024年底")] == [("year", ""), ("date", "12-end")]
     assert [(f.family, f.date) for f in read_figures("每年年末前")] == [("date", "12-end")]
+
+
+@pytest.mark.parametrize("question", ["给发明团队的奖励至少占多少", "企业出资占总投入多少"])
+def test_a_share_asked_by_zhan_duoshao_names_a_ratio(question):
+    """"占多少" asks a share whether or not words stand between 占 and 多少 (blind set I)."""
+    import re
+
+    from corpus.figures import asked_kinds
+
+    _, naming = asked_kinds()
+    assert next(k for ask, k in naming if re.search(ask, question)) == "ratio"
