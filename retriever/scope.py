@@ -128,7 +128,7 @@ class LibraryScope:
         "自治区" alone names no region: 广西 and 内蒙古 are both autonomous regions."""
         covered = set(self.regions)
         named = _named(question, self.region_names(), self.glossary.cities)
-        programmes = _named(question, self.programme_names())
+        programmes = tuple(p for p in _named(question, self.programme_names()) if self._names_programme(question, p))
         others = tuple(p for p in self.glossary.programmes if p in question and not self.covers_programme(p))
         others += tuple(s for s in self.glossary.subjects if s in question and not self.mentions(s))
         if not others and (m := _recognition_asked(self.glossary.organisation_kinds).search(question)):
@@ -137,6 +137,16 @@ class LibraryScope:
                 others = (f"{subject}{m.group(2)}",)
         return Scope(regions=tuple(r for r in named if r in covered), doc_types=programmes,
                      other_regions=tuple(r for r in named if r not in covered), other_programmes=others)
+
+    def _names_programme(self, question: str, programme: str) -> bool:
+        """A programme the glossary knows (技术创新中心, 联合体) is named by its word; one read off a
+        document's title (专利 of 山东省专利条例) only with the kind of document after it ("专利条例")
+        or in 《》: alone the word is what the question is about ("专利转让的奖励"), which other
+        documents may answer (促进科技成果转化法)."""
+        if programme in self.glossary.programme_aliases:
+            return True
+        kinds = "|".join(map(re.escape, sorted(self.glossary.document_kinds, key=len, reverse=True)))
+        return re.search(rf"{re.escape(programme)}(?:{kinds})|《[^》]*{re.escape(programme)}", question) is not None
 
     def allowed_documents(self, scope: Scope, region: str | None = None) -> set[str]:
         """Documents a question may be answered from: those of the regions it names (a national

@@ -105,3 +105,14 @@ def test_a_city_with_a_document_is_named_bare():
     library = _with(zs=("舟山市科技创新促进条例", "浙江", "其他"), bj=("北京市促进科技成果转化条例", "北京", "其他"))
     assert library.detect("职务成果转让的奖励比例，舟山和北京的条例各规定不低于多少？").regions == ("浙江", "北京")
     assert library.detect("朝阳产业的企业能申报吗？").regions == ()
+
+
+def test_a_subject_read_off_a_title_is_a_topic_unless_the_document_is_named():
+    """专利 of 山东省专利条例 is what "专利转让…奖励至少占多少" is about — other documents (促进科技成果
+    转化法) may answer it; "山东专利条例" names the document, and a programme the glossary knows is
+    named by its word alone."""
+    library = _with(**{"sd-zltl": ("山东省专利条例", "山东", "专利")})
+    assert library.detect("我们研究所把一项专利转让出去了，给发明团队的奖励至少占多少？").doc_types == ()
+    assert library.detect("按山东专利条例，哪些情形要提交专利检索报告？").doc_types == ("专利",)
+    assert library.detect("《山东省专利条例》对展会有什么规定？").doc_types == ("专利",)
+    assert library.detect("技创中心主任要干满几个月？").doc_types == ("技术创新中心",)
