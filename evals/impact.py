@@ -130,7 +130,7 @@ def rule_impacts(revision: Revision) -> tuple[RuleImpact, ...]:
     out = []
     for program_id in program_ids():
         rules = load_program(program_id)
-        for criterion in rules.criteria:
+        for criterion in rules.cited_criteria:
             ref = criterion.citation
             change = revision.of_old_path(ref.clause_path) if ref.doc_id == revision.doc_id else None
             if change is None or change.kind is ChangeKind.UNCHANGED:

@@ -173,6 +173,11 @@ class ProgramRules:
         return next(f for f in self.fields if f.key == key)
 
     @property
+    def cited_criteria(self) -> tuple[Criterion, ...]:
+        """Every criterion that cites a clause: its own and its limits' (what a revision touches)."""
+        return self.criteria + (self.limits.criteria if self.limits else ())
+
+    @property
     def field_keys(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields)
 

@@ -85,3 +85,21 @@ def test_the_self_assessment_marks_affected_criteria_until_the_rules_change(revi
     # removing the version removes its report: nothing pending
     remove_document(data, "gx-consortium", 2)
     assert not path.exists() and pending_rules(data, "gx-consortium") == {}
+
+
+def test_a_revised_support_limit_is_reported_like_any_criterion(tmp_path):
+    """The rules' limits section (第九条's caps) cites clauses too: a new version lowering
+    最高不超过500万元 to 300万元 is reported against platform_support_cap."""
+    meta = document("gx-consortium")
+    data = tmp_path / "data"
+    final = tmp_path / "final.txt"
+    final.write_text(meta.read_text().replace("最高不超过500万元", "最高不超过300万元"), encoding="utf-8")
+    add_document(data, final, replace="gx-consortium", today="2026-12-01")
+    book = Logbook(data)
+    try:
+        report = report_revision(data, "gx-consortium", 2, logbook=book)
+    finally:
+        book.close()
+    cap = next(r for r in report.rules if r.criterion == "platform_support_cap")
+    assert (cap.old_path, cap.kind, cap.old_figure, cap.new_figure, cap.needs_update) == (
+        "第九条（一）1", "changed", "500万元", "300万元", True)
