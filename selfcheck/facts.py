@@ -258,7 +258,9 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
         if len(stretch.figures) == 1 and stretch.figures[0].family == "count" and _added(text, stretch.start, adding):
             added.append(stretch)   # added to a count said before it: after all are bound
             continue
-        floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE  # the only field of its kind
+        open_slots = [s for s in shared[i] if s not in taken and s.field not in values
+                      or _adds_up(rules.field(s.field), s, values)]
+        floor = MIN_SHARED if len(open_slots) > 1 else MIN_ALONE  # the only field of its kind still open
         options = {slot: v for slot, v in shared[i].items() if v >= floor and (
             slot not in taken and slot.field not in values or _adds_up(rules.field(slot.field), slot, values))}
         if _total_over_years(text, stretch, periods, totals):  # "这两年…销售收入合计5亿": a field over years
