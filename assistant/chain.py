@@ -404,7 +404,8 @@ class Assistant:
             return ""
         found = ((elapsed.elapsed(question, clauses[0].text) or elapsed.on_time(question, clauses[0].text))
                  if applied_questions.asks_to_judge(question)
-                 else elapsed.deadline(question, clauses[0].text, load_glossary().applied_cues.get("when", ())))
+                 else elapsed.deadline(question, clauses[0].text, *(load_glossary().applied_cues.get(k, ())
+                                                                     for k in ("when", "range_upper", "range_lower"))))
         return found.headline() if found else ""
 
 

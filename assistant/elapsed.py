@@ -44,13 +44,21 @@ class Elapsed:
 
 @dataclass(frozen=True)
 class Deadline:
-    start: tuple[int, int]
-    period: Figure             # the clause's one period ("1年")
+    start: tuple[int | None, int]   # (year, month); no year when the question names none ("今年6月")
+    period: Figure             # the clause's one period ("1年", "半年", or the end asked of "2—3年")
+    months: int                # the period in months
+    end: str = ""              # which end of a range: 上限 / 下限
 
     def headline(self) -> str:
-        months = self.start[0] * 12 + self.start[1] - 1 + int(self.period.base_value)
-        year, month = divmod(months, 12)
-        return (f"结论：{year}年{month + 1}月前（自{self.start[0]}年{self.start[1]}月起{self.period.text}）。\n")
+        total = self.start[1] - 1 + self.months
+        later, month = divmod(total, 12)
+        if self.start[0] is None:
+            when = f"{'当年' if later == 0 else '次年' if later == 1 else f'{later}年后的'}{month + 1}月"
+            since = f"{self.start[1]}月"
+        else:
+            when, since = f"{self.start[0] + later}年{month + 1}月", f"{self.start[0]}年{self.start[1]}月"
+        span = f"{self.period.text}的{self.end}" if self.end else self.period.text
+        return f"结论：{when}前（自{since}起{span}）。\n"
 
 
 def months_named(text: str) -> list[tuple[int, int]]:
@@ -135,17 +143,36 @@ def _month_day(date: str) -> tuple[int, int]:
     return int(month), 31 if day == "end" else int(day) if day.isdigit() else 0
 
 
-def deadline(question: str, clause_text: str, when: tuple[str, ...]) -> Deadline | None:
-    """The month a period ends, when the question names one month and asks when (`when`: the
-    asking words) and the clause sets one period of whole months or years."""
-    named = months_named(question)
+def deadline(question: str, clause_text: str, when: tuple[str, ...], upper: tuple[str, ...] = (),
+             lower: tuple[str, ...] = ()) -> Deadline | None:
+    """The month a period ends, when the question names one month ("2022年1月", or "今年6月"
+    without a year) and asks when (`when`: the asking words), and the clause's sentence on it sets
+    one period of whole months or years — or a range ("2—3年") whose end the question asks for
+    (`upper`: 上限/最晚 …, `lower`: 最早 …)."""
+    named = months_named(question) or _months_without_year(question)
     if len(named) != 1 or not any(w in question for w in when):
         return None
-    periods = [f for f in read_figures(_nearest_sentence(question, clause_text))
-               if f.family == "duration" and f.upper is None]
-    if len(periods) != 1 or periods[0].base_value.denominator != 1:
+    periods = [f for f in read_figures(_nearest_sentence(question, clause_text)) if f.family == "duration"]
+    if len(periods) != 1:
         return None
-    return Deadline(named[0], periods[0])
+    period = periods[0]
+    if period.upper is None:
+        months, end = period.base_value, ""
+    elif any(w in question for w in upper):
+        months, end = period.base_value * period.upper / period.value, "上限"
+    elif any(w in question for w in lower):
+        months, end = period.base_value, "下限"
+    else:
+        return None
+    return Deadline(named[0], period, int(months), end) if months.denominator == 1 else None
+
+
+def _months_without_year(text: str) -> list[tuple[None, int]]:
+    """The months a text names without a year ("今年6月"): only when it names no year at all."""
+    figures = read_figures(text)
+    if any(f.family == "year" for f in figures):
+        return []
+    return [(None, int(m.group())) for f in figures if f.family == "date" and (m := re.match(r"\d+(?=-|$)", f.date))]
 
 
 def _nearest_sentence(question: str, clause_text: str) -> str:

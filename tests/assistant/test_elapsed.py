@@ -59,3 +59,19 @@ def test_a_date_the_asker_names_is_judged_against_the_yearly_date_of_the_same_ac
 def test_a_date_about_another_act_is_not_judged():
     assert on_time("我们3月份刚成立，可以申报吗？", YEARLY_REPORT) is None
     assert on_time("我们3月10日成立的公司，能牵头吗？", YEARLY_REPORT) is None  # shares no act with the clause
+
+
+UPPER, LOWER = ("上限", "最晚"), ("最早",)
+
+
+def test_a_deadline_takes_the_end_of_a_range_the_question_asks_for():
+    clause = "示范区建设时间原则上为2—3年。"
+    found = deadline("我们园区2023年5月获批建设，按建设时间的上限算，最晚到什么时候建完？", clause, WHEN, UPPER, LOWER)
+    assert found is not None and found.headline().startswith("结论：2026年5月前") and "上限" in found.headline()
+    assert deadline("我们园区2023年5月获批建设，什么时候建完？", clause, WHEN, UPPER, LOWER) is None  # which end?
+
+
+def test_a_month_without_a_year_counts_within_its_year():
+    found = deadline("今年6月年度考核结果是不合格，什么时候重新考核？", "对评价结果不合格的给予半年整改期。", WHEN)
+    assert found is not None and found.headline().startswith("结论：当年12月前")
+    assert deadline("2025年的事，今年6月考核不合格，什么时候重新考核？", "给予半年整改期。", WHEN) is None  # a year named apart
