@@ -260,8 +260,12 @@ def _counted_words(question: str) -> list[str]:
         return []
     if m.group(1).startswith("人"):  # "最多能派几个人进去": people, nothing more specific
         return []
+    # a place before the counted noun only says where ("几个广西的创新联合体" counts 创新联合体)
+    g = load_glossary()
+    places = sorted({n for names in g.regions.values() for n in names}, key=len, reverse=True)
+    counted = re.sub(rf"^(?:{'|'.join(map(re.escape, places))})的?", "", m.group(1)) if places else m.group(1)
     # the counted noun ends where a verb or preposition follows ("几个年轻人进…评审" counts 年轻人)
-    noun = re.split(r"[才就的要能得吗呢了是在和与及或进到去参当给被把让]", m.group(1))[0]
+    noun = re.split(r"[才就的要能得吗呢了是在和与及或进到去参当给被把让]", counted)[0]
     words = jieba_words()(noun)
     head = words[-1] if words else ""
     if len(head) < 2 or head in _GENERIC or head in load_glossary().holders:

@@ -34,6 +34,8 @@ def assistant(index_with):
     ("这个规定出台之前就已经用财政钱买了的设备，也要报吗？多久内报", "第十七条", "三个月"),
     ("我们联合体准备换牵头单位以外的几家核心成员，这种重大变化需要提前多久跟科技厅报告？", "第十二条", "3个月"),
     ("广西和内蒙古各自计划布局多少家技术创新中心？", None, "10家"),
+    # a place before the counted thing says where, not what is counted (blind set J)
+    ("一家单位同时能加入几个广西的创新联合体？", "第五条（三）5", "至多参与3个"),
 ])
 def test_an_answer_the_clause_gives_is_not_refused(assistant, question, path, fact):
     answer = assistant.answer(question)
