@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from corpus.figures import Figure, read_figures
+from corpus.figures import Figure, parts_of_month, read_figures
+from corpus.question_words import question_pattern
 from corpus.sentences import split_sentences
 from selfcheck.figures import format_number
 from selfcheck.meaning import pairs
@@ -61,14 +62,19 @@ class Deadline:
         return f"结论：{when}前（自{since}起{span}）。\n"
 
 
+def _month_of(figure: Figure) -> int | None:
+    """The month of a date figure ("5", "3-end", "2-10"); None for a day alone ("10日前") or no date."""
+    named = re.match(r"\d+(?=-|$)", figure.date) if figure.family == "date" else None
+    return int(named.group()) if named else None
+
+
 def months_named(text: str) -> list[tuple[int, int]]:
     """(year, month) of each "2023年5月" (or "3月底", "2024年底") the text names, in order."""
     figures = read_figures(text)
     out = []
     for year, month in zip(figures, figures[1:]):
-        named = re.match(r"\d+(?=-|$)", month.date) if month.family == "date" else None
-        if year.family == "year" and named and text[year.end:month.start].strip() == "":
-            out.append((int(year.value), int(named.group())))
+        if year.family == "year" and _month_of(month) and text[year.end:month.start].strip() == "":
+            out.append((int(year.value), _month_of(month)))
     return out
 
 
@@ -107,34 +113,33 @@ class OnTime:
         return f"结论：不满足（{self.said}，晚于文件规定的每年{self.due.text}）。\n"
 
 
-_PART_OF_MONTH = {"上旬": 10, "中旬": 20, "下旬": 31}
-_NEXT_YEAR = re.compile(r"(?:次年|第二年|明年|来年)\s*$")
+_NEXT_YEAR = re.compile(rf"(?:{question_pattern('next_year').pattern})\s*$")
+MIN_SHARED = 3   # word pairs a question and a clause sentence share to be about the same act
 
 
 def on_time(question: str, clause_text: str) -> OnTime | None:
     """"打算次年1月中旬再交年度总结报告，可以吗？" against "每年12月底须…提交年度工作总结报告":
     the one date the question names against the one yearly date of the clause's sentence on the
     same thing (the sentence sharing most word pairs with the question, at least MIN_SHARED)."""
-    dates = [f for f in read_figures(question) if f.family == "date" and re.match(r"\d+(?=-|$)", f.date)]
+    dates = [f for f in read_figures(question) if _month_of(f)]
     if len(dates) != 1 or months_named(question):
         return None
     sentence = _nearest_sentence(question, clause_text)
-    due = [f for f in read_figures(sentence) if f.family == "date" and re.match(r"\d+(?=-|$)", f.date)]
+    due = [f for f in read_figures(sentence) if _month_of(f)]
     asked = {p for _, p in pairs(question) if not any(c.isdigit() for c in p)}
     if len(due) != 1 or "每年" not in sentence or len(asked & {p for _, p in pairs(sentence)}) < MIN_SHARED:
         return None
     said = dates[0]
     month, day = _month_day(said.date)
-    part = question[said.end:said.end + 2] if question[said.end:said.end + 2] in _PART_OF_MONTH else ""
-    day = _PART_OF_MONTH[part] if part else day or 1   # a month said alone: within it
+    parts = parts_of_month()
+    part = question[said.end:said.end + 2] if question[said.end:said.end + 2] in parts else ""
+    day = parts[part] if part else day or 1   # a month said alone: within it
     following = _NEXT_YEAR.search(question[:said.start])
     month += 12 if following else 0
     words = (following.group().strip() if following else "") + said.text + part
     due_month, due_day = _month_day(due[0].date)
     return OnTime(words, (month, day), due[0], (due_month, due_day or 31))
 
-
-MIN_SHARED = 3   # word pairs a question and a clause sentence share to be about the same act
 
 
 def _month_day(date: str) -> tuple[int, int]:
@@ -172,7 +177,7 @@ def _months_without_year(text: str) -> list[tuple[None, int]]:
     figures = read_figures(text)
     if any(f.family == "year" for f in figures):
         return []
-    return [(None, int(m.group())) for f in figures if f.family == "date" and (m := re.match(r"\d+(?=-|$)", f.date))]
+    return [(None, _month_of(f)) for f in figures if _month_of(f)]
 
 
 def _nearest_sentence(question: str, clause_text: str) -> str:

@@ -66,6 +66,13 @@ def periods(path: Path = UNITS_PATH) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def parts_of_month(path: Path = UNITS_PATH) -> dict[str, int]:
+    """"上旬" → 10, "中旬" → 20, "下旬" → 31: the day a part of a month ends on."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): int(v) for k, v in (data.get("parts_of_month") or {}).items()}
+
+
 def asked_kinds(path: Path = UNITS_PATH) -> tuple[dict[str, tuple[str, tuple[str, ...]]], tuple[tuple[str, str], ...]]:
     """(kind → (asks regex, stated families or counting words), [(asks regex, kind)…] naming units)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
