@@ -189,21 +189,10 @@ def _judged_as_applying(rules: ProgramRules, results: Sequence[CriterionResult],
     ("注册资金" applies to a centre that is an independent legal entity), whose own figures it
     does state ("注册资金打算认缴0.1亿元"), is judged as if it applied, and says so: the asker
     asked about that figure. A condition on a kind ("牵头单位为企业时") is not presumed: the
-    kind decides which criteria there are at all."""
-    by_id = {c.id: c for c in rules.criteria}
-    out, assumed = [], []
-    for r in results:
-        c = by_id[r.id]
-        cond = c.applies_when
-        if (r.status == "unknown" and cond is not None and cond.field not in values
-                and rules.field(cond.field).type == "boolean" and all(k in values for k in c.fields)):
-            judged = assess_criterion(c, rules, {**values, cond.field: _satisfying(cond)})
-            if judged.status in ("pass", "fail"):
-                out.append(judged)
-                assumed.append((c.id, condition_text(rules, cond)))
-                continue
-        out.append(r)
-    return tuple(out), tuple(assumed)
+    kind decides which criteria there are at all (see _judged_if_of_kind)."""
+    judged = dict(_under_unstated_condition(rules, results, values, boolean=True))
+    out = tuple(judged[r.id][0] if r.id in judged else r for r in results)
+    return out, tuple((cid, cond) for cid, (_, cond) in judged.items())
 
 
 def _judged_if_of_kind(rules: ProgramRules, results: Sequence[CriterionResult], values: dict
@@ -212,17 +201,26 @@ def _judged_if_of_kind(rules: ProgramRules, results: Sequence[CriterionResult], 
     asker it does not say it is ("近三年平均研发经费" counts when the lead is an enterprise):
     judged as they would be for that kind, and said so ("若牵头单位为企业：不满足…"), never
     counted as the asker's verdict — the kind decides which criteria there are at all."""
+    return tuple(judged for _, judged in _under_unstated_condition(rules, results, values, boolean=False))
+
+
+def _under_unstated_condition(rules: ProgramRules, results: Sequence[CriterionResult], values: dict,
+                              boolean: bool) -> list[tuple[str, tuple[CriterionResult, str]]]:
+    """(criterion id, (its result as if its condition held, the condition in words)) for each
+    criterion still unknown whose figures the question states but whose condition — a yes/no
+    (boolean) or a kind — it does not; only those that the figures then decide."""
     by_id = {c.id: c for c in rules.criteria}
     out = []
     for r in results:
         c = by_id[r.id]
         cond = c.applies_when
-        if (r.status == "unknown" and cond is not None and cond.field not in values and cond.op == "in"
-                and rules.field(cond.field).type != "boolean" and all(k in values for k in c.fields)):
-            judged = assess_criterion(c, rules, {**values, cond.field: _satisfying(cond)})
-            if judged.status in ("pass", "fail"):
-                out.append((judged, condition_text(rules, cond)))
-    return tuple(out)
+        if (r.status != "unknown" or cond is None or cond.field in values or not all(k in values for k in c.fields)
+                or (rules.field(cond.field).type == "boolean") != boolean or not (boolean or cond.op == "in")):
+            continue
+        judged = assess_criterion(c, rules, {**values, cond.field: _satisfying(cond)})
+        if judged.status in ("pass", "fail"):
+            out.append((c.id, (judged, condition_text(rules, cond))))
+    return out
 
 
 def _satisfying(cond: Condition):
