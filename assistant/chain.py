@@ -234,12 +234,14 @@ class Assistant:
         verdict = guard.check_evidence(question, list(hits), answers, states_kind,
                                        min_similarity=-1.0 if continuing else self.retriever.calibration.min_top_similarity,
                                        topic=measured)
-        if verdict.kind == "not_specified" and verdict.clause is None and self._stated_in_article(question, hits[0].clause, answers):
-            verdict = guard.ANSWERABLE  # "第四十五条第二款" retrieved, its article's （一） states 不低于百分之五十
+        rescued = (verdict.kind == "not_specified" and verdict.clause is None
+                   and self._stated_in_article(question, hits[0].clause, answers))
+        if rescued:  # "第四十五条第二款" retrieved, its article's （一） states 不低于百分之五十
+            verdict = guard.ANSWERABLE
         model = self.retriever.answerability
         p = model.probability(row) if model is not None and row is not None else None
         if verdict == guard.ANSWERABLE and p is not None and not model.answers(row)[0] \
-                and not self._stated_in_article(question, hits[0].clause, answers):
+                and not (rescued or self._stated_in_article(question, hits[0].clause, answers)):
             verdict = guard.unstated(question, hits[0].clause)
         if verdict.kind != "not_specified":
             return verdict, p, row

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from corpus.figures import Figure, parts_of_month, read_figures
+from corpus.figures import Figure, parts_of_month, periods, read_figures
 from corpus.question_words import question_pattern
 from corpus.sentences import split_sentences
 from selfcheck.figures import format_number
@@ -113,7 +113,7 @@ class OnTime:
         return f"结论：不满足（{self.said}，晚于文件规定的每年{self.due.text}）。\n"
 
 
-_NEXT_YEAR = re.compile(rf"(?:{question_pattern('next_year').pattern})\s*$")
+_NEXT_YEAR = question_pattern("next_year")
 MIN_SHARED = 3   # word pairs a question and a clause sentence share to be about the same act
 
 
@@ -127,7 +127,7 @@ def on_time(question: str, clause_text: str) -> OnTime | None:
     sentence = _nearest_sentence(question, clause_text)
     due = [f for f in read_figures(sentence) if _month_of(f)]
     asked = {p for _, p in pairs(question) if not any(c.isdigit() for c in p)}
-    if len(due) != 1 or "每年" not in sentence or len(asked & {p for _, p in pairs(sentence)}) < MIN_SHARED:
+    if len(due) != 1 or not periods().search(sentence) or len(asked & {p for _, p in pairs(sentence)}) < MIN_SHARED:
         return None
     said = dates[0]
     month, day = _month_day(said.date)

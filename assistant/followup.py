@@ -20,6 +20,7 @@ SHORT_FOLLOW_UP = 8  # characters of its own, once names and fillers are removed
 _IN_PRINCIPLE = question_pattern("in_principle")
 _OTHER_QUESTION = question_pattern("other_question")
 _ASKS_QUANTITY = question_pattern("asks_quantity")
+_ENDS_ON_NE = question_pattern("ends_on_ne")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def resolve(question: str, history: Sequence[Turn], library: LibraryScope) -> Re
 
 def _elliptical(question: str) -> bool:
     """"那…呢？" asking nothing of its own (no question word, no quantity asked)."""
-    return (_REFERS_BACK.match(question) is not None and re.search(r"呢[？?。！!\s]*$", question) is not None
+    return (_REFERS_BACK.match(question) is not None and _ENDS_ON_NE.search(question) is not None
             and not _OTHER_QUESTION.search(question) and not _ASKS_QUANTITY.search(question))
 
 

@@ -261,9 +261,8 @@ def _counted_words(question: str) -> list[str]:
     if m.group(1).startswith("人"):  # "最多能派几个人进去": people, nothing more specific
         return []
     # a place before the counted noun only says where ("几个广西的创新联合体" counts 创新联合体)
-    g = load_glossary()
-    places = sorted({n for names in g.regions.values() for n in names}, key=len, reverse=True)
-    counted = re.sub(rf"^(?:{'|'.join(map(re.escape, places))})的?", "", m.group(1)) if places else m.group(1)
+    place = load_glossary().region_name_pattern().match(m.group(1))
+    counted = m.group(1)[place.end():].removeprefix("的") if place else m.group(1)
     # the counted noun ends where a verb or preposition follows ("几个年轻人进…评审" counts 年轻人)
     noun = re.split(r"[才就的要能得吗呢了是在和与及或进到去参当给被把让]", counted)[0]
     words = jieba_words()(noun)

@@ -40,6 +40,14 @@ class Glossary:
         """A message that tries to steer the assistant (matched case-insensitively)."""
         return _compiled(self.injection_patterns)
 
+    def region_name_pattern(self) -> re.Pattern:
+        """Any region's name, longest first (compiled once)."""
+        return _compiled(tuple(map(re.escape, _longest_first(n for ns in self.regions.values() for n in ns))))
+
+    def document_kind_pattern(self) -> re.Pattern:
+        """Any kind of document a title ends with (条例, 管理办法 …), longest first (compiled once)."""
+        return _compiled(tuple(map(re.escape, self.document_kinds)))
+
     def canonical_region(self, name: str) -> str:
         """"广西壮族自治区" → 广西, "玉林市" → 广西, "国家" → 全国; anything else as given. A
         document whose region is unknown ("其他", blank) is not ruled out for any place: 全国."""

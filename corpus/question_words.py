@@ -18,7 +18,15 @@ def _data() -> dict:
 
 
 def _compile(source: str) -> re.Pattern:
-    return re.compile(source.replace("{NUM}", _data()["number"]))
+    """A pattern with {NUM} (the number pattern) and {name} (another named pattern) filled in."""
+    return re.compile(_expand(source))
+
+
+def _expand(source: str) -> str:
+    def fill(m: re.Match) -> str:
+        name = m.group(1)
+        return _data()["number"] if name == "NUM" else f"(?:{_expand(_data()['patterns'][name])})"
+    return re.sub(r"\{([A-Za-z_]\w*)\}", fill, source)
 
 
 @lru_cache(maxsize=None)

@@ -145,8 +145,9 @@ class LibraryScope:
         documents may answer (促进科技成果转化法)."""
         if programme in self.glossary.programme_aliases:
             return True
-        kinds = "|".join(map(re.escape, sorted(self.glossary.document_kinds, key=len, reverse=True)))
-        return re.search(rf"{re.escape(programme)}(?:{kinds})|《[^》]*{re.escape(programme)}", question) is not None
+        at = question.find(programme)
+        return ((at >= 0 and self.glossary.document_kind_pattern().match(question, at + len(programme)) is not None)
+                or re.search(rf"《[^》]*{re.escape(programme)}", question) is not None)
 
     def allowed_documents(self, scope: Scope, region: str | None = None) -> set[str]:
         """Documents a question may be answered from: those of the regions it names (a national

@@ -31,10 +31,9 @@ _SERIES_GAP = re.compile(r"^\s*[、，,和及与/]\s*$")
 _SEGMENT_END = re.compile(r"[，,。；;！!？?\n]")
 _CONJUNCTION = re.compile(r"[和及与、]")
 EACH = "各"
-_RIGHT_STOP = re.compile(r"其中|当中|之中|里|和|及|、")
 _PART_OF = re.compile(r"其中|当中|之中")   # what follows is a part of the figure before it
-_PART_OF_RIGHT = re.compile(r"其中|当中|之中|里")
-_TIMES = ("次",)   # a counting word of occurrences, never of things
+_PART_OF_RIGHT = re.compile(rf"{_PART_OF.pattern}|里")
+_RIGHT_STOP = re.compile(rf"{_PART_OF_RIGHT.pattern}|和|及|、")
 _ORDINAL = re.compile(r"第([0-9一二两三四五六七八九十]+)个")
 LEFT = 14          # characters of context before a figure
 RIGHT = 8          # … and after it
@@ -231,7 +230,7 @@ def read_facts(text: str, rules: ProgramRules, cues: Mapping[str, Sequence[str]]
     asking = _asking_pairs(text, cues)
     borrowed: set[int] = set()   # stretches read with the asking part's words: bound last
     for i, stretch in enumerate(stretches):
-        programme = _programme_counted(text, stretch, meanings)
+        programme = _programme_counted(text, stretch, meanings, tuple(cues.get("occurrences", ())))
         if programme:  # "3个创新联合体": only a field counting the programme's kind can take it
             shared[i] = {s: v for s, v in shared[i].items() if programme in rules.field(s.field).label}
         floor = MIN_SHARED if len(shared[i]) > 1 else MIN_ALONE
@@ -406,11 +405,11 @@ def _asking_pairs(text: str, cues: Mapping[str, Sequence[str]]) -> tuple[str, ..
     return ()
 
 
-def _programme_counted(text: str, stretch: _Stretch, meanings: Meanings) -> str:
+def _programme_counted(text: str, stretch: _Stretch, meanings: Meanings, occurrences: tuple[str, ...] = ()) -> str:
     """The programme's own kind when a count counts it ("3个创新联合体", "参与了2个联合体"): the
     longest piece (3 characters or more) of the programme's name right after the counting word."""
     name, after = meanings.programme_words, text[stretch.end:stretch.end + len(meanings.programme_words)]
-    if len(stretch.figures) != 1 or stretch.figures[0].family != "count" or stretch.figures[0].unit in _TIMES:
+    if len(stretch.figures) != 1 or stretch.figures[0].family != "count" or stretch.figures[0].unit in occurrences:
         return ""   # "拿过1次联合体专项支持": times count what happened, not programmes
     for size in range(len(name), 2, -1):
         for i in range(len(name) - size + 1):
