@@ -138,9 +138,11 @@ def serve(ctx: AppContext, host: str, port: int) -> None:
     from ui.access import is_loopback
     local_only = is_loopback(host) and not ctx.settings.admin_token
     # An idle kept-alive connection is closed after 5 s; beyond 1,000 open connections and tasks
-    # new ones are answered 503 rather than exhausting the process's file descriptors.
+    # new ones are answered 503 rather than exhausting the process's file descriptors. Asked to
+    # stop, it waits at most 5 s for requests under way: a browser tab's open event stream would
+    # otherwise keep it running until the process is killed.
     uvicorn.run(create_app(ctx, local_only=local_only), host=host, port=port, log_level="warning",
-                timeout_keep_alive=5, limit_concurrency=1000)
+                timeout_keep_alive=5, limit_concurrency=1000, timeout_graceful_shutdown=5)
 
 
 if __name__ == "__main__":  # development: `gradio ui/web.py` reloads on edits (serve is the real entry)
