@@ -404,10 +404,11 @@ class Assistant:
         question = s.resolution.question
         if not clauses:
             return ""
+        cues = load_glossary().applied_cues
         found = ((elapsed.elapsed(question, clauses[0].text) or elapsed.on_time(question, clauses[0].text))
                  if applied_questions.asks_to_judge(question)
-                 else elapsed.deadline(question, clauses[0].text, *(load_glossary().applied_cues.get(k, ())
-                                                                     for k in ("when", "range_upper", "range_lower"))))
+                 else elapsed.deadline(question, clauses[0].text, *(cues.get(k, ()) for k in ("when", "range_upper", "range_lower")))
+                 or elapsed.yearly_due(question, clauses[0].text, cues.get("when", ())))
         return found.headline() if found else ""
 
 

@@ -172,6 +172,49 @@ def deadline(question: str, clause_text: str, when: tuple[str, ...], upper: tupl
     return Deadline(named[0], period, int(months), end) if months.denominator == 1 else None
 
 
+@dataclass(frozen=True)
+class YearlyDue:
+    year: int                  # the year the clause's yearly date falls in, for what was asked
+    due: str                   # the clause's yearly date as it says it ("1月底前", "12月31日前")
+    basis: str                 # what it is counted from ("2025年度结束", "2024年11月")
+
+    def headline(self) -> str:
+        return f"结论：{self.year}年{self.due}（{self.basis}之后的第一个“每年{self.due}”）。\n"
+
+
+def yearly_due(question: str, clause_text: str, when: tuple[str, ...]) -> YearlyDue | None:
+    """When a yearly act falls due for what the question names, against the one yearly date of
+    the clause's sentence on it ("每年1月底前…报送年度建设报告"):
+    - the report on a year ("2025年度建设报告最晚哪天报？") is due at that date's first
+      occurrence once the year is over — the year's own 12月31日, else the next year's date;
+    - an act counted from a month ("2024年11月批准组建的，年度报告什么时候交？") is due at the
+      date's first occurrence after that month; only when the clause sets no other date (a
+      clause excepting "6月后批复的" reads the month otherwise).
+    Nothing is said when the question does not ask when or names no single year or month."""
+    if not any(w in question for w in when):
+        return None
+    yearly = [t for t in split_sentences(clause_text) if periods().search(t)
+              and len([f for f in read_figures(t) if _month_of(f)]) == 1]
+    if not yearly:
+        return None
+    sentence = _nearest_sentence(question, "".join(yearly))
+    dates = [f for f in read_figures(sentence) if _month_of(f)]
+    if len(dates) != 1:
+        return None
+    due_month, due_day = _month_day(dates[0].date)
+    due = dates[0].text.replace(" ", "") + ("前" if sentence[dates[0].end:dates[0].end + 1] == "前" else "")
+    years = [f for f in read_figures(question) if f.family == "year"]
+    reports = [f for f in years if question[f.end:f.end + 1] == "度"]
+    if len(reports) == 1:  # the report on year Y: due once Y is over
+        y = int(reports[0].value)
+        return YearlyDue(y if (due_month, due_day) >= (12, 31) else y + 1, due, f"{y}年度结束")
+    named = months_named(question)
+    if len(named) != 1 or len([f for f in read_figures(clause_text) if _month_of(f)]) != 1:
+        return None
+    (y, m), = named
+    return YearlyDue(y if due_month > m else y + 1, due, f"{y}年{m}月")
+
+
 def _months_without_year(text: str) -> list[tuple[None, int]]:
     """The months a text names without a year ("今年6月"): only when it names no year at all."""
     figures = read_figures(text)

@@ -75,3 +75,23 @@ def test_a_month_without_a_year_counts_within_its_year():
     found = deadline("今年6月年度考核结果是不合格，什么时候重新考核？", "对评价结果不合格的给予半年整改期。", WHEN)
     assert found is not None and found.headline().startswith("结论：当年12月前")
     assert deadline("2025年的事，今年6月考核不合格，什么时候重新考核？", "给予半年整改期。", WHEN) is None  # a year named apart
+
+
+def test_the_report_on_a_year_is_due_at_the_clauses_yearly_date_once_that_year_is_over():
+    from assistant.elapsed import yearly_due
+    in_january = "设区市科技局组织示范区于每年1月底前向自治区科技厅报送示范区年度建设报告。建设期满后开展总结评估。"
+    found = yearly_due("示范区2025年度建设报告最晚哪天要报？", in_january, WHEN)
+    assert found is not None and found.headline().startswith("结论：2026年1月底前")
+    at_year_end = "应当在每年12月31日前向推荐单位报送本年度的总结和下一年度工作计划。"
+    assert yearly_due("2025年度总结最晚什么时候报？", at_year_end, WHEN).headline().startswith("结论：2025年12月31日前")
+    assert yearly_due("2025年度总结要报吗？", at_year_end, WHEN) is None  # not asked when
+
+
+def test_an_act_counted_from_a_month_is_due_at_the_first_yearly_date_after_it():
+    from assistant.elapsed import yearly_due
+    clause = "省技术创新中心实行年度报告制度。从批准组建次年开始，建设单位每年1月底前编写上年度工作总结报省科技厅。"
+    found = yearly_due("2024年11月批准组建的，第一次年度报告最晚什么时候交？", clause, WHEN)
+    assert found is not None and found.headline().startswith("结论：2025年1月底前")
+    # a clause that excepts some months ("6月后批复的次年无需提交") is not read this way
+    excepting = "每年3月底前提交上年度报告，对在6月后批复的技术创新中心，次年无需提交上年度报告。"
+    assert yearly_due("2024年9月批复的，年度报告最晚什么时候交？", excepting, WHEN) is None
