@@ -102,7 +102,30 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
         stating = next(((i, s) for sc, i, s in scored if states(s, t)), None)
         if stating is not None:
             keep = (keep if len(keep) < MAX_SENTENCES else keep[:-1]) + [stating]
-    return [s for _, s in sorted(keep)]
+    chosen = sorted(set(keep) | set(_enumerated_before(keep, sentences)))
+    # sentences that follow one another in the text are quoted as one passage
+    runs: list[list[tuple[int, str]]] = []
+    for i, s in chosen:
+        if runs and runs[-1][-1][0] == i - 1:
+            runs[-1].append((i, s))
+        else:
+            runs.append([(i, s)])
+    return ["".join(s for _, s in run) for run in runs]
+
+
+def _enumerated_before(keep: list[tuple[int, str]], sentences: list[str]) -> list[tuple[int, str]]:
+    """The cases a kept sentence concludes ("…仍不合格的；到期不提交年度报告的；…经审定情况属实的
+    予以摘牌处理。"): the run of two or more sentences ending in "；" right before it."""
+    out = []
+    for i, _ in keep:
+        run = []
+        j = i - 1
+        while j >= 0 and sentences[j].rstrip().endswith(("；", ";")):
+            run.append((j, sentences[j]))
+            j -= 1
+        if len(run) >= 2:
+            out += run
+    return out
 
 
 def strip_given_figures(text: str, question: str) -> str:
@@ -151,6 +174,26 @@ def whole_clause(c: Clause, corpus: Sequence[Clause]) -> Clause:
     if len(parts) <= 1:
         return c
     return replace(parts[0], text="".join(p.text for p in sorted(parts, key=lambda p: p.part)))
+
+
+def list_lead(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
+    """The nearest clause above an item that leads in a list ("…可享受以下政策支持措施："), for a
+    question asking for the whole list."""
+    parents = [c for c in corpus if c.doc_id == item.doc_id and c.part == 0 and c.path != item.path
+               and item.path.startswith(c.path) and c.text.rstrip().endswith(("：", ":"))]
+    return max(parents, key=lambda c: len(c.path)) if parents else None
+
+
+def _groups(lead: Clause, members: Sequence[Clause]) -> list[tuple[str, list[Clause]]]:
+    """The members by the heading they stand under below what they share ("（一）科技项目支持"),
+    in order; none when they do not all stand under headings of their own."""
+    shared = 0
+    while all(len(m.breadcrumb) > shared and m.breadcrumb[shared] == members[0].breadcrumb[shared] for m in members):
+        shared += 1
+    out: dict[str, list[Clause]] = {}
+    for m in members:
+        out.setdefault(m.breadcrumb[shared] if len(m.breadcrumb) > shared else "", []).append(m)
+    return list(out.items()) if all(out) else []
 
 
 def list_intro(item: Clause, corpus: Sequence[Clause]) -> Clause | None:
@@ -215,13 +258,18 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
         # an item, or a later paragraph, of a list article retrieved: the whole list — for an
         # item only when every member is asked for ("哪些情况", not "有什么后果": that item)
         whole = top.level == "paragraph" or _LIST_ALL.search(question) is not None
-        intro = list_intro(top, corpus) if len(members) < 2 and whole else None
+        # (a clause that itself enumerates "…的；…的；" is the list asked for, not an item of one)
+        intro = list_lead(top, corpus) if len(members) < 2 and whole and not enumerates(top) else None
         if intro is not None:
             lead, members = intro, list_members(intro, corpus, question)
         if len(members) >= 2:
             head = f"{lead.breadcrumb[-1]}：" if lead.level == "table_row" else f"{lead.text.strip()}{cite(lead)}"
             lines = [f"根据《{lead.doc_title}》{head}"]
-            lines += [f"{i}. {m.text.splitlines()[0]}{cite(m)}" for i, m in enumerate(members, 1)]
+            groups = _groups(lead, members)
+            if len(groups) >= 2:  # items under headings of their own: the headings are the list
+                lines += [f"{i}. {name}{''.join(cite(m) for m in group)}" for i, (name, group) in enumerate(groups, 1)]
+            else:
+                lines += [f"{i}. {m.text.splitlines()[0]}{cite(m)}" for i, m in enumerate(members, 1)]
             return Composition("\n".join(lines), tuple(cited))
 
     parts = []

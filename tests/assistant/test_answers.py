@@ -263,3 +263,24 @@ def test_a_figure_is_quoted_from_where_it_sits_in_the_article(real_retriever):
     comp = compose(question, [Hit(lead, 1.0)], real_retriever.lexicon.expand(question), real_retriever.corpus.clauses,
                    False, answers=lambda c: "亿元" in c.text, tree=real_retriever.corpus)
     assert comp.clauses == (item,) and "10亿元以上" in comp.text, comp.text
+
+
+def test_every_member_asked_for_is_the_list_the_retrieved_item_stands_in(assistant):
+    """"都能享受哪几方面的支持？": an item of 第九条 retrieved; the list is the lead-in above it
+    ("…可享受以下政策支持措施：", no 下列 in it) — and its items stand under headings of their own,
+    which are then the list."""
+    answer = assistant.answer("创新联合体认定以后都能享受哪几方面的支持？")
+    assert "可享受以下政策支持措施" in answer.text
+    for heading in ("科技项目支持", "平台建设支持", "人才政策支持", "科技服务支持"):
+        assert heading in answer.text, answer.text
+    systems = assistant.answer("组建创新联合体需要建立哪些内部运行制度？都列一下")
+    assert "决策议事机构" in systems.text and "重大事项报告制度" in systems.text
+
+
+def test_a_clause_that_enumerates_the_cases_is_quoted_with_them(assistant):
+    """"什么情况下…会被摘牌？": the sentence that says 摘牌 concludes the cases listed right before
+    it ("…仍不合格的；到期不提交年度报告的；…经审定情况属实的予以摘牌处理。"); they are quoted with
+    it, as one passage — and the clause, itself a list, is not taken for an item of 建设程序."""
+    answer = assistant.answer("什么情况下广西技术创新中心会被摘牌？")
+    assert "到期不提交年度报告的；无故不参加考核评估的；" in answer.text, answer.text
+    assert "提出建设申请" not in answer.text
