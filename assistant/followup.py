@@ -21,6 +21,7 @@ _IN_PRINCIPLE = question_pattern("in_principle")
 _OTHER_QUESTION = question_pattern("other_question")
 _ASKS_QUANTITY = question_pattern("asks_quantity")
 _ENDS_ON_NE = question_pattern("ends_on_ne")
+_PHRASE_ON_NE = question_pattern("phrase_on_ne")
 
 
 @dataclass(frozen=True)
@@ -135,13 +136,14 @@ def _borrows_subject(question: str, rest: str) -> bool:
     """A question naming no place and no programme takes its subject from the conversation
     unless it names its own (an entity such as 牵头企业 or 成员单位 plus what it asks):
     "能拿几次？" borrows, "牵头企业营收要多少？" stands alone, "那成员单位呢？" (the entity and
-    nothing else) and "那要是…" (it says it refers back) borrow."""
+    nothing else), "那要是…" (it says it refers back) and "高校牵头的话呢，…" (a phrase on 呢:
+    "and what about …") borrow."""
     named = [e for e in load_glossary().entities if e in question]
     if not named:
         return True
     for e in sorted(named, key=len, reverse=True):
         rest = rest.replace(e, "")
-    return not rest or bool(_REFERS_BACK.match(question) or _CONTINUES.search(question))
+    return not rest or bool(_REFERS_BACK.match(question) or _CONTINUES.search(question) or _PHRASE_ON_NE.search(question))
 
 
 # A question that carries on from the last one without naming its subject again

@@ -58,6 +58,10 @@ def test_an_elliptical_question_still_borrows(real_retriever):
     # read alone, no document answers it; read in the conversation (内蒙古's 专家委员会), one does
     (["内蒙古技术创新中心的专家委员会怎么组成？"], "依托单位的人能占多少？",
      lambda a: not a.refused and a.citations[0].clause.doc_id == "nm-tic" and "三分之一" in a.text),
+    # a phrase on 呢 ("…的话呢，") asks "and what about …" of the conversation, though it names an
+    # entity of its own (blind set K)
+    (["湖南省技术创新中心企业牵头要满足什么条件？"], "高校牵头的话呢，有什么要求？",
+     lambda a: a.citations[0].clause.doc_id == "hn-tic" and "不低于30%" in a.text),
 ])
 def test_follow_ups_that_used_to_go_wrong(real_retriever, history, question, check):
     """From the blind multi-turn set (evals/blind/multiturn), first measured before these changes."""
