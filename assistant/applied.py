@@ -72,6 +72,7 @@ def asks_to_judge(question: str) -> bool:
     after the facts: "…还能加入吗？", "…就够了吧？", "会不会超比例？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
     yes_no = (re.search(r"[吗么不没吧][？?。！!\s]*$", question) is not None
+              or re.search(r"[吗么吧][？?！!]", question) is not None  # "能批这么多吗？最多能给多少"
               or re.search(r"([\u4e00-\u9fff])[不没]\1", question) is not None)  # A不A: 会不会超, 是不是
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 
@@ -273,9 +274,12 @@ def headline(applied: Applied) -> str:
 
 
 def _failed_words(c: CriterionResult) -> str:
-    """"平台能力建设专项支持金额上限，超出 100 万元，要求…不超过 500 万元": the gap and the bound."""
-    required = f"，要求{c.required.replace('（含本数）', '')}" if c.kind == "quantitative" and c.required else ""
-    return f"{c.title}{'，' + c.gap if c.gap else ''}{required}"
+    """"平台能力建设专项支持金额上限：800 万元，超出 300 万元，要求…不超过 500 万元": the asker's
+    figure, the gap and the bound."""
+    quantitative = c.kind == "quantitative"
+    required = f"，要求{c.required.replace('（含本数）', '')}" if quantitative and c.required else ""
+    actual = f"：{c.actual}" if quantitative and c.actual else ""
+    return f"{c.title}{actual}{'，' + c.gap if c.gap else ''}{required}"
 
 
 def _verdict_words(c: CriterionResult) -> str:

@@ -145,6 +145,7 @@ def test_a_support_limit_is_judged_on_the_stated_request(assistant):
     answer = assistant.answer("我们联合体刚被认定，平台能力建设专项想报600万，能批这么多吗？")
     first = answer.text.split("\n")[0]
     assert first.startswith("结论：不满足") and "500 万元" in first and "超出 100 万元" in first
+    assert "600 万元" in first  # the asker's own figure, beside the gap and the bound
     assert answer.citations[0].clause.path == "第九条（一）1"
     again = assistant.answer("评估周期内我们已经拿过1次联合体专项支持了，这次又评了优秀，还能再申请一次专项吗？")
     assert _criterion(again, "special_support_per_cycle")["status"] == "fail", again.text
@@ -160,6 +161,7 @@ def test_an_asked_amount_is_answered_with_the_amount(assistant):
     ("专家委员会共11人，自己单位出3人，会不会超？", True),      # A不A
     ("现在8家单位，数量就够了吧？", True),                      # …吧？
     ("研发人员有40人，是不是达到了要求", True),
+    ("专项准备报800万，能批这么多吗？最多能给多少", True),  # a yes/no part before another question
     ("创新联合体的组成单位有什么要求？", False),
     ("专家委员会一般设多少人", False),
 ])
