@@ -227,7 +227,8 @@ class Assistant:
         if not hits:
             return guard.Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。"), None, None
         states_kind = guard.answers_figure_question(question, topic, self.lexicon.document_frequency,
-                                                    measured_only=False, lead_in=self._lead_in_text)
+                                                    measured_only=False, lead_in=self._lead_in_text,
+                                                    cited=self._cited_text)
         top5 = any(answers(h.clause) for h in hits[:5])
         row = evidence(hits, (float(guard.asks_figure(question)), float(answers(hits[0].clause)), float(top5),
                               float(states_kind(hits[0].clause))))
@@ -286,11 +287,16 @@ class Assistant:
         """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
         topic from the conversation, so only the kind of figure is checked there."""
         return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question),
-                                             self.lexicon.document_frequency, lead_in=self._lead_in_text)
+                                             self.lexicon.document_frequency, lead_in=self._lead_in_text,
+                                             cited=self._cited_text)
 
     def _lead_in_text(self, clause: Clause) -> str:
         lead_in = self.corpus.lead_in_of(clause) if clause.id in self.corpus else None
         return lead_in.text if lead_in is not None else ""
+
+    def _cited_text(self, clause: Clause) -> str:
+        """The text of the articles of its document a clause cites (Corpus.cited_by)."""
+        return "\n".join(c.text for c in self.corpus.cited_by(clause)) if clause.id in self.corpus else ""
 
     def _topic_terms(self, question: str) -> list[str]:
         return guard.topic_terms(self.lexicon.expand(question, words_only=True),

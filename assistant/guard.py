@@ -129,13 +129,16 @@ def asks_figure(question: str) -> bool:
 def answers_figure_question(question: str, topic: list[str],
                             document_frequency: Callable[[str], float] | None = None,
                             measured_only: bool = True,
-                            lead_in: Callable[[Clause], str] = lambda clause: "") -> Callable[[Clause], bool]:
+                            lead_in: Callable[[Clause], str] = lambda clause: "",
+                            cited: Callable[[Clause], str] = lambda clause: "") -> Callable[[Clause], bool]:
     """A predicate: does a clause state what the question asks for? Always true unless the
     question asks for a quantity; then a sentence on the question's topic must state a figure
     in the asked unit family ("多少亿" needs 亿元/万元) or a relative bound ("不低于…资金").
     The topic is what is measured — the words nearest the quantity asked ("研发投入要多少"),
     not who must meet it (牵头企业), unless the question names nothing else; with
-    measured_only=False, any of the question's topic words."""
+    measured_only=False, any of the question's topic words. `cited`: the text of the articles a
+    clause cites, which it is about as much as its own headings ("违反本条例第三十四条规定的……处五万元
+    以上二十万元以下的罚款" is about 第三十四条's 投诉)."""
     if not asks_figure(question):
         return lambda clause: True
     limit = _ASKS_LIMIT.search(question)
@@ -178,7 +181,7 @@ def answers_figure_question(question: str, topic: list[str],
 
     def answers(clause: Clause) -> bool:
         return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted,
-                                      lead_in=lead_in(clause) if grant else "")
+                                      lead_in=lead_in(clause) if grant else "", cited=cited(clause))
     return answers
 
 
@@ -340,12 +343,13 @@ def _names_indicator(question: str, indicator: str) -> bool:
 
 def states_figure_on_topic(clause: Clause, figure: Stated, topic_terms: list[str],
                            relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
-                           grant: bool = False, counted: list[str] = (), lead_in: str = "") -> bool:
+                           grant: bool = False, counted: list[str] = (), lead_in: str = "", cited: str = "") -> bool:
     """`lead_in`: the text of the clause this one is an item of — "…给予奖励时，按照下列标准执行："
-    grants what its items state ("提取不低于百分之八十五的比例")."""
-    # What the clause's place says it is about: its heading, the headings above it and its
-    # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施).
-    context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title))
+    grants what its items state ("提取不低于百分之八十五的比例"). `cited`: the articles it cites."""
+    # What the clause's place says it is about: its heading, the headings above it, its
+    # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施) and the
+    # articles it cites.
+    context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title, cited))
     for sentence in split_sentences(clause.text):
         bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
         if not (figure.search(sentence) or bound):

@@ -120,6 +120,16 @@ class Corpus:
                 and number.group(1) in cited_articles(c.text))
         return self._citing[article.id]
 
+    def cited_by(self, clause: Clause) -> tuple[Clause, ...]:
+        """The clauses of the articles of its own document a clause cites ("违反本条例第三十三条、
+        第三十四条规定的" → 第三十三条 and 第三十四条 with their parts and items)."""
+        numbers = cited_articles(clause.text)
+        if not numbers:
+            return ()
+        return tuple(c for c in self.of_document(clause.doc_id)
+                     if (m := _ARTICLE.match(c.path)) is not None and m.end() == len(c.path.split("（")[0])
+                     and m.group(1) in numbers)
+
     def mentions(self, word: str) -> bool:
         """Whether any clause says a word (one substring search over all the text)."""
         if self._all_text is None:

@@ -70,3 +70,14 @@ def test_a_share_asked_by_zhan_duoshao_names_a_ratio(question):
 
     _, naming = asked_kinds()
     assert next(k for ask, k in naming if re.search(ask, question)) == "ratio"
+
+
+@pytest.mark.parametrize("question", ["接到投诉不管，会被罚多少？", "罚款几万"])
+def test_a_fine_asked_for_names_money(question):
+    """"会被罚多少" asks an amount of money (blind set K)."""
+    import re
+
+    from corpus.figures import asked_kinds
+
+    _, naming = asked_kinds()
+    assert next(k for ask, k in naming if re.search(ask, question)) == "money"

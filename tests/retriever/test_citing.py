@@ -36,6 +36,30 @@ def test_the_clauses_citing_an_article_are_found_from_any_of_its_parts():
     assert corpus.citing(penalty) == ()
 
 
+def test_the_articles_a_clause_cites_are_found_with_their_parts():
+    duty = _clause("第十六条", "不得为侵权行为提供场所。")
+    item = _clause("第十六条（一）", "提供仓储", level="l2")
+    sixty = _clause("第一百六十条", "其他。")
+    penalty = _clause("第二十八条", "违反本条例第十六条第二款规定的，处罚款。")
+    corpus = Corpus([duty, item, sixty, penalty])
+    assert corpus.cited_by(penalty) == (duty, item)
+    assert corpus.cited_by(duty) == ()
+
+
+def test_a_penalty_states_the_fine_asked_about_the_duty_it_cites():
+    """"接到投诉不管，会被罚多少？": the article with the fine never says 投诉 — it cites the article
+    that does, which it is about as much as its own headings."""
+    from assistant import guard
+
+    penalty = _clause("第四十七条", "违反本条例第三十四条规定，交易平台提供者未履行规定义务的，由专利行政部门责令改正，"
+                                 "给予警告，可以并处五万元以上二十万元以下的罚款。")
+    duty = "交易平台提供者接到投诉后，应当在三个工作日内告知被投诉人。"
+    answers = guard.answers_figure_question("电商平台接到专利侵权投诉不管，会被罚多少？", ["投诉"],
+                                            cited=lambda clause: duty)
+    assert answers(penalty)
+    assert not guard.answers_figure_question("电商平台接到专利侵权投诉不管，会被罚多少？", ["投诉"])(penalty)
+
+
 @pytest.fixture(scope="module")
 def chongqing(index_with):
     from retriever import Retriever
