@@ -267,7 +267,10 @@ class Assistant:
         scope = library.detect(applied_questions.scope_question(s.resolution.question))
         named = library.allowed_documents(scope, s.region) if (scope.regions or scope.doc_types or s.region) else set()
         retrieved = list(dict.fromkeys(h.clause.doc_id for h in s.hits))
-        candidates = [d for d in retrieved if not named or d in named] + sorted(named - set(retrieved))
+        # nothing named: the programme of the document the question is about, the first retrieved
+        # ("我们是省属研究所，专利自己实施投产了…" asked of a patent regulation is not judged against
+        # a consortium's rules retrieved further down)
+        candidates = ([d for d in retrieved if d in named] + sorted(named - set(retrieved))) if named else retrieved[:1]
         propose = None
         if s.mode == "llm" and self.chat_model is not None:  # the model proposes, the reader checks
             def propose(question, rules):

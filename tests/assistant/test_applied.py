@@ -182,3 +182,12 @@ def test_a_place_right_after_a_count_describes_members_not_the_scope(question, s
     from assistant.applied import scope_question
 
     assert scope_question(question) == scope
+
+
+def test_a_question_about_another_document_is_not_judged_against_a_programme_retrieved_below(with_set_i):
+    """"我们是高校，科技成果转让出去了…" asks 促进科技成果转化法, the first clause retrieved: that the
+    asker is a 高校 is no fact for 内蒙古's 技术创新中心 rules, retrieved further down (blind set K:
+    seven such verdicts on the blind sets' uploaded documents)."""
+    answer = with_set_i.answer("我们是高校，科技成果转让出去了，奖励给团队的比例至少多少？")
+    assert not answer.text.startswith("结论") and answer.assessment is None, answer.text[:120]
+    assert answer.citations[0].clause.doc_id == "cn-cgzh"
