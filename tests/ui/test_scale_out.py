@@ -40,8 +40,9 @@ def test_two_workers_on_one_chroma_server(tmp_path, real_retriever):
             for q in QUESTIONS:
                 a, b = _ask(w1, q), _ask(w2, q)
                 assert (a["answer"], a["citations"], a["refused"]) == (b["answer"], b["citations"], b["refused"])
-            # The same retrieval as the embedded index the other tests use, on every gold question.
-            for g in load_gold(GOLD_DIR / "questions.jsonl"):
+            # The same retrieval as the embedded index the other tests use, on gold questions of
+            # every document (the whole set is the eval's, not this test's).
+            for g in load_gold(GOLD_DIR / "questions.jsonl")[::4]:
                 hits = httpx.post(f"{w2}/api/search", json={"q": g.q, "k": 5}, timeout=60).json()["hits"]
                 local = real_retriever.search(g.q, k=5)
                 assert [(h["doc_id"], h["clause_path"]) for h in hits] == [(h.clause.doc_id, h.clause.path) for h in local], g.q
