@@ -181,7 +181,7 @@ def answers_figure_question(question: str, topic: list[str],
 
     def answers(clause: Clause) -> bool:
         return states_figure_on_topic(clause, figure, terms, relative_ok, relative, grant=grant, counted=counted,
-                                      lead_in=lead_in(clause) if grant else "", cited=cited(clause))
+                                      lead_in=lead_in(clause), cited=cited(clause))
     return answers
 
 
@@ -344,12 +344,13 @@ def _names_indicator(question: str, indicator: str) -> bool:
 def states_figure_on_topic(clause: Clause, figure: Stated, topic_terms: list[str],
                            relative_ok: bool = True, relative_of: re.Pattern | None = None, *,
                            grant: bool = False, counted: list[str] = (), lead_in: str = "", cited: str = "") -> bool:
-    """`lead_in`: the text of the clause this one is an item of — "…给予奖励时，按照下列标准执行："
-    grants what its items state ("提取不低于百分之八十五的比例"). `cited`: the articles it cites."""
+    """`lead_in`: the text of the clause this one is an item of — it says what its items are about,
+    and "…给予奖励时，按照下列标准执行：" grants what they state ("提取不低于百分之八十五的比例").
+    `cited`: the articles it cites."""
     # What the clause's place says it is about: its heading, the headings above it, its
-    # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施) and the
-    # articles it cites.
-    context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title, cited))
+    # document's title ("建设时间" under 《…成果转移转化示范区建设指引》七、组织实施), the
+    # articles it cites and the lead-in of its list.
+    context = " ".join((clause.heading, *clause.breadcrumb, clause.doc_title, cited, lead_in))
     for sentence in split_sentences(clause.text):
         bound = relative_ok and _RELATIVE.search(sentence) and (relative_of is None or relative_of.search(sentence))
         if not (figure.search(sentence) or bound):

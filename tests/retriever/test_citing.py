@@ -85,3 +85,15 @@ def test_without_the_stage_the_duty_itself_comes_first(chongqing):
     finally:
         chongqing.disabled = frozenset()
     assert hits[0].clause.path != "第二十八条"
+
+
+def test_an_item_is_about_what_its_lead_in_says():
+    """"…按照下列标准对…人员给予奖励和报酬：（一）…提取不低于百分之五十的比例": the item never says
+    报酬; its lead-in does, and says what every item is about."""
+    from assistant import guard
+
+    item = _clause("第四十五条（一）", "将该项职务科技成果转让给他人实施的，从转让净收入中提取不低于百分之五十的比例；", level="l2")
+    lead_in = "未约定奖励和报酬的方式和数额的，按照下列标准对做出重要贡献的人员给予奖励和报酬："
+    question = "成果转让以后，科技人员的报酬最少占多少比例？"
+    assert guard.answers_figure_question(question, ["报酬"], lead_in=lambda clause: lead_in)(item)
+    assert not guard.answers_figure_question(question, ["报酬"])(item)
