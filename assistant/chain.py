@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Generator, Iterator, Mapping, Sequence
+from typing import Any, Callable, Generator, Iterator, Mapping, Sequence
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -58,6 +58,9 @@ class _State:
     region: str | None
     doc_ids: tuple[str, ...] = ()      # the user's own filter (web UI), over the conversation's
     resolution: followup.Resolution | None = None
+    # the resolved question analysed once: what it is about, and whether a clause states what it asks
+    topic: tuple[str, ...] = ()
+    answers: Callable[[Clause], bool] | None = None
     hits: tuple[Hit, ...] = ()
     verdict: guard.Verdict | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -83,7 +86,8 @@ class Assistant:
         self.answer_timeout = answer_timeout
         # What every answer goes through; a generated answer then streams (self.stream), the
         # others are composed in one step.
-        self.prepare = RunnableLambda(self._resolve) | RunnableLambda(self._retrieve) | RunnableLambda(self._decide)
+        self.prepare = (RunnableLambda(self._resolve) | RunnableLambda(self._analyse) | RunnableLambda(self._retrieve)
+                        | RunnableLambda(self._decide))
         self.compose = RunnableBranch(
             (lambda s: s.verdict.refused, RunnableLambda(self._refusal)),
             (lambda s: s.resolution.about_previous_clause, RunnableLambda(self._in_principle)),
@@ -173,6 +177,16 @@ class Assistant:
             return resolution, None
         return replace(resolution, question=text), None
 
+    def _analyse(self, s: _State) -> _State:
+        """The resolved question read once for every later step: its topic words and the predicate
+        "does a clause state what it asks". A follow-up ("需要多少人？") takes its topic from the
+        conversation, so only the kind of figure is checked there."""
+        r = s.resolution
+        topic = self._topic_terms(r.question)
+        answers = guard.answers_figure_question(r.question, [] if r.near else topic, self.lexicon.document_frequency,
+                                                lead_in=self._lead_in_text, cited=self._cited_text)
+        return replace(s, topic=tuple(topic), answers=answers)
+
     def _retrieve(self, s: _State) -> _State:
         t = time.perf_counter()
         r = s.resolution
@@ -180,7 +194,7 @@ class Assistant:
         lc = ClauseRetriever(retriever=self.retriever, region=region, doc_ids=s.doc_ids or r.doc_ids)
         hits = tuple(d.metadata["hit"] for d in lc.invoke(applied_questions.scope_question(r.question)))
         if r.near:  # a follow-up stays with the list the last answer quoted, when it answers there
-            answers = self._answers(r)
+            answers = s.answers
             hits = tuple(sorted(hits, key=lambda h: not (h.clause.breadcrumb == r.near and answers(h.clause))))
         return replace(s, hits=hits, timings={**s.timings, "retrieve": time.perf_counter() - t})
 
@@ -196,8 +210,7 @@ class Assistant:
         if applied is not None and (applied.decided or applied.solutions or applied.conditional):
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
-        topic = self._topic_terms(question)
-        verdict, p, row = self._weigh(question, s.hits, self._answers(s.resolution), topic, self._continues(s))
+        verdict, p, row = self._weigh(question, s.hits, s.answers, list(s.topic), self._continues(s))
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None, weighed=True,
                        answerability=p, evidence=() if row is None else tuple(row))
 
@@ -286,13 +299,6 @@ class Assistant:
         rest = tuple(h for h in hits if h.clause.id not in chosen)
         return (tuple(first) + rest)[:max(len(hits), len(first))]
 
-    def _answers(self, r: followup.Resolution):
-        """Predicate: does a clause state what was asked? A follow-up ("需要多少人？") takes its
-        topic from the conversation, so only the kind of figure is checked there."""
-        return guard.answers_figure_question(r.question, [] if r.near else self._topic_terms(r.question),
-                                             self.lexicon.document_frequency, lead_in=self._lead_in_text,
-                                             cited=self._cited_text)
-
     def _lead_in_text(self, clause: Clause) -> str:
         lead_in = self.corpus.lead_in_of(clause) if clause.id in self.corpus else None
         return lead_in.text if lead_in is not None else ""
@@ -335,7 +341,7 @@ class Assistant:
         scope = self.retriever.scope.detect(question)
         per_document = (not s.region and not s.doc_ids and not s.resolution.regions
                         and not s.resolution.doc_ids and not scope.regions)
-        answers = self._answers(s.resolution)
+        answers = s.answers
         comp = extractive.compose(question, list(s.hits), self.lexicon.expand(question),
                                   self.corpus.clauses, per_document, answers,
                                   self.lexicon.document_frequency,
