@@ -66,6 +66,11 @@ def periods(path: Path = UNITS_PATH) -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def ordinal_before(path: Path = UNITS_PATH) -> str:
+    """The characters after which a number of years says which year ("第二年", "下一年")."""
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["ordinal_before"])
+
+
 @lru_cache(maxsize=1)
 def parts_of_month(path: Path = UNITS_PATH) -> dict[str, int]:
     """"上旬" → 10, "中旬" → 20, "下旬" → 31: the day a part of a month ends on."""
@@ -162,7 +167,7 @@ def read_figures(text: str) -> list[Figure]:
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         fig = _figure(m)
-        if fig is not None:
+        if fig is not None and not (fig.family == "duration" and m.start() and text[m.start() - 1] in ordinal_before()):
             found.append(fig)
     found.sort(key=lambda f: f.start)
     return _join_ranges(text, found)

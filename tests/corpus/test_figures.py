@@ -81,3 +81,13 @@ def test_a_fine_asked_for_names_money(question):
 
     _, naming = asked_kinds()
     assert next(k for ask, k in naming if re.search(ask, question)) == "money"
+
+
+@pytest.mark.parametrize("text", ["包括下一年工作计划", "第二年起每年考核", "上一年度收入"])
+def test_a_year_after_an_ordinal_says_which_year_not_how_long(text):
+    """"下一年工作计划" is no period of one year (blind set L: "2024年7月批复的，第一份年度报告最晚
+    什么时候交？" was answered "2025年7月前（自2024年7月起一年）" from it)."""
+    from corpus.figures import read_figures
+
+    assert [f for f in read_figures(text) if f.family == "duration"] == []
+    assert [f.text for f in read_figures("给予一年整改期，近三年平均")] == ["一年", "三年"]
