@@ -122,13 +122,12 @@ class Corpus:
 
     def cited_by(self, clause: Clause) -> tuple[Clause, ...]:
         """The clauses of the articles of its own document a clause cites ("违反本条例第三十三条、
-        第三十四条规定的" → 第三十三条 and 第三十四条 with their parts and items)."""
+        第三十四条规定的" → 第三十三条 and 第三十四条 with their paragraphs, parts and items)."""
         numbers = cited_articles(clause.text)
         if not numbers:
             return ()
         return tuple(c for c in self.of_document(clause.doc_id)
-                     if (m := _ARTICLE.match(c.path)) is not None and m.end() == len(c.path.split("（")[0])
-                     and m.group(1) in numbers)
+                     if (m := _ARTICLE.match(c.path)) is not None and m.group(1) in numbers)
 
     def mentions(self, word: str) -> bool:
         """Whether any clause says a word (one substring search over all the text)."""

@@ -39,10 +39,11 @@ def test_the_clauses_citing_an_article_are_found_from_any_of_its_parts():
 def test_the_articles_a_clause_cites_are_found_with_their_parts():
     duty = _clause("第十六条", "不得为侵权行为提供场所。")
     item = _clause("第十六条（一）", "提供仓储", level="l2")
+    paragraph = _clause("第十六条第二款", "不得为侵权行为提供仓储。", level="paragraph")
     sixty = _clause("第一百六十条", "其他。")
     penalty = _clause("第二十八条", "违反本条例第十六条第二款规定的，处罚款。")
-    corpus = Corpus([duty, item, sixty, penalty])
-    assert corpus.cited_by(penalty) == (duty, item)
+    corpus = Corpus([duty, item, paragraph, sixty, penalty])
+    assert corpus.cited_by(penalty) == (duty, item, paragraph)
     assert corpus.cited_by(duty) == ()
 
 
