@@ -72,7 +72,7 @@ def asks_to_judge(question: str) -> bool:
     after the facts: "…还能加入吗？", "…就够了吧？", "会不会超比例？") or how far off it is (还差)."""
     cues = load_glossary().applied_cues
     yes_no = (re.search(r"[吗么不没吧][？?。！!\s]*$", question) is not None
-              or re.search(r"[吗么吧][？?！!]", question) is not None  # "能批这么多吗？最多能给多少"
+              or re.search(r"[吗吧][？?！!]", question) is not None  # "能批这么多吗？最多能给多少"
               or re.search(r"([\u4e00-\u9fff])[不没]\1", question) is not None)  # A不A: 会不会超, 是不是
     return yes_no or any(w in question for kind in ("qualify", "gap") for w in cues.get(kind, ()))
 

@@ -162,6 +162,7 @@ def test_an_asked_amount_is_answered_with_the_amount(assistant):
     ("现在8家单位，数量就够了吧？", True),                      # …吧？
     ("研发人员有40人，是不是达到了要求", True),
     ("专项准备报800万，能批这么多吗？最多能给多少", True),  # a yes/no part before another question
+    ("我们营收8亿，要什么条件？怎么申报", False),             # 什么？ asks no yes/no
     ("创新联合体的组成单位有什么要求？", False),
     ("专家委员会一般设多少人", False),
 ])
