@@ -34,6 +34,8 @@ class Corpus:
         self._article: dict[str, Clause] = {}
         self._members: dict[str, tuple[Clause, ...]] = {}
         self._citing: dict[str, tuple[Clause, ...]] = {}
+        self._lead_in: dict[str, Clause | None] = {}
+        self._cited: dict[str, tuple[Clause, ...]] = {}
 
     def __len__(self) -> int:
         return len(self.clauses)
@@ -67,13 +69,19 @@ class Corpus:
         return self._by_document.get(doc_id, ())
 
     def lead_in_of(self, clause: Clause) -> Clause | None:
-        """The clause this one is an item of ("第二十八条" for 第二十八条（一）), if any."""
-        for c in reversed(self.clauses[:self._position[clause.id]]):
-            if c.doc_id != clause.doc_id:
-                return None
-            if c.part == 0 and is_item_of(clause, c):
-                return c
-        return None
+        """The clause this one is an item of ("第二十八条" for 第二十八条（一）), if any (looked up
+        once per clause: every answer asks it of the clauses it weighs)."""
+        if clause.id not in self._lead_in:
+            found = None
+            for i in range(self._position[clause.id] - 1, -1, -1):
+                c = self.clauses[i]
+                if c.doc_id != clause.doc_id:
+                    break
+                if c.part == 0 and is_item_of(clause, c):
+                    found = c
+                    break
+            self._lead_in[clause.id] = found
+        return self._lead_in[clause.id]
 
     def article_of(self, clause: Clause) -> Clause:
         """The outermost clause this one belongs to (第二十八条 for 第二十八条（一）2 and for the
@@ -123,11 +131,12 @@ class Corpus:
     def cited_by(self, clause: Clause) -> tuple[Clause, ...]:
         """The clauses of the articles of its own document a clause cites ("违反本条例第三十三条、
         第三十四条规定的" → 第三十三条 and 第三十四条 with their paragraphs, parts and items)."""
-        numbers = cited_articles(clause.text)
-        if not numbers:
-            return ()
-        return tuple(c for c in self.of_document(clause.doc_id)
-                     if (m := _ARTICLE.match(c.path)) is not None and m.group(1) in numbers)
+        if clause.id not in self._cited:
+            numbers = cited_articles(clause.text)
+            self._cited[clause.id] = () if not numbers else tuple(
+                c for c in self.of_document(clause.doc_id)
+                if (m := _ARTICLE.match(c.path)) is not None and m.group(1) in numbers)
+        return self._cited[clause.id]
 
     def mentions(self, word: str) -> bool:
         """Whether any clause says a word (one substring search over all the text)."""
