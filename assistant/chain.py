@@ -28,6 +28,7 @@ from ingest.clean import clean_question
 from ingest.errors import QueryError
 from ingest.lures import find_lure, flagged
 from ingest.model import Clause
+from ingest.tokenize import jieba_nouns
 from retriever import Hit, Retriever
 from retriever.answerability import evidence
 from retriever.corpus import Corpus
@@ -60,6 +61,7 @@ class _State:
     resolution: followup.Resolution | None = None
     # the resolved question analysed once: what it is about, and whether a clause states what it asks
     topic: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()      # its words no clause of the library says
     answers: Callable[[Clause], bool] | None = None
     hits: tuple[Hit, ...] = ()
     verdict: guard.Verdict | None = None
@@ -178,14 +180,16 @@ class Assistant:
         return replace(resolution, question=text), None
 
     def _analyse(self, s: _State) -> _State:
-        """The resolved question read once for every later step: its topic words and the predicate
+        """The resolved question read once for every later step: its topic words, its words no clause says, and the predicate
         "does a clause state what it asks". A follow-up ("需要多少人？") takes its topic from the
         conversation, so only the kind of figure is checked there."""
         r = s.resolution
         topic = self._topic_terms(r.question)
         answers = guard.answers_figure_question(r.question, [] if r.near else topic, self.lexicon.document_frequency,
                                                 lead_in=self._lead_in_text, cited=self._cited_text)
-        return replace(s, topic=tuple(topic), answers=answers)
+        unknown = guard.unknown_words(jieba_nouns()(r.question), self.lexicon.document_frequency,
+                                      self.retriever.scope.name_words())
+        return replace(s, topic=tuple(topic), unknown=tuple(unknown), answers=answers)
 
     def _retrieve(self, s: _State) -> _State:
         t = time.perf_counter()
@@ -210,7 +214,7 @@ class Assistant:
         if applied is not None and (applied.decided or applied.solutions or applied.conditional):
             # the rules engine judged the asker's facts: the clauses it judged on answer first
             return replace(s, verdict=verdict, applied=applied, hits=self._lead_with(s.hits, applied.clause_refs))
-        verdict, p, row = self._weigh(question, s.hits, s.answers, list(s.topic), self._continues(s))
+        verdict, p, row = self._weigh(question, s.hits, s.answers, list(s.topic), self._continues(s), s.unknown)
         return replace(s, verdict=verdict, applied=applied if not verdict.refused else None, weighed=True,
                        answerability=p, evidence=() if row is None else tuple(row))
 
@@ -226,7 +230,7 @@ class Assistant:
         return s.hits[0].clause.doc_id in docs
 
     def _weigh(self, question: str, hits: Sequence[Hit], answers,
-               topic: list[str], continuing: bool = False) -> tuple[guard.Verdict, float | None, np.ndarray | None]:
+               topic: list[str], continuing: bool = False, unknown: Sequence[str] = ()) -> tuple[guard.Verdict, float | None, np.ndarray | None]:
         """Whether the retrieved clauses answer, the classifier's probability that they do, and
         the evidence it weighed. The hand guard's evidence stands (no clause states a value of
         the asked kind: not answered; a clause leaves the figure to someone else: that is the
@@ -235,7 +239,8 @@ class Assistant:
         first clause's own article (its items, its other paragraphs) states a value of the asked
         kind on the topic: "文件未明确规定" would then be false. A refusal names what is not stated and
         quotes the closest clause when it speaks of the thing asked. `continuing`: the best clause
-        is in the document the conversation is about; then no similarity floor says "out of scope"."""
+        is in the document the conversation is about; then, as when the best clause says the question's
+        topic words, no similarity floor says "out of scope"."""
         measured = guard.measured_terms(question, topic)
         if not hits:
             return guard.Verdict(True, "out_of_scope", "现有政策文件未涉及这个问题。"), None, None
@@ -245,8 +250,12 @@ class Assistant:
         top5 = any(answers(h.clause) for h in hits[:5])
         row = evidence(hits, (float(guard.asks_figure(question)), float(answers(hits[0].clause)), float(top5),
                               float(states_kind(hits[0].clause))))
+        # the floor says "about nothing here": not when the conversation is in the best clause's
+        # document, nor when that clause says the question's topic words
+        about = continuing or guard.speaks_of(hits[0].clause.search_text, question, topic, unknown,
+                                               self.lexicon.rarity)
         verdict = guard.check_evidence(question, list(hits), answers, states_kind,
-                                       min_similarity=-1.0 if continuing else self.retriever.calibration.min_top_similarity,
+                                       min_similarity=-1.0 if about else self.retriever.calibration.min_top_similarity,
                                        topic=measured)
         rescued = (verdict.kind == "not_specified" and verdict.clause is None
                    and self._stated_in_article(question, hits[0].clause, answers))

@@ -293,6 +293,19 @@ def check_evidence(question: str, hits: list[Hit], answers: Callable[[Clause], b
     return delegated(hits, topic) or unstated(question, hits[0].clause)
 
 
+def speaks_of(text: str, question: str, topic: Sequence[str], unknown: Sequence[str],
+              rarity: Callable[[str], float]) -> bool:
+    """Whether a clause speaks of what the question is about, in words: it says the question's own
+    topic words (not the documents' wording added for them) carrying at least half of the rarity
+    of the question's words — its nouns no clause says (`unknown`, "老友粉") weigh against it. The
+    similarity floor is for questions about nothing the library says ("在吗？", "南宁哪家老友粉好吃"):
+    a clause saying "直接费用" and "总预算" is about "项目总预算不变，直接费用内部能自己调吗？",
+    however far the embedder puts them."""
+    own = [t for t in topic if t in question]
+    total = sum(rarity(t) for t in [*own, *unknown])
+    return bool(own) and sum(rarity(t) for t in own if says(text, t)) >= total / 2
+
+
 def delegated(hits: Sequence[Hit], topic: Sequence[str]) -> Verdict | None:
     """"多少钱以上才算？" — "具体价值限额由市人民政府另行规定": the document does speak to it, by
     saying who sets the figure (or that it is "一定比例"); that is the answer, not "未作规定"."""
@@ -386,6 +399,14 @@ def counted_in_phrase(sentence: str, figure: Stated, counted: list[str]):
 SPECIFIC_SHARE = 0.06  # a word in at most this share of clauses names a topic
 WORDING_SHARE = 0.15   # the documents' wording for a user's word may be a little more common (参加 → 参与)
 MIN_TOPIC = 2          # … and a question names at least this many words of its topic, the rarest
+
+
+def unknown_words(nouns: list[str], document_frequency: Callable[[str], float],
+                  names: frozenset[str] = frozenset()) -> list[str]:
+    """The question's nouns that no clause of the library says ("老友粉", "试用期"), names of the
+    library's places and programmes aside."""
+    return [t for t in dict.fromkeys(nouns) if t not in _GENERIC and not any(t in n for n in names)
+            and document_frequency(t) == 0]
 
 
 def topic_terms(tokens: list[str], document_frequency: Callable[[str], float],

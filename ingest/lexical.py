@@ -72,6 +72,11 @@ class LexicalIndex:
     def tokenize(self, text: str) -> list[str]:
         return self._tokenize(text)
 
+    @property
+    def size(self) -> int:
+        """How many clauses the index holds."""
+        return int(self._model.scores["num_docs"])
+
     def document_frequency(self, token: str) -> float:
         """Share of clauses that contain the token (0 for unknown tokens)."""
         idx = self._model.vocab_dict.get(token)

@@ -72,6 +72,23 @@ def jieba_words() -> Tokenizer:
 
 
 @lru_cache(maxsize=1)
+def jieba_nouns() -> Tokenizer:
+    """The nouns of a text (jieba's part-of-speech tagger over the same dictionary: n, ns, nr,
+    nz … — "南宁", "老友", "试用期"), two characters or more: what a question is about, not how
+    it asks ("之前", "说话算数")."""
+    import jieba.posseg
+
+    tagger = jieba.posseg.POSTokenizer(_jieba())
+    stop = _stopwords()
+
+    def nouns(text: str) -> list[str]:
+        return [p.word.lower() for p in tagger.cut(text)
+                if p.flag.startswith("n") and len(p.word) >= 2 and p.word not in stop]
+
+    return nouns
+
+
+@lru_cache(maxsize=1)
 def jieba_tokenizer() -> Tokenizer:
     """jieba `cut_for_search` (long words and their parts, with the corpus user dictionary)
     plus character bigrams, so a colloquial word that jieba segments differently from the

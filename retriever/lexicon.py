@@ -3,6 +3,7 @@ synonym table (营收 → 主营业务收入, from corpus/synonyms.yaml) and how
 library. Shared by BM25 ranking and the assistant's checks of what a clause is about."""
 from __future__ import annotations
 
+import math
 import numpy as np
 
 from corpus import load_synonyms
@@ -29,6 +30,11 @@ class Lexicon:
     def document_frequency(self, token: str) -> float:
         """Share of clauses containing a token: how little it says about any one topic."""
         return self._lexical.document_frequency(token)
+
+    def rarity(self, token: str) -> float:
+        """How much a word says about what a text is about: −log of the share of clauses saying it;
+        a word no clause says counts as rare as one said once."""
+        return -math.log(max(self.document_frequency(token), 1 / max(1, self._lexical.size)))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """One BM25 score per clause, in store order."""
