@@ -408,7 +408,7 @@ class Assistant:
               refusal: str | None = None, related: tuple[Clause, ...] = (), note: str | None = None,
               mode: str | None = None, warn: tuple[Clause, ...] = ()) -> Answer:
         if not refused:
-            verdict = applied_questions.render(s.applied) if s.applied else self._elapsed(s, clauses)
+            verdict = applied_questions.render(s.applied) if s.applied else self._elapsed(s, clauses, text)
             text = self._missing_programme_note(s.resolution.question) + verdict + text
         text = lure_warning([*clauses, *related, *warn]) + text  # a lure is never shown without it
         return Answer(
@@ -421,19 +421,28 @@ class Assistant:
 
 
     @staticmethod
-    def _elapsed(s: _State, clauses: Sequence[Clause]) -> str:
+    def _elapsed(s: _State, clauses: Sequence[Clause], quoted: str) -> str:
         """"2023年5月认定的，2025年3月能参加了吗？" against the first clause's "满两年", or
         "2025年6月公布的，最晚什么时候…" against its "限1年": the conclusion in words before the
-        quotation (assistant.elapsed)."""
+        quotation (assistant.elapsed), with the clause's sentence it rests on when the quotation
+        (`quoted`) does not hold it."""
         question = s.resolution.question
         if not clauses:
             return ""
         cues = load_glossary().applied_cues
-        found = ((elapsed.elapsed(question, clauses[0].text) or elapsed.on_time(question, clauses[0].text))
-                 if applied_questions.asks_to_judge(question)
-                 else elapsed.deadline(question, clauses[0].text, *(cues.get(k, ()) for k in ("when", "range_upper", "range_lower")))
+        # a yes/no part is judged when the question names what to judge by; its "when" part (“建设期
+        # 什么时候满，到时候可以申请验收吗？”) is answered either way
+        judged = (applied_questions.asks_to_judge(question)
+                  and (elapsed.elapsed(question, clauses[0].text) or elapsed.on_time(question, clauses[0].text)))
+        found = (judged
+                 or elapsed.deadline(question, clauses[0].text, *(cues.get(k, ()) for k in ("when", "range_upper", "range_lower")))
                  or elapsed.yearly_due(question, clauses[0].text, cues.get("when", ())))
-        return found.headline() if found else ""
+        if not found:
+            return ""
+        basis = getattr(found, "basis", "") if not isinstance(found, elapsed.YearlyDue) else found.sentence
+        if not basis or basis in quoted:
+            return found.headline()
+        return found.headline().rstrip("\n") + f"依据：“{basis}”[1]\n"
 
 
 def lure_warning(clauses: Sequence[Clause]) -> str:

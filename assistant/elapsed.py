@@ -27,6 +27,7 @@ class Elapsed:
     end: tuple[int, int]       # … and second
     months: int                # between them
     period: Figure             # the clause's "满 N 年"
+    basis: str = ""            # the clause's sentence setting it
 
     @property
     def met(self) -> bool:
@@ -49,6 +50,7 @@ class Deadline:
     period: Figure             # the clause's one period ("1年", "半年", or the end asked of "2—3年")
     months: int                # the period in months
     end: str = ""              # which end of a range: 上限 / 下限
+    basis: str = ""            # the clause's sentence setting the period
 
     def headline(self) -> str:
         total = self.start[1] - 1 + self.months
@@ -93,7 +95,7 @@ def elapsed(question: str, clause_text: str) -> Elapsed | None:
         return None
     (y1, m1), (y2, m2) = named
     months = (y2 - y1) * 12 + (m2 - m1)
-    return Elapsed(named[0], named[1], months, period) if months >= 0 else None
+    return Elapsed(named[0], named[1], months, period, _sentence_at(clause_text, period.start)) if months >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class OnTime:
     when: tuple[int, int]      # (month, day), months counted from this year's January (13: next January)
     due: Figure                # the clause's yearly date ("12月底", "1月底前")
     due_on: tuple[int, int]
+    basis: str = ""            # the clause's sentence setting it
 
     @property
     def met(self) -> bool:
@@ -138,7 +141,7 @@ def on_time(question: str, clause_text: str) -> OnTime | None:
     month += 12 if following else 0
     words = (following.group().strip() if following else "") + said.text + part
     due_month, due_day = _month_day(due[0].date)
-    return OnTime(words, (month, day), due[0], (due_month, due_day or 31))
+    return OnTime(words, (month, day), due[0], (due_month, due_day or 31), sentence)
 
 
 
@@ -157,7 +160,8 @@ def deadline(question: str, clause_text: str, when: tuple[str, ...], upper: tupl
     named = months_named(question) or _months_without_year(question)
     if len(named) != 1 or not any(w in question for w in when):
         return None
-    periods = [f for f in read_figures(_nearest_sentence(question, clause_text)) if f.family == "duration"]
+    sentence = _nearest_sentence(question, clause_text)
+    periods = [f for f in read_figures(sentence) if f.family == "duration"]
     if len(periods) != 1:
         return None
     period = periods[0]
@@ -169,7 +173,7 @@ def deadline(question: str, clause_text: str, when: tuple[str, ...], upper: tupl
         months, end = period.base_value, "下限"
     else:
         return None
-    return Deadline(named[0], period, int(months), end) if months.denominator == 1 else None
+    return Deadline(named[0], period, int(months), end, sentence) if months.denominator == 1 else None
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ class YearlyDue:
     year: int                  # the year the clause's yearly date falls in, for what was asked
     due: str                   # the clause's yearly date as it says it ("1月底前", "12月31日前")
     basis: str                 # what it is counted from ("2025年度结束", "2024年11月")
+    sentence: str = ""         # the clause's sentence setting the yearly date
 
     def headline(self) -> str:
         return f"结论：{self.year}年{self.due}（{self.basis}之后的第一个“每年{self.due}”）。\n"
@@ -207,12 +212,23 @@ def yearly_due(question: str, clause_text: str, when: tuple[str, ...]) -> Yearly
     reports = [f for f in years if question[f.end:f.end + 1] == "度"]
     if len(reports) == 1:  # the report on year Y: due once Y is over
         y = int(reports[0].value)
-        return YearlyDue(y if (due_month, due_day) >= (12, 31) else y + 1, due, f"{y}年度结束")
+        return YearlyDue(y if (due_month, due_day) >= (12, 31) else y + 1, due, f"{y}年度结束", sentence)
     named = months_named(question)
     if len(named) != 1 or len([f for f in read_figures(clause_text) if _month_of(f)]) != 1:
         return None
     (y, m), = named
-    return YearlyDue(y if due_month > m else y + 1, due, f"{y}年{m}月")
+    return YearlyDue(y if due_month > m else y + 1, due, f"{y}年{m}月", sentence)
+
+
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of a text that holds the character at `at`."""
+    start = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, start)
+        if start <= at < start + len(sentence):
+            return sentence
+        start += len(sentence)
+    return ""
 
 
 def _months_without_year(text: str) -> list[tuple[None, int]]:

@@ -126,11 +126,11 @@ def format_in_units(value: Fraction, field_unit: str, display_unit: str) -> str:
 
 
 def format_gap(amount: Fraction, field_unit: str, display_unit: str) -> str:
-    """A gap in the text's unit ("2 亿元"), with the field's unit added when the text's unit
-    would need more than two decimals ("0.0001 亿元（1 万元）")."""
+    """A gap in the text's unit ("2 亿元"), with the field's unit added when the gap is a
+    fraction of the text's unit ("0.2 亿元（2000 万元）", "0.0001 亿元（1 万元）")."""
     if display_unit == field_unit:
         return format_quantity(amount, field_unit)
     shown = convert(amount, field_unit, display_unit)
-    if is_round(shown):
+    if is_round(shown) and abs(shown) >= 1:
         return format_quantity(shown, display_unit)
     return format_in_units(amount, field_unit, display_unit)

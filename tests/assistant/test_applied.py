@@ -192,3 +192,21 @@ def test_a_question_about_another_document_is_not_judged_against_a_programme_ret
     answer = with_set_i.answer("我们是高校，科技成果转让出去了，奖励给团队的比例至少多少？")
     assert not answer.text.startswith("结论") and answer.assessment is None, answer.text[:120]
     assert answer.citations[0].clause.doc_id == "cn-cgzh"
+
+
+def test_a_when_part_beside_a_yes_no_part_is_answered(assistant):
+    # "…哪个月满？满了就能申请验收吗？": the yes/no part names nothing to judge by; the period's end is
+    # still worked out (blind set M)
+    answer = assistant.answer("广西技术创新中心2022年9月批复建设的，建设期哪个月满？满了就能申请验收吗？")
+    assert answer.text.startswith("结论：2025年9月前（自2022年9月起三年）")
+
+
+def test_an_elapsed_conclusion_quotes_the_sentence_setting_the_period(assistant):
+    answer = assistant.answer("我们联合体2021年6月获得认定，2024年9月发了评估通知，这次评估要参加吗？")
+    first = answer.text.splitlines()[0]
+    assert first.startswith("结论：满足") and "开放运行满3年的，必须参与评估" in answer.text
+
+
+def test_a_gap_of_a_fraction_of_the_texts_unit_is_said_in_the_smaller_one_too(assistant):
+    answer = assistant.answer("公司主营业务收入96000万元，离牵头创新联合体的门槛还差多少？")
+    assert "还差 0.4 亿元（4000 万元）" in answer.text.splitlines()[0]

@@ -63,6 +63,7 @@ def test_formatting_never_rounds_onto_a_threshold() -> None:
     assert format_in_units(Fraction(99999), "万元", "亿元") == "9.9999 亿元（99999 万元）"
     assert format_gap(Fraction(20000), "万元", "亿元") == "2 亿元"
     assert format_gap(Fraction(1), "万元", "亿元") == "0.0001 亿元（1 万元）"
+    assert format_gap(Fraction(2000), "万元", "亿元") == "0.2 亿元（2000 万元）"  # a fraction of 亿元 reads in 万元 too
 
 
 def test_normalise_text_ignores_spaces_and_width() -> None:
