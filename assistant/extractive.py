@@ -74,8 +74,10 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
             _LIST.search(question) and enumerates(clause)):  # an enumeration is quoted whole
         return [clause.text.replace("\n", "")]
     types = expected_answer_types(question)
-    # Names of regions and programmes say where to look, not which sentence answers.
-    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and not any(t in n for n in names)
+    # Names of regions and programmes the question says tell where to look, not which sentence
+    # answers ("成果" is a word of its own where no 成果转化示范区 is named).
+    said = [n for n in names if n in question]
+    weights = {t: math.log(1 / df) for t in set(tokens) if len(t) >= 2 and not any(t in n for n in said)
                and (df := document_frequency(t)) > 0}
     bonus = max(weights.values(), default=1.0)
 
@@ -84,11 +86,13 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
         # nor is a quoted name ("评估等次分为…“撤销”").
         return answer_types_stated(strip_given_figures(s, question), (t,)) > 0
 
-    def score(s: str) -> float:
-        matched = [t for t in weights if t in s]
+    def overlap(s: str, words) -> float:
+        matched = [t for t in words if t in s]
         # A word and its parts (创新联合体, 联合体, 联合) count once.
-        overlap = sum(weights[t] for t in matched if not any(t != u and t in u for u in matched))
-        return overlap + (bonus if any(states(s, t) for t in types) else 0)
+        return sum(weights[t] for t in matched if not any(t != u and t in u for u in matched))
+
+    def score(s: str) -> float:
+        return overlap(s, weights) + (bonus if any(states(s, t) for t in types) else 0)
 
     scored = sorted(((score(s), i, s) for i, s in enumerate(sentences)), key=lambda x: (-x[0], x[1]))
     best = scored[0][0]
@@ -96,6 +100,14 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
         return sentences[:1]
     # The best-scoring sentences, quoted in document order.
     keep = [(i, s) for sc, i, s in scored if sc >= 0.5 * best][:MAX_SENTENCES]
+    # each part of a question asked in several ("多长时间评估一次？同一个成果能重复用吗？") by the
+    # sentence saying most of its own words
+    parts = split_sentences(question)
+    for part in parts if len(parts) > 1 else ():
+        own = [t for t in weights if t in part]
+        found = max(((overlap(s, own), -i, s) for i, s in enumerate(sentences)), default=(0.0, 0, ""))
+        if found[0] > 0 and (-found[1], found[2]) not in keep:
+            keep.append((-found[1], found[2]))
     for t in types:  # each kind of answer asked for ("多长时间…会怎样") by the sentence stating it
         if any(states(s, t) for _, s in keep):
             continue

@@ -295,3 +295,10 @@ def test_a_clause_that_enumerates_the_cases_is_quoted_with_them(assistant):
     answer = assistant.answer("什么情况下广西技术创新中心会被摘牌？")
     assert "到期不提交年度报告的；无故不参加考核评估的；" in answer.text, answer.text
     assert "提出建设申请" not in answer.text
+
+
+def test_each_part_of_a_question_asked_in_several_is_quoted(assistant):
+    # blind set M: the second part's sentence was left out; "成果" counts as a word of the
+    # question where no 成果转化示范区 is named
+    answer = assistant.answer("联合体隔多久评估一次？一个成果能在两次评估里都用吗？")
+    assert "每3年开展一次" in answer.text and "所有成果仅能使用一次" in answer.text
