@@ -169,7 +169,9 @@ def _swap_parallel(previous: str, question: str) -> str | None:
     for cls in _parallel_classes():
         ordered = sorted(cls, key=len, reverse=True)
         new = next((t for t in ordered if t in question), None)
-        old = next((t for t in ordered if t in previous and t != new), None)
+        # a level is also said without its 级 ("新获批国家科技成果转移转化示范区")
+        said = [w for t in ordered if t != new for w in (t, t[:-1] if t.endswith("级") and len(t) >= 3 else "") if w]
+        old = next((w for w in said if w in previous), None)
         if new and old and new not in previous:
             return previous.replace(old, new)
     return None

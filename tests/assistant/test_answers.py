@@ -184,6 +184,8 @@ def test_a_question_in_two_parts_quotes_both_answers(assistant):
 @pytest.mark.parametrize("turns,resolved,fact", [
     # the same question of the other one of a pair (国家级 → 自治区级, 中心主任 → 共建单位)
     (["新批的国家级科技成果转移转化示范区给多少经费？", "自治区级的呢？"], "自治区级", "100万元"),
+    # … said without its 级 in the last question (blind set M)
+    (["国家科技成果转移转化示范区新获批的话给多少钱？", "那自治区级的呢？"], "自治区级科技成果", "100万元"),
     (["内蒙古技术创新中心换中心主任要科技厅批复吗？", "那要是调整共建单位呢？"], "共建单位", "需提请科技厅批复"),
     # the same action on the same thing ("交" … 年报)
     (["广西创新联合体的年报每年什么时候交？", "交给哪些单位？"], "年报", "推荐单位和自治区科技厅"),
