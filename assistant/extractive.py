@@ -265,7 +265,9 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
                 lines.append(f"{i}. {_brief(step)}{cite(step)}")
             return Composition("\n".join(lines), tuple(cited))
 
-    if _LIST.search(question) and len(chosen) == 1:
+    # a list asked for: one document's list — also when other documents answer nearly as well but
+    # the best clause only leads in its list ("财政性科学技术资金应当用于下列事项：" is no answer alone)
+    if _LIST.search(question) and (len(chosen) == 1 or len(compared) < 2 and is_bare_lead_in(top)):
         lead, members = top, list_members(top, corpus, question)
         # an item, or a later paragraph, of a list article retrieved: the whole list — for an
         # item only when every member is asked for ("哪些情况", not "有什么后果": that item)

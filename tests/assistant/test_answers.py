@@ -304,3 +304,11 @@ def test_each_part_of_a_question_asked_in_several_is_quoted(assistant):
     # question where no 成果转化示范区 is named
     answer = assistant.answer("联合体隔多久评估一次？一个成果能在两次评估里都用吗？")
     assert "每3年开展一次" in answer.text and "所有成果仅能使用一次" in answer.text
+
+
+def test_a_list_led_in_by_the_best_clause_is_listed_though_other_documents_answer_too(with_set_m):
+    # blind set M: no region named, three documents answered nearly as well, and the best clause
+    # ("财政性科学技术资金应当用于下列事项：") was quoted alone
+    answer = with_set_m.answer("财政性科技资金都能花在哪些地方？")
+    assert answer.text.startswith("根据《浙江省科学技术进步条例》财政性科学技术资金应当用于下列事项：")
+    assert "支持企业技术创新活动" in answer.text and "科学技术奖励" in answer.text

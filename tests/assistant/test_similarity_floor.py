@@ -10,9 +10,7 @@ import math
 import pytest
 
 from assistant import guard
-from evals.io import GOLD_DIR
 
-DOCUMENTS = GOLD_DIR.parent / "blind" / "set_m" / "documents"
 SHARES = {"直接费用": 0.002, "总预算": 0.002, "内部": 0.02, "推荐": 0.03}
 
 
@@ -37,14 +35,6 @@ def test_nouns_the_library_never_says_weigh_against_a_common_shared_word():
 def test_words_added_for_the_question_are_not_its_own():
     # the documents' wording for a colloquial word (营收 → 主营业务收入) is not what was asked
     assert not guard.speaks_of("年主营业务收入原则上应达到10亿元以上", "营收要多少？", ["主营业务收入"], [], rarity)
-
-
-@pytest.fixture(scope="module")
-def with_set_m(index_with):
-    from assistant import Assistant
-    from retriever import Retriever
-
-    return Assistant(Retriever.open(index_with(*((DOCUMENTS / f"{d}.txt", d) for d in ("sd-rcfz", "zj-kjjb")))))
 
 
 @pytest.mark.slow
