@@ -61,7 +61,7 @@ class _State:
     resolution: followup.Resolution | None = None
     # the resolved question analysed once: what it is about, and whether a clause states what it asks
     topic: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()      # its words no clause of the library says
+    unknown: tuple[str, ...] = ()      # its nouns no clause of the library says
     answers: Callable[[Clause], bool] | None = None
     hits: tuple[Hit, ...] = ()
     verdict: guard.Verdict | None = None
@@ -180,9 +180,9 @@ class Assistant:
         return replace(resolution, question=text), None
 
     def _analyse(self, s: _State) -> _State:
-        """The resolved question read once for every later step: its topic words, its words no clause says, and the predicate
-        "does a clause state what it asks". A follow-up ("需要多少人？") takes its topic from the
-        conversation, so only the kind of figure is checked there."""
+        """The resolved question read once for every later step: its topic words, its nouns no clause
+        says, and the predicate "does a clause state what it asks". A follow-up ("需要多少人？") takes
+        its topic from the conversation, so only the kind of figure is checked there."""
         r = s.resolution
         topic = self._topic_terms(r.question)
         answers = guard.answers_figure_question(r.question, [] if r.near else topic, self.lexicon.document_frequency,
@@ -439,10 +439,9 @@ class Assistant:
                  or elapsed.yearly_due(question, clauses[0].text, cues.get("when", ())))
         if not found:
             return ""
-        basis = getattr(found, "basis", "") if not isinstance(found, elapsed.YearlyDue) else found.sentence
-        if not basis or basis in quoted:
+        if not found.sentence or found.sentence in quoted:
             return found.headline()
-        return found.headline().rstrip("\n") + f"依据：“{basis}”[1]\n"
+        return found.headline().rstrip("\n") + f"依据：“{found.sentence}”[1]\n"
 
 
 def lure_warning(clauses: Sequence[Clause]) -> str:

@@ -27,7 +27,7 @@ class Elapsed:
     end: tuple[int, int]       # … and second
     months: int                # between them
     period: Figure             # the clause's "满 N 年"
-    basis: str = ""            # the clause's sentence setting it
+    sentence: str = ""         # the clause's sentence setting it
 
     @property
     def met(self) -> bool:
@@ -50,7 +50,7 @@ class Deadline:
     period: Figure             # the clause's one period ("1年", "半年", or the end asked of "2—3年")
     months: int                # the period in months
     end: str = ""              # which end of a range: 上限 / 下限
-    basis: str = ""            # the clause's sentence setting the period
+    sentence: str = ""         # the clause's sentence setting the period
 
     def headline(self) -> str:
         total = self.start[1] - 1 + self.months
@@ -104,7 +104,7 @@ class OnTime:
     when: tuple[int, int]      # (month, day), months counted from this year's January (13: next January)
     due: Figure                # the clause's yearly date ("12月底", "1月底前")
     due_on: tuple[int, int]
-    basis: str = ""            # the clause's sentence setting it
+    sentence: str = ""         # the clause's sentence setting it
 
     @property
     def met(self) -> bool:

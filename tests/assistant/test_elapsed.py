@@ -100,6 +100,6 @@ def test_an_act_counted_from_a_month_is_due_at_the_first_yearly_date_after_it():
 def test_a_conclusion_keeps_the_sentence_it_rests_on():
     clause = "开放运行时间为获得认定起始时间至评估通知发布之日。经确认组建的创新联合体每3年开展一次综合评估考核，其中，开放运行满3年的，必须参与评估。"
     found = elapsed("2021年6月获得认定，2024年9月发的评估通知，要参加吗？", clause)
-    assert found is not None and found.met and found.basis.endswith("开放运行满3年的，必须参与评估。")
+    assert found is not None and found.met and found.sentence.endswith("开放运行满3年的，必须参与评估。")
     assert deadline("2024年11月公布，最晚什么时候整改完？", "评估等次为“整改”的，限1年的整改期。",
-                    WHEN).basis == "评估等次为“整改”的，限1年的整改期。"
+                    WHEN).sentence == "评估等次为“整改”的，限1年的整改期。"
