@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from corpus.figures import Figure, parts_of_month, periods, read_figures
 from corpus.question_words import question_pattern
-from corpus.sentences import split_sentences
+from corpus.sentences import sentence_at, split_sentences
 from selfcheck.figures import format_number
 from selfcheck.meaning import pairs
 
@@ -95,7 +95,7 @@ def elapsed(question: str, clause_text: str) -> Elapsed | None:
         return None
     (y1, m1), (y2, m2) = named
     months = (y2 - y1) * 12 + (m2 - m1)
-    return Elapsed(named[0], named[1], months, period, _sentence_at(clause_text, period.start)) if months >= 0 else None
+    return Elapsed(named[0], named[1], months, period, sentence_at(clause_text, period.start)) if months >= 0 else None
 
 
 @dataclass(frozen=True)
@@ -218,17 +218,6 @@ def yearly_due(question: str, clause_text: str, when: tuple[str, ...]) -> Yearly
         return None
     (y, m), = named
     return YearlyDue(y if due_month > m else y + 1, due, f"{y}年{m}月", sentence)
-
-
-def _sentence_at(text: str, at: int) -> str:
-    """The sentence of a text that holds the character at `at`."""
-    start = 0
-    for sentence in split_sentences(text):
-        start = text.find(sentence, start)
-        if start <= at < start + len(sentence):
-            return sentence
-        start += len(sentence)
-    return ""
 
 
 def _months_without_year(text: str) -> list[tuple[None, int]]:

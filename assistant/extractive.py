@@ -105,9 +105,9 @@ def pick_sentences(clause: Clause, tokens: list[str], question: str,
     parts = split_sentences(question)
     for part in parts if len(parts) > 1 else ():
         own = [t for t in weights if t in part]
-        found = max(((overlap(s, own), -i, s) for i, s in enumerate(sentences)), default=(0.0, 0, ""))
-        if found[0] > 0 and (-found[1], found[2]) not in keep:
-            keep.append((-found[1], found[2]))
+        i = max(range(len(sentences)), key=lambda j: (overlap(sentences[j], own), -j))  # the first of the best
+        if overlap(sentences[i], own) > 0 and (i, sentences[i]) not in keep:
+            keep.append((i, sentences[i]))
     for t in types:  # each kind of answer asked for ("多长时间…会怎样") by the sentence stating it
         if any(states(s, t) for _, s in keep):
             continue
@@ -267,7 +267,7 @@ def compose(question: str, hits: Sequence[Hit], tokens: list[str], corpus: Seque
 
     # a list asked for: one document's list — also when other documents answer nearly as well but
     # the best clause only leads in its list ("财政性科学技术资金应当用于下列事项：" is no answer alone)
-    if _LIST.search(question) and (len(chosen) == 1 or len(compared) < 2 and is_bare_lead_in(top)):
+    if _LIST.search(question) and (len(chosen) == 1 or (len(compared) < 2 and is_bare_lead_in(top))):
         lead, members = top, list_members(top, corpus, question)
         # an item, or a later paragraph, of a list article retrieved: the whole list — for an
         # item only when every member is asked for ("哪些情况", not "有什么后果": that item)

@@ -17,6 +17,11 @@ def sentence_pieces(text: str) -> list[str]:
     return [p for p in _PIECE_END.split(text) if p]
 
 
+def sentence_at(text: str, at: int) -> str:
+    """The sentence of `text` (as split_sentences gives it) that holds the character at `at`."""
+    return next((m.group().strip() for m in _SENTENCE.finditer(text) if m.start() <= at < m.end()), "")
+
+
 def split_sentences(text: str, keep_markers: bool = False) -> list[str]:
     """The non-empty sentences of `text`, stripped."""
     pattern = _WITH_MARKERS if keep_markers else _SENTENCE
